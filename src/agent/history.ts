@@ -1,0 +1,61 @@
+import type { SceneEvent } from '../store/types.ts';
+import type { TokenCounter } from '../text/tokens.ts';
+
+/** One message of a character's history, derived from its perspective. */
+export interface HistoryMessage {
+  role: 'user' | 'assistant';
+  /** The actor of the message's events ('user', a character, 'narrator'). */
+  speaker: string;
+  text: string;
+  /** Sequence number of the last event folded into this message. */
+  seq: number;
+  tokens: number;
+}
+
+export interface HistoryOptions {
+  character: string;
+  countTokens: TokenCounter;
+  /** Token counts by event id, kept across turns so each text is counted once. */
+  tokenCache?: Map<string, number>;
+}
+
+/**
+ * Renders a perspective as chat messages: the character's own action and speech of one turn become one
+ * assistant message; everything else it perceived becomes user messages. Its own thoughts are not replayed.
+ */
+export function historyMessages(events: readonly SceneEvent[], options: HistoryOptions): HistoryMessage[] {
+  const messages: HistoryMessage[] = [];
+  const cache = options.tokenCache;
+  const count = (id: string, text: string) => {
+    const hit = cache?.get(id);
+    if (hit !== undefined) return hit;
+    const n = options.countTokens(text);
+    cache?.set(id, n);
+    return n;
+  };
+  let openTurn: string | undefined;
+  for (const event of events) {
+    if (event.kind === 'thought' || event.kind === 'state' || event.kind === 'system') continue;
+    const own = event.actor === options.character;
+    const text = renderEvent(event, own);
+    const tokens = count(event.id, text);
+    const turn = typeof event.data?.turn === 'string' ? event.data.turn : undefined;
+    const last = messages.at(-1);
+    if (own && last?.role === 'assistant' && turn !== undefined && turn === openTurn) {
+      last.text += ` ${text}`;
+      last.tokens += tokens;
+      last.seq = event.seq;
+      continue;
+    }
+    messages.push({ role: own ? 'assistant' : 'user', speaker: event.actor, text, seq: event.seq, tokens });
+    openTurn = own ? turn : undefined;
+  }
+  return messages;
+}
+
+function renderEvent(event: SceneEvent, own: boolean): string {
+  if (event.kind === 'action') return `*${event.text.replace(/^\*+|\*+$/g, '')}*`;
+  if (event.kind === 'narration') return `[Narration] ${event.text}`;
+  if (own || event.actor === 'user') return event.text;
+  return `${event.actor}: ${event.text}`;
+}

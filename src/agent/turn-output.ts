@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+const thoughtField = (what: string) => z.string().describe(what);
+
+/** The hidden mental state a character verbalizes before it acts (belief, intention, desire, emotion, knowledge). */
+export const Thought = z.object({
+  belief: thoughtField('What you believe is true right now about the situation and the others.'),
+  intention: thoughtField('What you intend to do with this reply.'),
+  desire: thoughtField('What you want, deep down.'),
+  emotion: thoughtField('What you feel right now.'),
+  knowledge: thoughtField('What you know that matters here, and what you do not or cannot know.'),
+});
+export type Thought = z.infer<typeof Thought>;
+
+/** One turn of a character, in the order the model must produce it: think, then act, then speak. */
+export const TurnOutput = z.object({
+  thought: Thought,
+  action: z.string().describe('A short physical action in third person, or an empty string for none.'),
+  speech: z.string().describe('Exactly what you say aloud, in character. Never empty.'),
+});
+export type TurnOutput = z.infer<typeof TurnOutput>;
+
+export type OutputMode = 'json' | 'tagged';
+
+const thoughtKeys = Object.keys(Thought.shape) as (keyof Thought)[];
+
+export type ParseResult = { ok: true; output: TurnOutput } | { ok: false; error: string };
+
+/** Parses a JSON-mode reply (tolerating a ```json fence or prose around the object). */
+export function parseJsonOutput(text: string): ParseResult {
+  const start = text.indexOf('{');
+  const end = text.lastIndexOf('}');
+  if (start === -1 || end <= start) return { ok: false, error: 'the reply contains no JSON object' };
+  let value: unknown;
+  try {
+    value = JSON.parse(text.slice(start, end + 1));
+  } catch (error) {
+    return { ok: false, error: `the reply is not valid JSON (${(error as Error).message})` };
+  }
+  return validate(value);
+}
+
+/** Parses a tagged-text reply: <thought> with `key: value` lines, optional <action>, and <speech>. */
+export function parseTaggedOutput(text: string): ParseResult {
+  const tag = (name: string) => new RegExp(`<${name}>([\\s\\S]*?)(?:</${name}>|$)`, 'i').exec(text)?.[1]?.trim();
+  const thoughtText = tag('thought') ?? '';
+  const thought: Record<string, string> = {};
+  for (const key of thoughtKeys) {
+    const inner = tag(key);
+    const line = new RegExp(`^\\s*${key}\\s*:\\s*(.*)$`, 'im').exec(thoughtText)?.[1];
+    thought[key] = (inner ?? line ?? '').trim();
+  }
+  const speech = tag('speech');
+  if (speech === undefined) return { ok: false, error: 'the reply has no <speech>…</speech> part' };
+  return validate({ thought, action: tag('action') ?? '', speech });
+}
+
+function validate(value: unknown): ParseResult {
+  const parsed = TurnOutput.safeParse(value);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    return { ok: false, error: `the reply does not match the turn schema (${problems.join('; ')})` };
+  }
+  if (parsed.data.speech.trim() === '') return { ok: false, error: 'the reply has an empty speech' };
+  return { ok: true, output: parsed.data };
+}
+
+/** Format instructions for the system prompt, per output mode. */
+export function outputInstructions(mode: OutputMode): string {
+  if (mode === 'json') {
+    return [
+      'Reply with one JSON object and nothing else, with the keys in this order:',
+      '{"thought": {"belief": "...", "intention": "...", "desire": "...", "emotion": "...", "knowledge": "..."}, "action": "...", "speech": "..."}',
+      'The thought is private: nobody else ever sees it. "action" is a short physical action in third person, or "" for none. "speech" is exactly what you say aloud.',
+    ].join('\n');
+  }
+  return [
+    'Reply in exactly this tagged format and nothing else:',
+    '<thought>',
+    'belief: ...', 'intention: ...', 'desire: ...', 'emotion: ...', 'knowledge: ...',
+    '</thought>',
+    '<action>a short physical action in third person, or leave empty</action>',
+    '<speech>exactly what you say aloud</speech>',
+    'The thought is private: nobody else ever sees it.',
+  ].join('\n');
+}

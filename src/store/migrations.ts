@@ -1,0 +1,46 @@
+/** Versioned schema migrations for the SQLite store; append only, never edit a released one. */
+export const sqliteMigrations: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'episodes, events, response cache, usage',
+    sql: `
+      CREATE TABLE episodes (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        title TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        meta TEXT NOT NULL
+      );
+      CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        episode_id TEXT NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        text TEXT NOT NULL,
+        data TEXT,
+        visibility TEXT NOT NULL,
+        UNIQUE (episode_id, seq)
+      );
+      CREATE TABLE response_cache (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE usage (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        episode_id TEXT,
+        model TEXT NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        cached_input_tokens INTEGER NOT NULL DEFAULT 0,
+        cached INTEGER NOT NULL,
+        at TEXT NOT NULL
+      );
+      CREATE INDEX usage_episode ON usage (episode_id);
+    `,
+  },
+];

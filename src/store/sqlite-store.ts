@@ -1,0 +1,185 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { StoreError } from './errors.ts';
+import { sqliteMigrations } from './migrations.ts';
+import type {
+  CachedResponse, Episode, EpisodeKind, EpisodeStatus, NewEpisode, NewEvent, SceneEvent, Store, UsageRecord, UsageTotals,
+} from './types.ts';
+
+interface EpisodeRow { id: string; kind: string; title: string; status: string; created_at: string; updated_at: string; meta: string }
+interface EventRow { id: string; episode_id: string; seq: number; at: string; kind: string; actor: string; text: string; data: string | null; visibility: string }
+
+const toEpisode = (row: EpisodeRow): Episode => ({
+  id: row.id,
+  kind: row.kind as EpisodeKind,
+  title: row.title,
+  status: row.status as EpisodeStatus,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+  meta: JSON.parse(row.meta) as Record<string, unknown>,
+});
+
+const toEvent = (row: EventRow): SceneEvent => ({
+  id: row.id,
+  episodeId: row.episode_id,
+  seq: row.seq,
+  at: row.at,
+  kind: row.kind as SceneEvent['kind'],
+  actor: row.actor,
+  text: row.text,
+  ...(row.data === null ? {} : { data: JSON.parse(row.data) as Record<string, unknown> }),
+  visibility: JSON.parse(row.visibility) as SceneEvent['visibility'],
+});
+
+/** Opens (creating if needed) a SQLite store at `path` and applies pending migrations. `:memory:` works for tests. */
+export function openSqliteStore(path: string): Store {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+  } catch (error) {
+    throw new StoreError('store/open-failed', `cannot open the store at ${path}: ${(error as Error).message}; pass --store PATH or set DRAMATIS_STORE`, { cause: error });
+  }
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return new SqliteStore(db);
+}
+
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  const newest = sqliteMigrations.at(-1)?.version ?? 0;
+  const beyond = [...applied].filter((v) => v > newest);
+  if (beyond.length > 0) {
+    throw new StoreError('store/too-new', `the store was written by a newer Dramatis (schema version ${Math.max(...beyond)}, this one knows ${newest}); upgrade Dramatis or use another --store`);
+  }
+  for (const migration of sqliteMigrations) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, new Date().toISOString());
+    })();
+  }
+}
+
+class SqliteStore implements Store {
+  private readonly statements;
+
+  constructor(private readonly db: Database.Database) {
+    this.statements = {
+      insertEpisode: db.prepare('INSERT INTO episodes (id, kind, title, status, created_at, updated_at, meta) VALUES (@id, @kind, @title, @status, @created_at, @updated_at, @meta)'),
+      getEpisode: db.prepare('SELECT * FROM episodes WHERE id = ?'),
+      listEpisodes: db.prepare('SELECT * FROM episodes ORDER BY created_at, rowid'),
+      listEpisodesOfKind: db.prepare('SELECT * FROM episodes WHERE kind = ? ORDER BY created_at, rowid'),
+      updateEpisode: db.prepare('UPDATE episodes SET title = @title, status = @status, meta = @meta, updated_at = @updated_at WHERE id = @id'),
+      maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events WHERE episode_id = ?'),
+      insertEvent: db.prepare('INSERT INTO events (id, episode_id, seq, at, kind, actor, text, data, visibility) VALUES (@id, @episode_id, @seq, @at, @kind, @actor, @text, @data, @visibility)'),
+      listEvents: db.prepare('SELECT * FROM events WHERE episode_id = ? ORDER BY seq'),
+      cacheGet: db.prepare('SELECT key, value, created_at FROM response_cache WHERE key = ?'),
+      cachePut: db.prepare('INSERT OR REPLACE INTO response_cache (key, value, created_at) VALUES (?, ?, ?)'),
+      recordUsage: db.prepare('INSERT INTO usage (episode_id, model, input_tokens, output_tokens, cached_input_tokens, cached, at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      usageAll: db.prepare('SELECT COUNT(*) AS calls, COALESCE(SUM(cached), 0) AS cachedCalls, COALESCE(SUM(input_tokens), 0) AS inputTokens, COALESCE(SUM(output_tokens), 0) AS outputTokens FROM usage'),
+      usageOfEpisode: db.prepare('SELECT COUNT(*) AS calls, COALESCE(SUM(cached), 0) AS cachedCalls, COALESCE(SUM(input_tokens), 0) AS inputTokens, COALESCE(SUM(output_tokens), 0) AS outputTokens FROM usage WHERE episode_id = ?'),
+    };
+  }
+
+  async createEpisode(episode: NewEpisode): Promise<Episode> {
+    const now = new Date().toISOString();
+    const id = episode.id ?? randomUUID();
+    try {
+      this.statements.insertEpisode.run({
+        id, kind: episode.kind, title: episode.title, status: 'active', created_at: now, updated_at: now, meta: JSON.stringify(episode.meta ?? {}),
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw new StoreError('store/duplicate', `an episode with id '${id}' already exists`);
+      }
+      throw error;
+    }
+    return (await this.getEpisode(id))!;
+  }
+
+  async getEpisode(id: string): Promise<Episode | undefined> {
+    const row = this.statements.getEpisode.get(id) as EpisodeRow | undefined;
+    return row && toEpisode(row);
+  }
+
+  async listEpisodes(filter?: { kind?: EpisodeKind }): Promise<Episode[]> {
+    const rows = (filter?.kind ? this.statements.listEpisodesOfKind.all(filter.kind) : this.statements.listEpisodes.all()) as EpisodeRow[];
+    return rows.map(toEpisode);
+  }
+
+  async updateEpisode(id: string, patch: { title?: string; status?: EpisodeStatus; meta?: Record<string, unknown> }): Promise<Episode> {
+    return this.db.transaction(() => this.updateEpisodeSync(id, patch))();
+  }
+
+  private updateEpisodeSync(id: string, patch: { title?: string; status?: EpisodeStatus; meta?: Record<string, unknown> }): Episode {
+    const row = this.statements.getEpisode.get(id) as EpisodeRow | undefined;
+    if (!row) throw new StoreError('store/not-found', `no episode with id '${id}'`);
+    const current = toEpisode(row);
+    const next: Episode = {
+      ...current,
+      title: patch.title ?? current.title,
+      status: patch.status ?? current.status,
+      meta: patch.meta ? { ...current.meta, ...patch.meta } : current.meta,
+      updatedAt: new Date().toISOString(),
+    };
+    this.statements.updateEpisode.run({ id, title: next.title, status: next.status, meta: JSON.stringify(next.meta), updated_at: next.updatedAt });
+    return next;
+  }
+
+  async appendEvents(episodeId: string, events: NewEvent[], patch?: { meta?: Record<string, unknown> }): Promise<SceneEvent[]> {
+    return this.db.transaction(() => {
+      if (!this.statements.getEpisode.get(episodeId)) throw new StoreError('store/not-found', `no episode with id '${episodeId}'`);
+      let seq = (this.statements.maxSeq.get(episodeId) as { seq: number }).seq;
+      const now = new Date().toISOString();
+      const stored = events.map((event): SceneEvent => {
+        seq += 1;
+        const full: SceneEvent = {
+          id: event.id ?? randomUUID(), episodeId, seq, at: event.at ?? now, kind: event.kind, actor: event.actor, text: event.text,
+          ...(event.data === undefined ? {} : { data: event.data }), visibility: event.visibility,
+        };
+        this.statements.insertEvent.run({
+          id: full.id, episode_id: episodeId, seq, at: full.at, kind: full.kind, actor: full.actor, text: full.text,
+          data: full.data === undefined ? null : JSON.stringify(full.data), visibility: JSON.stringify(full.visibility),
+        });
+        return full;
+      });
+      this.updateEpisodeSync(episodeId, { meta: patch?.meta });
+      return stored;
+    })();
+  }
+
+  async listEvents(episodeId: string): Promise<SceneEvent[]> {
+    return (this.statements.listEvents.all(episodeId) as EventRow[]).map(toEvent);
+  }
+
+  async cacheGet(key: string): Promise<CachedResponse | undefined> {
+    const row = this.statements.cacheGet.get(key) as { key: string; value: string; created_at: string } | undefined;
+    return row && { key: row.key, value: JSON.parse(row.value) as unknown, createdAt: row.created_at };
+  }
+
+  async cachePut(key: string, value: unknown): Promise<void> {
+    this.statements.cachePut.run(key, JSON.stringify(value), new Date().toISOString());
+  }
+
+  async recordUsage(usage: UsageRecord): Promise<void> {
+    this.statements.recordUsage.run(
+      usage.episodeId ?? null, usage.model, usage.inputTokens, usage.outputTokens, usage.cachedInputTokens ?? 0,
+      usage.cached ? 1 : 0, usage.at ?? new Date().toISOString(),
+    );
+  }
+
+  async usageTotals(filter?: { episodeId?: string }): Promise<UsageTotals> {
+    const row = (filter?.episodeId ? this.statements.usageOfEpisode.get(filter.episodeId) : this.statements.usageAll.get()) as UsageTotals;
+    return { calls: row.calls, cachedCalls: row.cachedCalls, inputTokens: row.inputTokens, outputTokens: row.outputTokens };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/** Who may ever see an event: everyone, or only the listed characters. */
+export const Visibility = z.union([z.literal('all'), z.object({ only: z.array(z.string()) })]);
+export type Visibility = z.infer<typeof Visibility>;
+
+export const EventKind = z.enum(['speech', 'action', 'thought', 'narration', 'state', 'report', 'system']);
+export type EventKind = z.infer<typeof EventKind>;
+
+/** One entry of an episode's append-only log (DESIGN.md §1). */
+export const SceneEvent = z.object({
+  id: z.string(),
+  episodeId: z.string(),
+  seq: z.number().int(),
+  at: z.string(),
+  kind: EventKind,
+  /** A character name, or 'narrator' | 'user' | 'system'. */
+  actor: z.string(),
+  text: z.string(),
+  data: z.record(z.string(), z.unknown()).optional(),
+  visibility: Visibility,
+});
+export type SceneEvent = z.infer<typeof SceneEvent>;
+
+/** An event before the store assigns its seq (and its id and time, unless given). */
+export type NewEvent = Omit<SceneEvent, 'id' | 'episodeId' | 'seq' | 'at'> & { id?: string; at?: string };
+
+export type EpisodeKind = 'chat' | 'scene';
+export type EpisodeStatus = 'active' | 'done' | 'failed';
+
+export interface Episode {
+  id: string;
+  kind: EpisodeKind;
+  title: string;
+  status: EpisodeStatus;
+  createdAt: string;
+  updatedAt: string;
+  /** Free-form settings of the episode: card path, user name, model spec, compaction state... */
+  meta: Record<string, unknown>;
+}
+
+export interface NewEpisode {
+  id?: string;
+  kind: EpisodeKind;
+  title: string;
+  meta?: Record<string, unknown>;
+}
+
+/** A cached model response, addressed by a hash of the full request. */
+export interface CachedResponse {
+  key: string;
+  value: unknown;
+  createdAt: string;
+}
+
+/** Tokens spent by one model call. */
+export interface UsageRecord {
+  episodeId?: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens?: number;
+  cached: boolean;
+  at?: string;
+}
+
+export interface UsageTotals {
+  calls: number;
+  cachedCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** Persistence for episodes, their event logs, the response cache and usage (DESIGN.md §3 "Store"). */
+export interface Store {
+  createEpisode(episode: NewEpisode): Promise<Episode>;
+  getEpisode(id: string): Promise<Episode | undefined>;
+  listEpisodes(filter?: { kind?: EpisodeKind }): Promise<Episode[]>;
+  updateEpisode(id: string, patch: { title?: string; status?: EpisodeStatus; meta?: Record<string, unknown> }): Promise<Episode>;
+  /** Appends events in one transaction and returns them with ids and sequence numbers. */
+  appendEvents(episodeId: string, events: NewEvent[], patch?: { meta?: Record<string, unknown> }): Promise<SceneEvent[]>;
+  listEvents(episodeId: string): Promise<SceneEvent[]>;
+  cacheGet(key: string): Promise<CachedResponse | undefined>;
+  cachePut(key: string, value: unknown): Promise<void>;
+  recordUsage(usage: UsageRecord): Promise<void>;
+  usageTotals(filter?: { episodeId?: string }): Promise<UsageTotals>;
+  close(): Promise<void>;
+}

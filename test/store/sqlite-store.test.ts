@@ -1,0 +1,39 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../src/store/index.ts';
+import { runStoreContract } from './store-contract.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'dramatis-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+runStoreContract('sqlite (memory)', async () => openSqliteStore(':memory:'));
+let n = 0;
+runStoreContract('sqlite (file)', async () => openSqliteStore(join(dir, `s${n++}`, 'dramatis.db')));
+
+describe('sqlite store', () => {
+  it('persists across reopen and applies migrations once', async () => {
+    const path = join(dir, 'reopen', 'dramatis.db');
+    const a = openSqliteStore(path);
+    await a.createEpisode({ id: 'x', kind: 'chat', title: 't' });
+    await a.appendEvents('x', [{ kind: 'speech', actor: 'user', text: 'hi', visibility: 'all' }]);
+    await a.close();
+    const b = openSqliteStore(path);
+    expect((await b.listEvents('x')).map((e) => e.text)).toEqual(['hi']);
+    await b.close();
+    const raw = new Database(path);
+    expect(raw.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get()).toEqual({ n: 1 });
+    raw.close();
+  });
+
+  it('refuses a store written by a newer schema', async () => {
+    const path = join(dir, 'newer', 'dramatis.db');
+    await openSqliteStore(path).close();
+    const raw = new Database(path);
+    raw.prepare("INSERT INTO schema_migrations VALUES (999, 'future', 'now')").run();
+    raw.close();
+    expect(() => openSqliteStore(path)).toThrow(/newer Dramatis/);
+  });
+});
