@@ -50,9 +50,13 @@ export async function generateTurn(options: GenerateTurnOptions): Promise<Genera
 
 async function streamOnce(options: GenerateTurnOptions, messages: ModelMessage[]): Promise<string> {
   const speech = new SpeechStream(options.mode);
+  // The character sheet goes in `system`: the SDK places it first for every provider.
+  const [head, ...rest] = messages;
+  const system = head?.role === 'system' ? head.content : undefined;
   const result = streamText({
     model: options.model,
-    messages,
+    system,
+    messages: system === undefined ? messages : rest,
     ...(options.mode === 'json' ? { output: Output.object({ schema: TurnOutput, name: 'turn' }) } : {}),
     // Retries are the llm middleware's job (it honours Retry-After); the SDK's own would double them.
     maxRetries: 0,

@@ -1,0 +1,219 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import { readCharacterFile } from '../character/card-parse.ts';
+import { readLorebookFile } from '../character/lorebook-file.ts';
+import type { Lorebook } from '../character/schema.ts';
+import { completedAction } from '../agent/speech-stream.ts';
+import type { OutputMode } from '../agent/turn-output.ts';
+import { createLanguageModel, createModelRuntime, formatModelSpec, resolveModelSpec } from '../llm/index.ts';
+import { openChatSession, type ChatSession, type ChatTurn } from '../scene/chat-session.ts';
+import type { Store } from '../store/types.ts';
+import { formatEvent } from './format.ts';
+import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
+import { withStore } from './store-option.ts';
+
+interface ChatOptions {
+  model?: string;
+  baseUrl?: string;
+  message?: string;
+  session?: string;
+  userName?: string;
+  greeting?: string;
+  showThoughts?: boolean;
+  lorebook?: string[];
+  contextTokens?: string;
+  cache: boolean;
+  outputMode?: string;
+  timeout?: string;
+  retries?: string;
+  temperature?: string;
+  json?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function registerChatCommand(program: Command, io: CliIo): void {
+  program.command('chat')
+    .description('Chat with a character that thinks before it speaks (interactive, or one-shot with --message)')
+    .argument('<card>', 'character card: JSON, PNG or CHARX (V1, V2 or V3)')
+    .option('-m, --model <spec>', 'model as provider:model, e.g. openai:gpt-4o-mini, ollama:qwen2.5:7b, openai-compatible:NAME (or DRAMATIS_MODEL)')
+    .option('--base-url <url>', 'API base URL for openai-compatible servers (or DRAMATIS_BASE_URL)')
+    .option('--message <text>', 'send one message, print the reply and exit')
+    .option('--session <id>', 'continue this stored session, or create it with this id')
+    .option('--user-name <name>', 'your name in the role-play ({{user}}); default "User"')
+    .option('--greeting <n>', 'open a new session with alternate greeting n (0 = the card\'s first message)')
+    .option('--show-thoughts', "show the character's private thoughts")
+    .option('--lorebook <file>', 'extra lorebook / world info JSON (repeatable)', collect)
+    .option('--context-tokens <n>', 'prompt budget in tokens; older history is compacted in whole blocks (default 8192)')
+    .option('--no-cache', 'bypass the response cache')
+    .option('--output-mode <mode>', 'json (JSON-schema output) or tagged (for models without JSON-schema support)')
+    .option('--timeout <seconds>', 'timeout per model call attempt (default 120)')
+    .option('--retries <n>', 'retries after a rate limit, server error, timeout or network error (default 4)')
+    .option('--temperature <t>', 'sampling temperature')
+    .option('--json', 'with --message: print the turn\'s events as JSON')
+    .addHelpText('after', [
+      '',
+      'Examples:',
+      '  $ dramatis chat card.png --model ollama:qwen2.5:7b',
+      '  $ dramatis chat card.png --model openai-compatible:my-model --base-url http://127.0.0.1:8000/v1 \\',
+      '      --message "Where am I?" --session s1 --show-thoughts',
+      '',
+      'Interactive commands: /thoughts (toggle thoughts), /exit. Ctrl-C cancels a reply (nothing is stored).',
+    ].join('\n'))
+    .action(async (cardPath: string, options: ChatOptions, command: Command) => {
+      const mode = parseMode(options.outputMode);
+      const contextTokens = positiveInt(options.contextTokens, '--context-tokens');
+      const timeoutSeconds = positiveNumber(options.timeout, '--timeout');
+      const retries = options.retries === undefined ? undefined : nonNegativeInt(options.retries, '--retries');
+      const greeting = options.greeting === undefined ? undefined : nonNegativeInt(options.greeting, '--greeting');
+      const temperature = options.temperature === undefined ? undefined : positiveNumber(options.temperature, '--temperature', true);
+      const spec = resolveModelSpec({ model: options.model, env: io.env });
+      const loaded = await readCharacterFile(resolve(io.cwd, cardPath));
+      const lorebooks: Lorebook[] = [];
+      for (const file of options.lorebook ?? []) lorebooks.push((await readLorebookFile(resolve(io.cwd, file))).lorebook);
+
+      await withStore(command, io, async (store) => {
+        const sessionId = options.session ?? newSessionId(loaded.character.name);
+        const runtime = createModelRuntime({});
+        const model = createLanguageModel(spec, {
+          baseURL: options.baseUrl, env: io.env, runtime, store, cache: options.cache, episodeId: sessionId,
+          ...(timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {}),
+          ...(retries === undefined ? {} : { retry: { maxRetries: retries } }),
+        });
+        const session = await openChatSession({
+          store, character: loaded.character, model, lorebooks, sessionId, greeting, mode, contextTokens, temperature,
+          userName: options.userName, meta: { card: resolve(io.cwd, cardPath), model: formatModelSpec(spec) },
+        });
+        if (options.message !== undefined) {
+          await oneShot(session, options, io, store);
+        } else {
+          await interactive(session, options, io);
+        }
+      });
+    });
+}
+
+async function oneShot(session: ChatSession, options: ChatOptions, io: CliIo, store: Store): Promise<void> {
+  if (!options.session) writeLine(io.stderr, `session: ${session.id} (continue with --session ${session.id})`);
+  const turn = await session.send(options.message!);
+  if (options.json) {
+    printJson(io, { session: session.id, events: turn.events, lore: turn.lore, repaired: turn.repaired, usage: await store.usageTotals({ episodeId: session.id }) });
+    return;
+  }
+  printTurn(turn, session, Boolean(options.showThoughts), io);
+}
+
+function printTurn(turn: ChatTurn, session: ChatSession, showThoughts: boolean, io: CliIo): void {
+  for (const event of turn.events) {
+    if (event.actor === 'user') continue;
+    const line = formatEvent(event, { userName: session.userName, showThoughts });
+    if (line) writeLine(io.stdout, line);
+  }
+}
+
+async function interactive(session: ChatSession, options: ChatOptions, io: CliIo): Promise<void> {
+  let showThoughts = Boolean(options.showThoughts);
+  const name = session.character.name;
+  const recent = session.log.slice(-6);
+  if (session.log.length > recent.length) writeLine(io.stdout, `(continuing session ${session.id}; earlier turns: dramatis sessions show ${session.id})`);
+  for (const event of recent) {
+    const line = formatEvent(event, { userName: session.userName, showThoughts });
+    if (line) writeLine(io.stdout, line);
+  }
+  writeLine(io.stderr, `(session ${session.id} — /thoughts toggles thoughts, /exit quits, Ctrl-C cancels a reply)`);
+
+  const rl = createInterface({ input: io.stdin, output: io.stdout, terminal: Boolean(io.stdin.isTTY && io.stdout.isTTY) });
+  let current: AbortController | undefined;
+  const interrupt = () => {
+    if (current) current.abort();
+    else rl.close();
+  };
+  rl.on('SIGINT', interrupt);
+  const removeInterrupt = io.onInterrupt(interrupt);
+  rl.setPrompt(`${session.userName}> `);
+  try {
+    rl.prompt();
+    for await (const raw of rl) {
+      const line = raw.trim();
+      if (line === '/exit' || line === '/quit') break;
+      if (line === '/thoughts') {
+        showThoughts = !showThoughts;
+        writeLine(io.stderr, `(thoughts ${showThoughts ? 'shown' : 'hidden'})`);
+      } else if (line) {
+        current = new AbortController();
+        await streamTurn(session, line, showThoughts, current.signal, io, name);
+        current = undefined;
+      }
+      rl.prompt();
+    }
+  } finally {
+    removeInterrupt();
+    rl.close();
+  }
+}
+
+async function streamTurn(session: ChatSession, text: string, showThoughts: boolean, signal: AbortSignal, io: CliIo, name: string): Promise<void> {
+  let started = false;
+  try {
+    const turn = await session.send(text, {
+      abortSignal: signal,
+      onSpeechDelta: (delta, raw) => {
+        if (!started) {
+          const action = completedAction(raw, session.mode);
+          io.stdout.write(`${name}: ${action ? `*${action.replace(/^\*+|\*+$/g, '')}* ` : ''}`);
+          started = true;
+        }
+        io.stdout.write(delta);
+      },
+      onRepair: () => {
+        if (started) writeLine(io.stdout, ' [invalid reply, asking again]');
+        started = false;
+      },
+      onCompaction: (block) => writeLine(io.stderr, `(compacted older history into a summary of ${block.tokens} tokens)`),
+    });
+    if (started) writeLine(io.stdout);
+    else printTurn(turn, session, false, io);
+    if (showThoughts) {
+      const thought = turn.events.find((e) => e.kind === 'thought');
+      const line = thought && formatEvent(thought, { userName: session.userName, showThoughts: true });
+      if (line) writeLine(io.stdout, line);
+    }
+  } catch (error) {
+    if (started) writeLine(io.stdout);
+    const code = (error as { code?: string }).code;
+    const message = code === 'agent/aborted' ? 'cancelled; nothing was stored' : `${(error as Error).message}${code ? ` [${code}]` : ''} — nothing was stored, try again`;
+    writeLine(io.stderr, `(${message})`);
+  }
+}
+
+function newSessionId(name: string): string {
+  const slug = name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 24) || 'chat';
+  return `${slug}-${randomBytes(3).toString('hex')}`;
+}
+
+function parseMode(value: string | undefined): OutputMode | undefined {
+  if (value === undefined || value === 'json' || value === 'tagged') return value;
+  throw new UsageError(`--output-mode must be json or tagged, not '${value}'`);
+}
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive whole number, not '${value}'`);
+  return n;
+}
+
+function nonNegativeInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number ≥ 0, not '${value}'`);
+  return n;
+}
+
+function positiveNumber(value: string | undefined, flag: string, allowZero = false): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new UsageError(`${flag} must be a ${allowZero ? 'non-negative' : 'positive'} number, not '${value}'`);
+  return n;
+}

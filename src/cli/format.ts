@@ -1,0 +1,26 @@
+import type { SceneEvent } from '../store/types.ts';
+
+export interface TranscriptOptions {
+  userName: string;
+  showThoughts: boolean;
+}
+
+/** One event as a transcript line; `undefined` for events that are not shown. */
+export function formatEvent(event: SceneEvent, options: TranscriptOptions): string | undefined {
+  const who = event.actor === 'user' ? options.userName : event.actor;
+  switch (event.kind) {
+    case 'speech': return `${who}: ${event.text}`;
+    case 'action': return `${who}: *${event.text.replace(/^\*+|\*+$/g, '')}*`;
+    case 'thought': return options.showThoughts ? indent(`(${who} thinks)\n${event.text}`) : undefined;
+    case 'narration': return `[narration] ${event.text}`;
+    default: return undefined;
+  }
+}
+
+export function formatTranscript(events: readonly SceneEvent[], options: TranscriptOptions): string {
+  return events.map((e) => formatEvent(e, options)).filter((line): line is string => line !== undefined).join('\n');
+}
+
+function indent(text: string): string {
+  return text.split('\n').map((line) => `  ${line}`).join('\n');
+}

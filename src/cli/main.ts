@@ -1,0 +1,57 @@
+import { Command, CommanderError, Option } from 'commander';
+import { registerCardCommands } from './card-commands.ts';
+import { registerChatCommand } from './chat-command.ts';
+import { registerSessionCommands } from './session-commands.ts';
+import { EXIT, processIo, UsageError, writeLine, type CliIo } from './io.ts';
+
+/** Builds the `dramatis` command tree; each command is a thin layer over the library. */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('dramatis')
+    .description('Role-playing language agents: characters that think before they speak.')
+    .addOption(new Option('--store <path>', 'SQLite store file (default .dramatis/dramatis.db, or DRAMATIS_STORE)'))
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .exitOverride();
+  registerCardCommands(program, io);
+  registerChatCommand(program, io);
+  registerSessionCommands(program, io);
+  const output = program.configureOutput();
+  applyToAll(program, (command) => command.exitOverride().configureOutput(output).showHelpAfterError('(add --help for usage)'));
+  return program;
+}
+
+/** Runs the CLI and returns its exit code: 0 ok, 1 failure, 2 usage error. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv);
+    return EXIT.ok;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+    return EXIT.usage;
+  }
+  if (error instanceof UsageError || (error as { code?: unknown }).code === 'llm/no-model') {
+    writeLine(io.stderr, `error: ${(error as Error).message}`);
+    return EXIT.usage;
+  }
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  writeLine(io.stderr, `error: ${message}${typeof code === 'string' && code.includes('/') ? ` [${code}]` : ''}`);
+  if (io.env.DRAMATIS_DEBUG && error instanceof Error) writeLine(io.stderr, String(error.stack));
+  return EXIT.failure;
+}
+
+/** Recurses to commands of every depth so each subcommand reports usage errors through `main`. */
+export function applyToAll(command: Command, apply: (c: Command) => void): void {
+  apply(command);
+  for (const sub of command.commands) applyToAll(sub, apply);
+}

@@ -1,0 +1,196 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../src/store/index.ts';
+import { startFakeLlm, type FakeLlm } from '../support/fake-llm/index.ts';
+import { runCli, sharedData, tempDir } from '../support/cli.ts';
+
+const seraphina = sharedData('cards', 'default_Seraphina.png');
+let fake: FakeLlm;
+let dir: string;
+
+beforeAll(async () => { fake = await startFakeLlm(); });
+afterAll(async () => { await fake.close(); });
+beforeEach(() => { fake.reset(); dir = tempDir(); });
+
+const turn = (speech: string, extra: { action?: string; belief?: string } = {}) => ({
+  json: {
+    thought: { belief: extra.belief ?? 'The traveller is hurt.', intention: 'Reassure them.', desire: 'Peace in the glade.', emotion: 'concern', knowledge: 'Shadowfangs roam the forest.' },
+    action: extra.action ?? 'kneels beside the bed',
+    speech,
+  },
+});
+
+const chat = (...args: string[]) => runCli(
+  ['chat', seraphina, '--model', 'openai-compatible:fake', '--base-url', fake.url, ...args],
+  { cwd: dir, env: {} },
+);
+const events = async (session: string) => {
+  const store = openSqliteStore(join(dir, '.dramatis', 'dramatis.db'));
+  try { return await store.listEvents(session); } finally { await store.close(); }
+};
+
+describe('dramatis chat (one-shot, over HTTP to the fake server)', () => {
+  it('answers in character with thoughts, lore and the greeting in the prompt', async () => {
+    fake.enqueue(turn('You are safe in my glade, traveller.'));
+    const { code, stdout, stderr } = await chat('--message', 'Where am I? What is this forest?', '--session', 's1', '--show-thoughts', '--user-name', 'Ann');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Seraphina: *kneels beside the bed*');
+    expect(stdout).toContain('Seraphina: You are safe in my glade, traveller.');
+    expect(stdout).toContain('belief: The traveller is hurt.');
+    const body = fake.chatRequests()[0].body;
+    expect(body.response_format?.type).toBe('json_schema');
+    expect(body.stream).toBe(true);
+    const [system, ...rest] = body.messages!;
+    expect(system.role).toBe('system');
+    expect(String(system.content)).toContain('Seraphina');
+    expect(JSON.stringify(rest)).toContain('Ann');
+    expect(JSON.stringify(rest.at(-1))).toMatch(/Eldoria/);
+    const stored = await events('s1');
+    expect(stored.map((e) => e.kind)).toEqual(['speech', 'speech', 'thought', 'action', 'speech']);
+    expect(stored[2].visibility).toEqual({ only: ['Seraphina'] });
+  });
+
+  it('continues a session: the second prompt starts with the first one', async () => {
+    fake.enqueue(turn('First answer.'), turn('Second answer.'));
+    expect((await chat('--message', 'Hello', '--session', 's2')).code).toBe(0);
+    expect((await chat('--message', 'And then?', '--session', 's2')).code).toBe(0);
+    const [a, b] = fake.chatRequests().map((r) => r.body.messages!);
+    expect(b.slice(0, a.length - 1)).toEqual(a.slice(0, -1));
+    expect(JSON.stringify(b)).toContain('First answer.');
+  });
+
+  it('prints the turn events with --json and the usage recorded for the session', async () => {
+    fake.enqueue({ ...turn('Rest now.'), usage: { promptTokens: 321, completionTokens: 45 } });
+    const { code, stdout } = await chat('--message', 'I am tired', '--session', 's3', '--json');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.events.map((e: { kind: string }) => e.kind)).toEqual(['speech', 'thought', 'action', 'speech']);
+    expect(out.usage).toMatchObject({ calls: 1, inputTokens: 321, outputTokens: 45 });
+  });
+
+  it('answers the same request from the cache without a network call, unless --no-cache', async () => {
+    fake.enqueue(turn('Cached words.'), turn('Fresh words.'));
+    const first = await chat('--message', 'Hi', '--session', 'c1');
+    const second = await chat('--message', 'Hi', '--session', 'c2');
+    expect(second.stdout).toBe(first.stdout);
+    expect(fake.chatRequests()).toHaveLength(1);
+    const third = await chat('--message', 'Hi', '--session', 'c3', '--no-cache');
+    expect(third.stdout).toContain('Fresh words.');
+    expect(fake.chatRequests()).toHaveLength(2);
+  });
+
+  it('uses an extra --lorebook and refuses a greeting the card does not have', async () => {
+    fake.enqueue(turn('Yes.'));
+    const { code } = await chat('--message', 'Tell me of the Shadowfangs', '--session', 'g1', '--lorebook', sharedData('cards', 'Eldoria.json'));
+    expect(code).toBe(0);
+    expect(JSON.stringify(fake.chatRequests()[0].body.messages!.at(-1))).toMatch(/Shadowfang/);
+    const missing = await chat('--message', 'Hi', '--session', 'g2', '--greeting', '1');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/0 alternate greeting/);
+  });
+
+  it('falls back to the tagged-text format with --output-mode tagged', async () => {
+    fake.enqueue({ text: '<thought>\nbelief: b\nintention: i\ndesire: d\nemotion: e\nknowledge: k\n</thought>\n<action></action>\n<speech>Tagged hello.</speech>' });
+    const { code, stdout } = await chat('--message', 'Hi', '--session', 't1', '--output-mode', 'tagged');
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe('Seraphina: Tagged hello.');
+    expect(fake.chatRequests()[0].body.response_format).toBeUndefined();
+  });
+});
+
+describe('dramatis chat: faults leave the session with complete turns only', () => {
+  const expectUnchanged = async (session: string, before: number) => expect(await events(session)).toHaveLength(before);
+
+  it('waits out a 429 with Retry-After and succeeds', async () => {
+    fake.enqueue({ fault: 'rate-limit', retryAfter: 0.05 }, { fault: 'server-error', status: 503 }, turn('Patience.'));
+    const { code, stdout } = await chat('--message', 'Hi', '--session', 'f1');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Patience.');
+    expect(fake.chatRequests()).toHaveLength(3);
+  });
+
+  it('fails with one clear line after a 429 storm, storing nothing of the turn', async () => {
+    for (let i = 0; i < 10; i++) fake.enqueue({ fault: 'rate-limit', retryAfter: 0.01 });
+    const { code, stderr } = await chat('--message', 'Hi', '--session', 'f2');
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/rate/i);
+    await expectUnchanged('f2', 1);
+  });
+
+  it('times out a hung request', async () => {
+    fake.enqueue({ fault: 'hang' }, { fault: 'hang' });
+    const { code, stderr } = await chat('--message', 'Hi', '--session', 'f3', '--timeout', '0.2', '--retries', '1');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/tim(e|ed) ?out/i);
+    expect(fake.chatRequests()).toHaveLength(2);
+    await expectUnchanged('f3', 1);
+  });
+
+  it('fails on a stream cut mid-reply instead of keeping half a reply', async () => {
+    const cut = { fault: 'truncate' as const, text: JSON.stringify(turn('This reply will be cut off in the middle.').json), afterChars: 150 };
+    fake.enqueue(cut, cut, cut, cut, cut);
+    const { code, stderr } = await chat('--message', 'Hi', '--session', 'f4');
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    await expectUnchanged('f4', 1);
+  });
+
+  it('repairs one invalid JSON reply, and fails cleanly on two', async () => {
+    fake.enqueue({ fault: 'invalid-json' }, turn('Repaired.'));
+    const ok = await chat('--message', 'Hi there', '--session', 'f5');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('Repaired.');
+    fake.enqueue({ fault: 'invalid-json' }, { json: { thought: 'not an object', speech: '' } });
+    const bad = await chat('--message', 'Hello there', '--session', 'f6');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/invalid/);
+    await expectUnchanged('f6', 1);
+    // A reply that is not JSON is never cached: trying again reaches the model.
+    fake.enqueue(turn('Third time lucky.'));
+    const again = await chat('--message', 'Hello there', '--session', 'f6');
+    expect(again.stdout).toContain('Third time lucky.');
+  });
+
+  it('says exactly what to set when no model is configured', async () => {
+    const { code, stderr } = await runCli(['chat', seraphina, '--message', 'Hi'], { cwd: dir, env: {} });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--model/);
+    expect(stderr).toMatch(/DRAMATIS_MODEL/);
+  });
+});
+
+describe('dramatis chat (interactive) and sessions', () => {
+  it('chats line by line from stdin with /thoughts and /exit', async () => {
+    fake.enqueue(turn('Welcome back.', { belief: 'HIDDEN-1' }), turn('Sleep now.', { belief: 'SHOWN-2' }));
+    const result = await runCli(['chat', seraphina, '--model', 'openai-compatible:fake', '--base-url', fake.url, '--session', 'i1'],
+      { cwd: dir, env: {}, stdin: 'Hello\n/thoughts\nGoodnight\n/exit\n' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Seraphina: *kneels beside the bed* Welcome back.');
+    expect(result.stdout).toContain('Sleep now.');
+    expect(result.stdout).not.toContain('HIDDEN-1');
+    expect(result.stdout).toContain('SHOWN-2');
+  });
+
+  it('lists sessions and shows a transcript, thoughts only on request', async () => {
+    fake.enqueue(turn('Listed.', { belief: 'PRIVATE' }));
+    await chat('--message', 'Hi', '--session', 'l1');
+    const list = await runCli(['sessions', 'list'], { cwd: dir });
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/l1\s+Seraphina\s+1/);
+    const show = await runCli(['sessions', 'show', 'l1'], { cwd: dir });
+    expect(show.stdout).toContain('Seraphina: Listed.');
+    expect(show.stdout).not.toContain('PRIVATE');
+    expect((await runCli(['sessions', 'show', 'l1', '--show-thoughts'], { cwd: dir })).stdout).toContain('PRIVATE');
+    expect((await runCli(['sessions', 'show', 'nope'], { cwd: dir })).code).toBe(1);
+    const json = JSON.parse((await runCli(['sessions', 'list', '--json'], { cwd: dir })).stdout);
+    expect(json[0]).toMatchObject({ id: 'l1', character: 'Seraphina', turns: 1 });
+  });
+
+  it('exits 2 on a usage error', async () => {
+    expect((await runCli(['chat'], { cwd: dir })).code).toBe(2);
+    expect((await runCli(['chat', seraphina, '--context-tokens', 'lots'], { cwd: dir })).code).toBe(2);
+    expect((await runCli(['nonsense'], { cwd: dir })).code).toBe(2);
+  });
+});
