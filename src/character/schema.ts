@@ -118,6 +118,10 @@ export interface CardSource {
   spec: CardSpec;
   /** Top-level keys of the file that are not part of the card wrapper (kept for export). */
   extraTopLevel: Record<string, unknown>;
+  /** The PNG the card was read from, so re-export as PNG keeps the picture. */
+  image?: Uint8Array;
+  /** The other files of a CHARX archive (assets), by path in the archive, so re-export as CHARX keeps them. */
+  files?: Record<string, Uint8Array>;
 }
 
 export interface LoadedCharacter {

@@ -1,0 +1,58 @@
+/** Stable codes of character and lorebook file failures. */
+export type CardErrorCode =
+  | 'card/not-found'
+  | 'card/too-large'
+  | 'card/not-png'
+  | 'card/truncated-png'
+  | 'card/no-card-chunk'
+  | 'card/bad-base64'
+  | 'card/bad-json'
+  | 'card/invalid'
+  | 'card/missing-name'
+  | 'card/bad-charx'
+  | 'card/bad-output'
+  | 'lorebook/not-found'
+  | 'lorebook/too-large'
+  | 'lorebook/bad-json'
+  | 'lorebook/bad-format'
+  | 'lorebook/invalid';
+
+/**
+ * A character card or lorebook that could not be read or written; `code` is stable (`card/...`, `lorebook/...`).
+ * The message is one line: which file, which field, what was wrong and what to do.
+ */
+export class CardError extends Error {
+  readonly code: CardErrorCode;
+  /** The file the error is about, when there is one. */
+  readonly path?: string;
+  /** The first failing field, as a path like `data.character_book.entries[0].keys`. */
+  readonly field?: string;
+
+  constructor(code: CardErrorCode, message: string, options?: { path?: string; field?: string; cause?: unknown }) {
+    super(message, { cause: options?.cause });
+    this.name = 'CardError';
+    this.code = code;
+    this.path = options?.path;
+    this.field = options?.field;
+  }
+}
+
+/** How a message names its input: the file path, or a stand-in when the bytes came from memory. */
+export function describeInput(path: string | undefined, fallback = 'card'): string {
+  return path ?? `(${fallback} given in memory)`;
+}
+
+/** Formats a zod-style path as `data.entries[0].keys`. */
+export function formatFieldPath(parts: ReadonlyArray<PropertyKey>, prefix = ''): string {
+  let out = prefix;
+  for (const part of parts) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out || '(root)';
+}
+
+/** Size in MiB with one decimal, for messages. */
+export function formatMiB(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
