@@ -43,6 +43,8 @@ export function openSqliteStore(path: string): Store {
     throw new StoreError('store/open-failed', `cannot open the store at ${path}: ${(error as Error).message}; pass --store PATH or set DRAMATIS_STORE`, { cause: error });
   }
   db.pragma('journal_mode = WAL');
+  // WAL + NORMAL survives a killed process (a committed turn stays committed); only power loss may drop the last turns.
+  db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
