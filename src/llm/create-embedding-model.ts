@@ -1,0 +1,80 @@
+import { createOpenAI } from '@ai-sdk/openai';
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import type { EmbeddingModelV3 } from '@ai-sdk/provider';
+import { wrapEmbeddingModel } from 'ai';
+import { createOllama } from 'ollama-ai-provider-v2';
+import { DEFAULT_TIMEOUT_MS, type ModelOptions } from './create-language-model.ts';
+import { Deadline } from './deadline.ts';
+import { resolveEndpoint, type Endpoint } from './endpoint.ts';
+import { LlmError } from './errors.ts';
+import { withRetry } from './middleware/retry.ts';
+import { formatModelSpec, parseModelSpec, type ModelSpec } from './model-spec.ts';
+import { DEFAULT_RETRY, defaultSleep } from './retry-policy.ts';
+
+export type EmbeddingModelOptions = Pick<
+  ModelOptions,
+  'env' | 'runtime' | 'baseURL' | 'apiKey' | 'headers' | 'retry' | 'timeoutMs' | 'onRetry' | 'sleep' | 'random' | 'fetch'
+>;
+
+/**
+ * An AI SDK embedding model for `openai:`, `ollama:` or `openai-compatible:` specs, with the same
+ * retries, concurrency limit and timeout as language models.
+ * @example const embedder = createEmbeddingModel('ollama:nomic-embed-text', { env: process.env, runtime });
+ */
+export function createEmbeddingModel(spec: string | ModelSpec, options: EmbeddingModelOptions): EmbeddingModelV3 {
+  const parsed = typeof spec === 'string' ? parseModelSpec(spec) : spec;
+  const name = formatModelSpec(parsed);
+  const endpoint = resolveEndpoint(parsed, options);
+  const base = providerEmbeddingModel(parsed, endpoint, options);
+  const limiter = options.runtime.limiter(parsed.provider, endpoint.baseURL);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const context = {
+    model: name,
+    retry: { ...DEFAULT_RETRY, ...options.retry },
+    sleep: options.sleep ?? defaultSleep,
+    random: options.random ?? Math.random,
+    apiKeyHint: endpoint.apiKeyHint,
+    onRetry: options.onRetry,
+  };
+  return wrapEmbeddingModel({
+    model: base,
+    middleware: {
+      specificationVersion: 'v3',
+      wrapEmbed: ({ model, params }) =>
+        withRetry(
+          async () => {
+            const release = await limiter.acquire(params.abortSignal);
+            const deadline = new Deadline(params.abortSignal, timeoutMs);
+            try {
+              return await model.doEmbed({ ...params, abortSignal: deadline.signal });
+            } catch (error) {
+              throw deadline.expired ?? error;
+            } finally {
+              deadline.clear();
+              release();
+            }
+          },
+          params.abortSignal,
+          context,
+        ),
+    },
+  });
+}
+
+function providerEmbeddingModel(spec: ModelSpec, endpoint: Endpoint, options: EmbeddingModelOptions): EmbeddingModelV3 {
+  const common = { baseURL: endpoint.baseURL, fetch: options.fetch, headers: options.headers };
+  switch (spec.provider) {
+    case 'openai':
+      return createOpenAI({ ...common, apiKey: endpoint.apiKey }).embedding(spec.modelId);
+    case 'ollama':
+      return createOllama(common).embedding(spec.modelId);
+    case 'openai-compatible':
+      return createOpenAICompatible({ ...common, name: 'openai-compatible', apiKey: endpoint.apiKey }).embeddingModel(spec.modelId);
+    case 'anthropic':
+      throw new LlmError(
+        'llm/unsupported',
+        `${formatModelSpec(spec)}: Anthropic has no embedding models; use e.g. openai:text-embedding-3-small, ollama:nomic-embed-text or openai-compatible:NAME`,
+        { model: formatModelSpec(spec) },
+      );
+  }
+}

@@ -1,0 +1,112 @@
+import { createAnthropic } from '@ai-sdk/anthropic';
+import { createOpenAI } from '@ai-sdk/openai';
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import type { LanguageModelV3, LanguageModelV3Middleware } from '@ai-sdk/provider';
+import { wrapLanguageModel } from 'ai';
+import { createOllama } from 'ollama-ai-provider-v2';
+import type { Store, UsageRecord } from '../store/types.ts';
+import { resolveEndpoint, type Endpoint } from './endpoint.ts';
+import { cacheMiddleware } from './middleware/cache.ts';
+import { concurrencyMiddleware } from './middleware/concurrency.ts';
+import { retryMiddleware } from './middleware/retry.ts';
+import { timeoutMiddleware } from './middleware/timeout.ts';
+import { usageMiddleware } from './middleware/usage.ts';
+import { formatModelSpec, parseModelSpec, type Env, type ModelSpec } from './model-spec.ts';
+import { DEFAULT_RETRY, defaultSleep, type RetryOptions, type Sleep } from './retry-policy.ts';
+import type { ModelRuntime } from './runtime.ts';
+
+export const DEFAULT_TIMEOUT_MS = 120_000;
+
+/** How a model is reached and which cross-cutting behaviour wraps it. */
+export interface ModelOptions {
+  /** Environment variables (pass `process.env` at the edge); read for API keys and base URLs. */
+  env: Env;
+  /** Shared per-process state (concurrency limiters); create one with `createModelRuntime()`. */
+  runtime: ModelRuntime;
+  /** Server URL; required for `openai-compatible` (else `DRAMATIS_BASE_URL`), an override for the others. */
+  baseURL?: string;
+  /** Overrides the key from OPENAI_API_KEY / ANTHROPIC_API_KEY / DRAMATIS_API_KEY. */
+  apiKey?: string;
+  /** Extra HTTP headers on every request. */
+  headers?: Record<string, string>;
+  /** Where responses are cached and usage is recorded. */
+  store?: Pick<Store, 'cacheGet' | 'cachePut' | 'recordUsage'>;
+  /** Use the response cache (default: true when a store is given). */
+  cache?: boolean;
+  /** Recorded with each call's usage. */
+  episodeId?: string;
+  retry?: Partial<RetryOptions>;
+  /** Per attempt: the whole call, or for a stream the wait for its first output (default 120 000). */
+  timeoutMs?: number;
+  /** For a stream, the longest silence between parts once output started (default: `timeoutMs`). */
+  idleTimeoutMs?: number;
+  /** For `openai-compatible`: send `response_format: json_schema` (default true); false sends `json_object`. */
+  structuredOutputs?: boolean;
+  onUsage?: (usage: UsageRecord) => void;
+  /** Called before each retry wait. */
+  onRetry?: (event: { attempt: number; delayMs: number; error: unknown }) => void;
+  /** Replaces the waiting between retries (tests). */
+  sleep?: Sleep;
+  /** Replaces Math.random for the retry jitter (tests). */
+  random?: () => number;
+  fetch?: typeof globalThis.fetch;
+}
+
+/**
+ * An AI SDK model for a `provider:model` spec, wrapped (outermost first) in usage accounting, the
+ * response cache, retries, the concurrency limit and the per-attempt timeout.
+ * The retry middleware is the only retry layer; callers may pass `maxRetries: 0` to streamText, though
+ * the SDK's own retry never repeats the `LlmError`s this model throws.
+ * @example
+ * const model = createLanguageModel('ollama:qwen2.5:7b', { env: process.env, runtime, store, episodeId });
+ * const result = streamText({ model, messages, maxRetries: 0 });
+ */
+export function createLanguageModel(spec: string | ModelSpec, options: ModelOptions): LanguageModelV3 {
+  const parsed = typeof spec === 'string' ? parseModelSpec(spec) : spec;
+  const name = formatModelSpec(parsed);
+  const endpoint = resolveEndpoint(parsed, options);
+  const base = providerModel(parsed, endpoint, options);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+
+  const middleware: LanguageModelV3Middleware[] = [];
+  if (options.store || options.onUsage) {
+    middleware.push(usageMiddleware({ model: name, episodeId: options.episodeId, store: options.store, onUsage: options.onUsage }));
+  }
+  if (options.store && options.cache !== false) {
+    middleware.push(cacheMiddleware(options.store, { provider: parsed.provider, modelId: parsed.modelId, baseURL: endpoint.baseURL }));
+  }
+  middleware.push(
+    retryMiddleware({
+      model: name,
+      retry: { ...DEFAULT_RETRY, ...options.retry },
+      sleep: options.sleep ?? defaultSleep,
+      random: options.random ?? Math.random,
+      apiKeyHint: endpoint.apiKeyHint,
+      onRetry: options.onRetry,
+    }),
+    concurrencyMiddleware(options.runtime.limiter(parsed.provider, endpoint.baseURL)),
+    timeoutMiddleware({ timeoutMs, idleTimeoutMs: options.idleTimeoutMs ?? timeoutMs }),
+  );
+  return wrapLanguageModel({ model: base, middleware });
+}
+
+function providerModel(spec: ModelSpec, endpoint: Endpoint, options: ModelOptions): LanguageModelV3 {
+  const common = { baseURL: endpoint.baseURL, fetch: options.fetch, headers: options.headers };
+  switch (spec.provider) {
+    case 'openai':
+      // `.chat()`: the default `openai(id)` speaks the Responses API, which compatible servers lack.
+      return createOpenAI({ ...common, apiKey: endpoint.apiKey }).chat(spec.modelId);
+    case 'anthropic':
+      return createAnthropic({ ...common, apiKey: endpoint.apiKey })(spec.modelId);
+    case 'ollama':
+      return createOllama(common).chat(spec.modelId);
+    case 'openai-compatible':
+      return createOpenAICompatible({
+        ...common,
+        name: 'openai-compatible',
+        apiKey: endpoint.apiKey,
+        includeUsage: true,
+        supportsStructuredOutputs: options.structuredOutputs ?? true,
+      }).chatModel(spec.modelId);
+  }
+}

@@ -1,0 +1,231 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { instanceOf, startFakeLlm, type FakeLlm, type JsonSchema } from './fake-llm/index.ts';
+
+let fake: FakeLlm;
+beforeAll(async () => {
+  fake = await startFakeLlm();
+});
+afterAll(() => fake.close());
+afterEach(() => fake.reset());
+
+const post = (path: string, body: unknown, init: RequestInit = {}) =>
+  fetch(`${fake.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), ...init });
+
+/** A response's JSON, loosely typed for assertions. */
+const json = (response: Response): Promise<any> => response.json();
+
+/** The `data:` payloads of an SSE body. */
+async function events(response: Response): Promise<string[]> {
+  const text = await response.text();
+  return text
+    .split('\n\n')
+    .filter((block) => block.startsWith('data: '))
+    .map((block) => block.slice('data: '.length));
+}
+
+const hello = { model: 'fake', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hello there' }] };
+
+describe('fake-llm chat completions', () => {
+  it('answers a scripted text reply as a chat.completion with usage, and logs the request', async () => {
+    fake.enqueue({ text: 'Good day.', usage: { promptTokens: 11, completionTokens: 3 } });
+    const response = await post('/chat/completions', hello, { headers: { 'content-type': 'application/json', authorization: 'Bearer k' } });
+    const body = await json(response);
+    expect(response.status).toBe(200);
+    expect(body.object).toBe('chat.completion');
+    expect(body.choices[0]).toMatchObject({ message: { role: 'assistant', content: 'Good day.' }, finish_reason: 'stop' });
+    expect(body.usage).toMatchObject({ prompt_tokens: 11, completion_tokens: 3, total_tokens: 14 });
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0]).toMatchObject({ method: 'POST', path: '/v1/chat/completions', body: hello });
+    expect(fake.requests[0].headers.authorization).toBe('Bearer k');
+  });
+
+  it('streams chunks, a finish reason, usage when asked, then [DONE]', async () => {
+    fake.enqueue({ text: 'One two three four', chunkSize: 5 });
+    const response = await post('/chat/completions', { ...hello, stream: true, stream_options: { include_usage: true } });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const data = await events(response);
+    expect(data.at(-1)).toBe('[DONE]');
+    const chunks = data.slice(0, -1).map((line) => JSON.parse(line));
+    const text = chunks.map((chunk) => chunk.choices[0]?.delta?.content ?? '').join('');
+    expect(text).toBe('One two three four');
+    expect(chunks.filter((chunk) => chunk.choices[0]?.delta?.content).length).toBe(4);
+    expect(chunks.find((chunk) => chunk.choices[0]?.finish_reason)?.choices[0].finish_reason).toBe('stop');
+    expect(chunks.at(-1).usage.completion_tokens).toBeGreaterThan(0);
+  });
+
+  it('serves tool calls in JSON and as streamed deltas', async () => {
+    fake.enqueue({ toolCalls: [{ name: 'roll', arguments: { sides: 20 } }] }, { toolCalls: [{ name: 'roll', arguments: { sides: 6 } }], chunkSize: 4 });
+    const completion = await json(await post('/chat/completions', hello));
+    expect(completion.choices[0].finish_reason).toBe('tool_calls');
+    expect(completion.choices[0].message.tool_calls[0]).toMatchObject({ type: 'function', function: { name: 'roll', arguments: '{"sides":20}' } });
+
+    const chunks = (await events(await post('/chat/completions', { ...hello, stream: true }))).slice(0, -1).map((line) => JSON.parse(line));
+    const deltas = chunks.flatMap((chunk) => chunk.choices[0]?.delta?.tool_calls ?? []);
+    expect(deltas[0]).toMatchObject({ index: 0, function: { name: 'roll' } });
+    expect(deltas.map((delta) => delta.function.arguments).join('')).toBe('{"sides":6}');
+  });
+
+  it('auto-replies with an instance of the requested JSON schema, and with an echo for text', async () => {
+    const schema = z.object({
+      thought: z.object({ belief: z.string(), emotion: z.enum(['calm', 'angry']) }),
+      action: z.string().optional(),
+      speech: z.string().max(30),
+      mood: z.number().min(0.2).max(1),
+      tags: z.array(z.string().min(3)).min(2),
+      when: z.string().datetime(),
+      kind: z.union([z.null(), z.literal('x')]),
+    });
+    const format = { type: 'json_schema', json_schema: { name: 'turn', schema: z.toJSONSchema(schema), strict: true } };
+    const body = await json(await post('/chat/completions', { ...hello, response_format: format }));
+    const value = JSON.parse(body.choices[0].message.content);
+    expect(schema.parse(value)).toEqual(value);
+    expect(value.speech).toContain('Hello there');
+
+    const text = await json(await post('/chat/completions', hello));
+    expect(text.choices[0].message.content).toContain('Hello there');
+    const object = await json(await post('/chat/completions', { ...hello, response_format: { type: 'json_object' } }));
+    expect(JSON.parse(object.choices[0].message.content)).toHaveProperty('reply');
+  });
+
+  it('builds instances through $ref, allOf and integer bounds', () => {
+    const schema: JsonSchema = {
+      $defs: { name: { type: 'string', minLength: 4, maxLength: 6 } },
+      type: 'object',
+      properties: { who: { $ref: '#/$defs/name' }, age: { type: 'integer', exclusiveMinimum: 17 }, both: { allOf: [{ properties: { a: { type: 'boolean' } } }, { properties: { b: { type: ['null', 'string'] } } }] } },
+      required: ['who', 'age', 'both'],
+    };
+    const value = instanceOf(schema, { root: schema, echo: 'x', key: '', depth: 0 }) as { who: string; age: number; both: unknown };
+    expect(value.who.length).toBeGreaterThanOrEqual(4);
+    expect(value.who.length).toBeLessThanOrEqual(6);
+    expect(value.age).toBe(18);
+    expect(value.both).toEqual({ a: false, b: 'b…' });
+  });
+
+  it('answers invalid JSON when scripted, even when JSON was requested', async () => {
+    fake.enqueue({ fault: 'invalid-json' });
+    const body = await json(await post('/chat/completions', { ...hello, response_format: { type: 'json_object' } }));
+    expect(() => JSON.parse(body.choices[0].message.content)).toThrow();
+  });
+
+  it('uses the handler first, then the queue, then the auto reply', async () => {
+    const scripted = await startFakeLlm({ handler: (request) => (request.body.messages?.at(-1)?.content === 'ping' ? { text: 'pong' } : undefined) });
+    try {
+      scripted.enqueue({ text: 'queued' });
+      const ask = async (content: string) => {
+        const response = await fetch(`${scripted.url}/chat/completions`, { method: 'POST', body: JSON.stringify({ messages: [{ role: 'user', content }] }) });
+        return (await json(response)).choices[0].message.content;
+      };
+      expect(await ask('ping')).toBe('pong');
+      expect(await ask('other')).toBe('queued');
+      expect(await ask('again')).toContain('again');
+      expect(scripted.pending()).toBe(0);
+    } finally {
+      await scripted.close();
+    }
+  });
+});
+
+describe('fake-llm faults', () => {
+  it('answers 429 with a fractional Retry-After, and 5xx with the chosen status', async () => {
+    fake.enqueue({ fault: 'rate-limit', retryAfter: 0.05 }, { fault: 'server-error', status: 503 }, { fault: 'http-error', status: 400 });
+    const limited = await post('/chat/completions', hello);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('0.05');
+    expect((await json(limited)).error.type).toBe('rate_limit_error');
+    expect((await post('/chat/completions', hello)).status).toBe(503);
+    expect((await post('/chat/completions', hello)).status).toBe(400);
+  });
+
+  it('hangs until the client aborts', async () => {
+    fake.enqueue({ fault: 'hang' });
+    const started = Date.now();
+    await expect(post('/chat/completions', hello, { signal: AbortSignal.timeout(100) })).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(1000);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(fake.inFlight).toBe(0);
+  });
+
+  it('cuts a stream without [DONE] and a JSON body mid-way', async () => {
+    fake.enqueue({ fault: 'truncate', text: 'abcdefghijklmnop', afterChars: 6, chunkSize: 2 });
+    const response = await post('/chat/completions', { ...hello, stream: true });
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let received = '';
+    await expect(
+      (async () => {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          received += decoder.decode(value);
+        }
+      })(),
+    ).rejects.toThrow();
+    expect(received).toContain('"content":"ef"');
+    expect(received).not.toContain('ghij');
+    expect(received).not.toContain('[DONE]');
+
+    fake.enqueue({ fault: 'truncate', text: 'abcdefghijklmnop', afterChars: 3 });
+    await expect((await post('/chat/completions', hello)).text()).rejects.toThrow();
+  });
+
+  it('delays replies by latencyMs and delayMs', async () => {
+    const slow = await startFakeLlm({ latencyMs: 40 });
+    try {
+      slow.enqueue({ text: 'late', delayMs: 40 });
+      const started = Date.now();
+      await fetch(`${slow.url}/chat/completions`, { method: 'POST', body: JSON.stringify(hello) }).then(json);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(75);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('serves at most `capacity` requests at once and records the concurrency it saw', async () => {
+    const narrow = await startFakeLlm({ capacity: 1, latencyMs: 30 });
+    try {
+      const started = Date.now();
+      await Promise.all(
+        [1, 2, 3].map(() => fetch(`${narrow.url}/chat/completions`, { method: 'POST', body: JSON.stringify(hello) }).then(json)),
+      );
+      expect(Date.now() - started).toBeGreaterThanOrEqual(85);
+      expect(narrow.maxConcurrency).toBe(3);
+    } finally {
+      await narrow.close();
+    }
+  });
+
+  it('requires the API key when configured', async () => {
+    const guarded = await startFakeLlm({ apiKey: 'secret' });
+    try {
+      expect((await fetch(`${guarded.url}/models`)).status).toBe(401);
+      expect((await fetch(`${guarded.url}/models`, { headers: { authorization: 'Bearer secret' } })).status).toBe(200);
+    } finally {
+      await guarded.close();
+    }
+  });
+});
+
+describe('fake-llm embeddings and models', () => {
+  it('returns deterministic normalized bag-of-words vectors, or scripted ones', async () => {
+    const embed = async (input: string[]) => json(await post('/embeddings', { model: 'fake-embed', input }));
+    const first = await embed(['the old lighthouse keeper', 'the lighthouse keeper, old', 'a recipe for bread']);
+    expect(first.data).toHaveLength(3);
+    const [a, b, c] = first.data.map((item: { embedding: number[] }) => item.embedding);
+    expect(a).toHaveLength(64);
+    const dot = (x: number[], y: number[]) => x.reduce((sum, value, i) => sum + value * y[i], 0);
+    expect(dot(a, a)).toBeCloseTo(1, 6);
+    expect(dot(a, b)).toBeCloseTo(1, 6);
+    expect(dot(a, c)).toBeLessThan(0.5);
+    expect(first.usage.prompt_tokens).toBeGreaterThan(0);
+    expect((await embed(['the old lighthouse keeper'])).data[0].embedding).toEqual(a);
+
+    fake.enqueueEmbeddings({ vectors: [[1, 0]] });
+    expect((await embed(['x'])).data[0].embedding).toEqual([1, 0]);
+  });
+
+  it('lists models', async () => {
+    const body = await json(await fetch(`${fake.url}/models`));
+    expect(body).toMatchObject({ object: 'list', data: [{ id: 'fake', object: 'model' }] });
+  });
+});

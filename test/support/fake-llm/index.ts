@@ -1,0 +1,6 @@
+export { startFakeLlm } from './server.ts';
+export { autoContent, autoText, instanceOf } from './auto-reply.ts';
+export { hashedEmbedding } from './embeddings.ts';
+export type {
+  FakeEmbeddingReply, FakeFault, FakeLlm, FakeLlmOptions, FakeReply, FakeRequest, FakeRequestBody, FakeToolCall, FakeUsage, JsonSchema,
+} from './types.ts';
