@@ -124,7 +124,10 @@ async function interactive(session: ChatSession, options: ChatOptions, io: CliIo
   }
   writeLine(io.stderr, `(session ${session.id} — /thoughts toggles thoughts, /exit quits, Ctrl-C cancels a reply)`);
 
-  const rl = createInterface({ input: io.stdin, output: io.stdout, terminal: Boolean(io.stdin.isTTY && io.stdout.isTTY) });
+  const terminal = Boolean(io.stdin.isTTY && io.stdout.isTTY);
+  const rl = createInterface({ input: io.stdin, output: io.stdout, terminal });
+  // Piped input gets no prompts, so a script's output is only the conversation.
+  const prompt = () => { if (terminal) rl.prompt(); };
   let current: AbortController | undefined;
   const interrupt = () => {
     if (current) current.abort();
@@ -134,7 +137,7 @@ async function interactive(session: ChatSession, options: ChatOptions, io: CliIo
   const removeInterrupt = io.onInterrupt(interrupt);
   rl.setPrompt(`${session.userName}> `);
   try {
-    rl.prompt();
+    prompt();
     for await (const raw of rl) {
       const line = raw.trim();
       if (line === '/exit' || line === '/quit') break;
@@ -146,7 +149,7 @@ async function interactive(session: ChatSession, options: ChatOptions, io: CliIo
         await streamTurn(session, line, showThoughts, current.signal, io, name);
         current = undefined;
       }
-      rl.prompt();
+      prompt();
     }
   } finally {
     removeInterrupt();

@@ -2,18 +2,23 @@ import type { ChatMessage, FakeRequestBody, JsonSchema } from './types.ts';
 
 const SPEECH_KEYS = new Set(['speech', 'reply', 'text', 'content', 'message', 'answer', 'response']);
 
-/** The text of the last user message (text parts joined), or ''. */
+/**
+ * The text of the last user message (text parts joined), or ''. A bracketed user message such as
+ * `[Context for this turn ...]` is stage direction, not something said: the one before it is echoed instead.
+ */
 export function lastUserText(body: FakeRequestBody): string {
   const messages: ChatMessage[] = Array.isArray(body.messages) ? body.messages : [];
+  let fallback: string | undefined;
   for (let i = messages.length - 1; i >= 0; i--) {
     const message = messages[i];
     if (message.role !== 'user') continue;
-    if (typeof message.content === 'string') return message.content;
-    if (Array.isArray(message.content)) {
-      return message.content.map((part) => (typeof part.text === 'string' ? part.text : '')).join(' ');
-    }
+    const text = typeof message.content === 'string'
+      ? message.content
+      : Array.isArray(message.content) ? message.content.map((part) => (typeof part.text === 'string' ? part.text : '')).join(' ') : '';
+    if (!text.trimStart().startsWith('[')) return text;
+    fallback ??= text;
   }
-  return '';
+  return fallback ?? '';
 }
 
 /** A short deterministic reply that mentions the last user message. */
