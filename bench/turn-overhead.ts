@@ -39,5 +39,5 @@ const fmt = (xs: number[]) => {
   return `p50 ${percentile(sorted, 50).toFixed(3)} ms, p99 ${percentile(sorted, 99).toFixed(3)} ms`;
 };
 console.log(`turn overhead (${HISTORY_TURNS}+ turns of history, 50-entry lorebook, ${MEASURED_TURNS} turns measured)`);
-console.log(`  whole turn (prompt, lorebook, AI SDK stream handling, parse, SQLite transaction): ${fmt(turn)}`);
+console.log(`  whole turn (prompt, lorebook, model stream handling, parse, SQLite transaction): ${fmt(turn)}`);
 console.log(`  prompt building alone (perspective, history, lorebook, layout):                   ${fmt(prepare)}`);

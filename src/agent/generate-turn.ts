@@ -1,10 +1,12 @@
-import { Output, streamText, type LanguageModel, type ModelMessage } from 'ai';
+import type { JSONSchema7, LanguageModelV3, LanguageModelV3Prompt } from '@ai-sdk/provider';
+import type { ModelMessage } from 'ai';
+import { z } from 'zod';
 import { AgentError } from './errors.ts';
 import { SpeechStream } from './speech-stream.ts';
 import { parseJsonOutput, parseTaggedOutput, TurnOutput, type OutputMode } from './turn-output.ts';
 
 export interface GenerateTurnOptions {
-  model: LanguageModel;
+  model: LanguageModelV3;
   messages: ModelMessage[];
   mode: OutputMode;
   /** Called with each new piece of speech while the reply streams, with the raw reply so far. */
@@ -48,36 +50,55 @@ export async function generateTurn(options: GenerateTurnOptions): Promise<Genera
   });
 }
 
+/** The turn schema as JSON Schema, converted once (as the AI SDK converts zod 4 schemas). */
+const turnJsonSchema = z.toJSONSchema(TurnOutput, { target: 'draft-7', io: 'output', reused: 'inline' }) as JSONSchema7;
+
+/**
+ * One streamed model call. It talks to the AI SDK model interface directly: `streamText` re-validates the
+ * whole message history on every call (~1.5 ms for 400 messages), which is most of a turn's engine overhead.
+ * Middleware (retry, cache, usage...) lives on the model, so it applies all the same.
+ */
 async function streamOnce(options: GenerateTurnOptions, messages: ModelMessage[]): Promise<string> {
   const speech = new SpeechStream(options.mode);
-  // The character sheet goes in `system`: the SDK places it first for every provider.
-  const [head, ...rest] = messages;
-  const system = head?.role === 'system' ? head.content : undefined;
-  const result = streamText({
-    model: options.model,
-    system,
-    messages: system === undefined ? messages : rest,
-    ...(options.mode === 'json' ? { output: Output.object({ schema: TurnOutput, name: 'turn' }) } : {}),
-    // Retries are the llm middleware's job (it honours Retry-After); the SDK's own would double them.
-    maxRetries: 0,
-    abortSignal: options.abortSignal,
-    temperature: options.temperature,
-    maxOutputTokens: options.maxOutputTokens,
-    onError: () => {},
-  });
   let text = '';
-  for await (const part of result.fullStream) {
-    if (part.type === 'text-delta') {
-      text += part.text;
-      const delta = speech.push(text);
-      if (delta) options.onSpeechDelta?.(delta, text);
-    } else if (part.type === 'error') {
-      throw modelFailure(part.error);
-    } else if (part.type === 'abort') {
-      throw new AgentError('agent/aborted', 'the turn was cancelled before the model finished; nothing was stored');
+  try {
+    const { stream } = await options.model.doStream({
+      prompt: toModelPrompt(messages),
+      responseFormat: options.mode === 'json' ? { type: 'json', schema: turnJsonSchema, name: 'turn' } : { type: 'text' },
+      abortSignal: options.abortSignal,
+      temperature: options.temperature,
+      maxOutputTokens: options.maxOutputTokens,
+    });
+    const reader = stream.getReader();
+    for (;;) {
+      const { done, value: part } = await reader.read();
+      if (done) break;
+      if (part.type === 'text-delta') {
+        text += part.delta;
+        const delta = speech.push(text);
+        if (delta) options.onSpeechDelta?.(delta, text);
+      } else if (part.type === 'error') {
+        await reader.cancel().catch(() => {});
+        throw part.error;
+      }
     }
+  } catch (error) {
+    if (options.abortSignal?.aborted) {
+      throw new AgentError('agent/aborted', 'the turn was cancelled before the model finished; nothing was stored', { cause: error });
+    }
+    throw modelFailure(error);
   }
   return text;
+}
+
+/** Text-only chat messages in the model interface's prompt shape. */
+export function toModelPrompt(messages: readonly ModelMessage[]): LanguageModelV3Prompt {
+  return messages.map((message): LanguageModelV3Prompt[number] => {
+    const text = typeof message.content === 'string' ? message.content : JSON.stringify(message.content);
+    if (message.role === 'system') return { role: 'system', content: text };
+    if (message.role === 'assistant') return { role: 'assistant', content: [{ type: 'text', text }] };
+    return { role: 'user', content: [{ type: 'text', text }] };
+  });
 }
 
 function modelFailure(error: unknown): Error {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { generateText, type LanguageModel, type ModelMessage } from 'ai';
+import type { LanguageModelV3 } from '@ai-sdk/provider';
+import { generateText, type ModelMessage } from 'ai';
 import type { Character, Lorebook } from '../character/schema.ts';
 import { activateLorebook, renderActivatedEntries } from '../character/lorebook-activation.ts';
 import { renderMacros } from '../character/macros.ts';
@@ -17,9 +18,9 @@ import { countTokens as defaultCountTokens, type TokenCounter } from '../text/to
 export interface ChatSessionOptions {
   store: Store;
   character: Character;
-  model: LanguageModel;
+  model: LanguageModelV3;
   /** Model used to summarize compacted history; defaults to `model`. */
-  summaryModel?: LanguageModel;
+  summaryModel?: LanguageModelV3;
   /** Extra lorebooks (e.g. `--lorebook FILE`), scanned together with the card's own book. */
   lorebooks?: Lorebook[];
   /** Continue this session if it exists, or create it with this id. */
