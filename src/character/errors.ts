@@ -15,7 +15,8 @@ export type CardErrorCode =
   | 'lorebook/too-large'
   | 'lorebook/bad-json'
   | 'lorebook/bad-format'
-  | 'lorebook/invalid';
+  | 'lorebook/invalid'
+  | 'lorebook/bad-regex';
 
 /**
  * A character card or lorebook that could not be read or written; `code` is stable (`card/...`, `lorebook/...`).

@@ -6,7 +6,7 @@ export { readCardPng, writeCardPng, isPng } from './png.ts';
 export { readCharx, writeCharx, isZip } from './charx.ts';
 export { readLorebookFile, parseLorebookJson, toLorebookJson, type LoadedLorebook, type LorebookFormat } from './lorebook-file.ts';
 export {
-  activateLorebook, renderActivatedEntries, lorebookEntryPosition,
+  activateLorebook, renderActivatedEntries, lorebookEntryPosition, assertLorebookUsable,
   type ActivationInput, type ActivationResult, type ActivatedEntry, type LorebookError, type SelectiveLogic, type LorebookPosition,
 } from './lorebook-activation.ts';
 export { renderMacros, type MacroContext } from './macros.ts';

@@ -1,4 +1,5 @@
 import { countTokens, type TokenCounter } from '../text/tokens.ts';
+import { CardError } from './errors.ts';
 import { renderMacros, type MacroContext } from './macros.ts';
 import type { Lorebook, LorebookEntry } from './schema.ts';
 
@@ -587,4 +588,18 @@ function readBoolean(value: unknown): boolean | undefined {
   if (value === 'true') return true;
   if (value === 'false') return false;
   return undefined;
+}
+
+/**
+ * Checks a lorebook before use: every regex key must compile. Throws `lorebook/bad-regex` naming the file, the
+ * entry and the key, because a key that silently never matches is a bug the author should see.
+ */
+export function assertLorebookUsable(book: Lorebook, source: string): void {
+  const [problem] = activateLorebook(book, { messages: [] }).errors;
+  if (!problem) return;
+  const entry = book.entries[problem.entryIndex];
+  const label = entry?.name ?? entry?.comment ?? (entry?.id === undefined ? '' : `id ${entry.id}`);
+  throw new CardError('lorebook/bad-regex',
+    `${source}: lorebook entry ${problem.entryIndex}${label ? ` (${label})` : ''}: key ${problem.key} is not a valid regular expression (${problem.message}); fix or remove the key`,
+    { path: source, field: `entries[${problem.entryIndex}].keys` });
 }

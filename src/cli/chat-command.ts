@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { readCharacterFile } from '../character/card-parse.ts';
+import { assertLorebookUsable } from '../character/lorebook-activation.ts';
 import { readLorebookFile } from '../character/lorebook-file.ts';
 import type { Lorebook } from '../character/schema.ts';
 import { completedAction } from '../agent/speech-stream.ts';
@@ -71,8 +72,13 @@ export function registerChatCommand(program: Command, io: CliIo): void {
       const temperature = options.temperature === undefined ? undefined : positiveNumber(options.temperature, '--temperature', true);
       const spec = resolveModelSpec({ model: options.model, env: io.env });
       const loaded = await readCharacterFile(resolve(io.cwd, cardPath));
+      if (loaded.character.character_book) assertLorebookUsable(loaded.character.character_book, cardPath);
       const lorebooks: Lorebook[] = [];
-      for (const file of options.lorebook ?? []) lorebooks.push((await readLorebookFile(resolve(io.cwd, file))).lorebook);
+      for (const file of options.lorebook ?? []) {
+        const { lorebook } = await readLorebookFile(resolve(io.cwd, file));
+        assertLorebookUsable(lorebook, file);
+        lorebooks.push(lorebook);
+      }
 
       await withStore(command, io, async (store) => {
         const sessionId = options.session ?? newSessionId(loaded.character.name);

@@ -153,6 +153,16 @@ describe('dramatis chat: faults leave the session with complete turns only', () 
     expect(again.stdout).toContain('Third time lucky.');
   });
 
+  it('refuses a lorebook whose regex key does not compile, naming file, entry and key', async () => {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'world.json'), JSON.stringify({ entries: { 0: { uid: 0, key: ['/dragon(/i'], content: 'x', comment: 'Dragons' } } }));
+    const { code, stderr } = await chat('--message', 'Hi', '--session', 'r1', '--lorebook', 'world.json');
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/world\.json: lorebook entry 0 \(Dragons\): key \/dragon\(\/i is not a valid regular expression/);
+    expect(fake.chatRequests()).toHaveLength(0);
+  });
+
   it('says exactly what to set when no model is configured', async () => {
     const { code, stderr } = await runCli(['chat', seraphina, '--message', 'Hi'], { cwd: dir, env: {} });
     expect(code).toBe(2);
