@@ -26,8 +26,14 @@ const thoughtKeys = Object.keys(Thought.shape) as (keyof Thought)[];
 
 export type ParseResult = { ok: true; output: TurnOutput } | { ok: false; error: string };
 
-/** Parses a JSON-mode reply (tolerating a ```json fence or prose around the object). */
-export function parseJsonOutput(text: string): ParseResult {
+/** Removes reasoning blocks that some models (Qwen3, DeepSeek-R1...) print before their answer. */
+export function stripReasoning(text: string): string {
+  return text.replace(/<think(?:ing)?>[\s\S]*?(?:<\/think(?:ing)?>|$)/gi, '');
+}
+
+/** Parses a JSON-mode reply (tolerating a ```json fence, a reasoning block or prose around the object). */
+export function parseJsonOutput(raw: string): ParseResult {
+  const text = stripReasoning(raw);
   const start = text.indexOf('{');
   const end = text.lastIndexOf('}');
   if (start === -1 || end <= start) return { ok: false, error: 'the reply contains no JSON object' };
@@ -41,7 +47,8 @@ export function parseJsonOutput(text: string): ParseResult {
 }
 
 /** Parses a tagged-text reply: <thought> with `key: value` lines, optional <action>, and <speech>. */
-export function parseTaggedOutput(text: string): ParseResult {
+export function parseTaggedOutput(raw: string): ParseResult {
+  const text = stripReasoning(raw);
   const tag = (name: string) => new RegExp(`<${name}>([\\s\\S]*?)(?:</${name}>|$)`, 'i').exec(text)?.[1]?.trim();
   const thoughtText = tag('thought') ?? '';
   const thought: Record<string, string> = {};

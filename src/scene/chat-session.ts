@@ -7,7 +7,7 @@ import { renderMacros } from '../character/macros.ts';
 import { buildCharacterSheet } from '../agent/character-sheet.ts';
 import { blockTranscript, planCompaction, summaryPrompt, type CompactedBlock } from '../agent/compaction.ts';
 import { AgentError } from '../agent/errors.ts';
-import { generateTurn } from '../agent/generate-turn.ts';
+import { generateTurn, type GeneratedTurn } from '../agent/generate-turn.ts';
 import { historyMessages, type HistoryMessage } from '../agent/history.ts';
 import { perspectiveOf } from '../agent/perspective.ts';
 import { assemblePrompt, buildTail } from '../agent/prompt.ts';
@@ -116,8 +116,8 @@ export class ChatSession {
   private readonly events: SceneEvent[];
   private readonly tokenCache = new Map<string, number>();
   private readonly countTokens: TokenCounter;
-  private readonly system: string;
-  private readonly systemTokens: number;
+  private system: string;
+  private systemTokens: number;
   private readonly meta: ChatMeta;
 
   constructor(private readonly options: ChatSessionOptions, episode: Episode, events: SceneEvent[]) {
@@ -173,6 +173,35 @@ export class ChatSession {
       id: randomUUID(), episodeId: this.id, seq: (this.events.at(-1)?.seq ?? 0) + 1, at: new Date().toISOString(),
       kind: 'speech', actor: 'user', text, visibility: 'all', data: { turn },
     };
+    let attempt: Attempt;
+    try {
+      attempt = await this.attempt(userEvent, options);
+    } catch (error) {
+      if (this.meta.mode !== 'json' || !rejectsJsonSchema(error)) throw error;
+      // The server cannot constrain output to a JSON schema: use the tagged-text format from now on.
+      this.setMode('tagged');
+      options.onRepair?.('the server does not support JSON-schema output; switched to the tagged-text format');
+      attempt = await this.attempt(userEvent, options);
+    }
+    const { generated, prepared, blocks } = attempt;
+    const { thought, action, speech } = generated.output;
+    const newEvents: NewEvent[] = [
+      { id: userEvent.id, kind: 'speech', actor: 'user', text, visibility: 'all', data: { turn } },
+      { kind: 'thought', actor: name, text: thoughtText(thought), visibility: { only: [name] }, data: { turn, ...thought } },
+      ...(action.trim() ? [{ kind: 'action' as const, actor: name, text: action.trim(), visibility: 'all' as const, data: { turn } }] : []),
+      {
+        kind: 'speech', actor: name, text: speech.trim(), visibility: 'all',
+        data: { turn, ...(generated.repaired ? { repaired: true } : {}), ...(prepared.lore.length ? { lore: prepared.lore } : {}) },
+      },
+    ];
+    const stored = await this.options.store.appendEvents(this.id, newEvents, { meta: { compaction: blocks, mode: this.meta.mode } });
+    this.events.push(...stored);
+    this.meta.compaction = blocks;
+    return { output: generated.output, events: stored, repaired: generated.repaired, lore: prepared.lore };
+  }
+
+  /** Plans and runs compaction if the history overflows, then asks the model for the turn. */
+  private async attempt(userEvent: SceneEvent, options: TurnOptions): Promise<Attempt> {
     let blocks = [...this.meta.compaction];
     let prepared = this.preparePrompt([userEvent], blocks);
     const plan = planCompaction({
@@ -185,7 +214,6 @@ export class ChatSession {
       blocks = await this.compact(blocks, plan.block, plan.mergeSummaries, options);
       prepared = this.preparePrompt([userEvent], blocks);
     }
-
     const generated = await generateTurn({
       model: this.options.model,
       messages: prepared.messages,
@@ -196,20 +224,13 @@ export class ChatSession {
       temperature: this.options.temperature,
       maxOutputTokens: this.replyTokens,
     });
-    const { thought, action, speech } = generated.output;
-    const newEvents: NewEvent[] = [
-      { id: userEvent.id, kind: 'speech', actor: 'user', text, visibility: 'all', data: { turn } },
-      { kind: 'thought', actor: name, text: thoughtText(thought), visibility: { only: [name] }, data: { turn, ...thought } },
-      ...(action.trim() ? [{ kind: 'action' as const, actor: name, text: action.trim(), visibility: 'all' as const, data: { turn } }] : []),
-      {
-        kind: 'speech', actor: name, text: speech.trim(), visibility: 'all',
-        data: { turn, ...(generated.repaired ? { repaired: true } : {}), ...(prepared.lore.length ? { lore: prepared.lore } : {}) },
-      },
-    ];
-    const stored = await this.options.store.appendEvents(this.id, newEvents, { meta: { compaction: blocks } });
-    this.events.push(...stored);
-    this.meta.compaction = blocks;
-    return { output: generated.output, events: stored, repaired: generated.repaired, lore: prepared.lore };
+    return { generated, prepared, blocks };
+  }
+
+  private setMode(mode: OutputMode): void {
+    this.meta.mode = mode;
+    this.system = buildCharacterSheet(this.character, { userName: this.meta.userName, mode, pickSeed: this.id });
+    this.systemTokens = this.countTokens(this.system);
   }
 
   private get contextTokens(): number { return this.options.contextTokens ?? DEFAULT_CONTEXT_TOKENS; }
@@ -265,6 +286,14 @@ export class ChatSession {
       throw new AgentError('agent/context-too-small', `--context-tokens ${this.contextTokens} is too small: the character sheet alone takes ${this.systemTokens} tokens plus ${this.replyTokens} for the reply; raise it`);
     }
   }
+}
+
+interface Attempt { generated: GeneratedTurn; prepared: PreparedPrompt; blocks: CompactedBlock[] }
+
+/** Whether a model call failed because the server does not accept a JSON-schema response format. */
+function rejectsJsonSchema(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === 'llm/bad-request' && /response_format|json_schema|json schema|structured output|grammar/i.test(String(message));
 }
 
 function thoughtText(thought: TurnOutput['thought']): string {

@@ -74,4 +74,11 @@ describe('generateTurn', () => {
     expect(deltas.join('')).toBe('You are safe here.');
     expect(model.doStreamCalls[0].responseFormat?.type ?? 'text').toBe('text');
   });
+
+  it('ignores a reasoning block before the answer', async () => {
+    const model = streamingModel(`<think>The user wants {a brace} and "speech": "nope"</think>\n${valid}`);
+    const turn = await generateTurn({ model, messages: [{ role: 'user', content: 'hi' }], mode: 'json' });
+    expect(turn.output.speech).toBe('Welcome, "traveller".\nRest here.');
+    expect(turn.repaired).toBe(false);
+  });
 });

@@ -90,6 +90,23 @@ describe('dramatis chat (one-shot, over HTTP to the fake server)', () => {
     expect(missing.stderr).toMatch(/0 alternate greeting/);
   });
 
+  it('switches to the tagged format by itself when the server rejects JSON-schema output', async () => {
+    fake.enqueue(
+      { fault: 'http-error', status: 400, message: "Unsupported parameter: 'response_format' of type 'json_schema'" },
+      { text: '<thought>\nbelief: b\nintention: i\ndesire: d\nemotion: e\nknowledge: k\n</thought>\n<action>nods</action>\n<speech>Plain servers work too.</speech>' },
+    );
+    const { code, stdout } = await chat('--message', 'Hi', '--session', 'auto1');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Seraphina: Plain servers work too.');
+    const [first, second] = fake.chatRequests().map((r) => r.body);
+    expect(first.response_format?.type).toBe('json_schema');
+    expect(second.response_format).toBeUndefined();
+    expect(String(second.messages![0].content)).toContain('<speech>');
+    const store = openSqliteStore(join(dir, '.dramatis', 'dramatis.db'));
+    expect((await store.getEpisode('auto1'))?.meta.mode).toBe('tagged');
+    await store.close();
+  });
+
   it('falls back to the tagged-text format with --output-mode tagged', async () => {
     fake.enqueue({ text: '<thought>\nbelief: b\nintention: i\ndesire: d\nemotion: e\nknowledge: k\n</thought>\n<action></action>\n<speech>Tagged hello.</speech>' });
     const { code, stdout } = await chat('--message', 'Hi', '--session', 't1', '--output-mode', 'tagged');
