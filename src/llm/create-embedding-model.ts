@@ -7,9 +7,8 @@ import { DEFAULT_TIMEOUT_MS, type ModelOptions } from './create-language-model.t
 import { Deadline } from './deadline.ts';
 import { resolveEndpoint, type Endpoint } from './endpoint.ts';
 import { LlmError } from './errors.ts';
-import { withRetry } from './middleware/retry.ts';
+import { retryContext, withRetry } from './middleware/retry.ts';
 import { formatModelSpec, parseModelSpec, type ModelSpec } from './model-spec.ts';
-import { DEFAULT_RETRY, defaultSleep } from './retry-policy.ts';
 
 export type EmbeddingModelOptions = Pick<
   ModelOptions,
@@ -28,14 +27,7 @@ export function createEmbeddingModel(spec: string | ModelSpec, options: Embeddin
   const base = providerEmbeddingModel(parsed, endpoint, options);
   const limiter = options.runtime.limiter(parsed.provider, endpoint.baseURL);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const context = {
-    model: name,
-    retry: { ...DEFAULT_RETRY, ...options.retry },
-    sleep: options.sleep ?? defaultSleep,
-    random: options.random ?? Math.random,
-    apiKeyHint: endpoint.apiKeyHint,
-    onRetry: options.onRetry,
-  };
+  const context = retryContext(name, options, endpoint.apiKeyHint);
   return wrapEmbeddingModel({
     model: base,
     middleware: {

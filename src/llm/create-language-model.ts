@@ -8,11 +8,11 @@ import type { Store, UsageRecord } from '../store/types.ts';
 import { resolveEndpoint, type Endpoint } from './endpoint.ts';
 import { cacheMiddleware } from './middleware/cache.ts';
 import { concurrencyMiddleware } from './middleware/concurrency.ts';
-import { retryMiddleware } from './middleware/retry.ts';
+import { retryContext, retryMiddleware } from './middleware/retry.ts';
 import { timeoutMiddleware } from './middleware/timeout.ts';
 import { usageMiddleware } from './middleware/usage.ts';
 import { formatModelSpec, parseModelSpec, type Env, type ModelSpec } from './model-spec.ts';
-import { DEFAULT_RETRY, defaultSleep, type RetryOptions, type Sleep } from './retry-policy.ts';
+import type { RetryOptions, Sleep } from './retry-policy.ts';
 import type { ModelRuntime } from './runtime.ts';
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
@@ -76,14 +76,7 @@ export function createLanguageModel(spec: string | ModelSpec, options: ModelOpti
     middleware.push(cacheMiddleware(options.store, { provider: parsed.provider, modelId: parsed.modelId, baseURL: endpoint.baseURL }));
   }
   middleware.push(
-    retryMiddleware({
-      model: name,
-      retry: { ...DEFAULT_RETRY, ...options.retry },
-      sleep: options.sleep ?? defaultSleep,
-      random: options.random ?? Math.random,
-      apiKeyHint: endpoint.apiKeyHint,
-      onRetry: options.onRetry,
-    }),
+    retryMiddleware(retryContext(name, options, endpoint.apiKeyHint)),
     concurrencyMiddleware(options.runtime.limiter(parsed.provider, endpoint.baseURL)),
     timeoutMiddleware({ timeoutMs, idleTimeoutMs: options.idleTimeoutMs ?? timeoutMs }),
   );

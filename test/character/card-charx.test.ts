@@ -4,7 +4,7 @@ import { strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { parseCharacterBytes } from '../../src/character/card-parse.ts';
 import { readCharx, writeCharx } from '../../src/character/charx.ts';
-import { CardError } from '../../src/character/errors.ts';
+import { cardError } from '../support/card-error.ts';
 
 const seraphinaPng = new Uint8Array(readFileSync(fileURLToPath(new URL('../../../shared/data/cards/default_Seraphina.png', import.meta.url))));
 
@@ -19,16 +19,6 @@ const cardJson = {
     ],
   },
 };
-
-function cardError(run: () => unknown): CardError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CardError);
-    return error as CardError;
-  }
-  throw new Error('expected a CardError');
-}
 
 describe('CHARX cards', () => {
   const zip = zipSync({

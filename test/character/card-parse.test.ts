@@ -2,20 +2,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseCharacterBytes, parseCharacterJson, readCharacterFile } from '../../src/character/card-parse.ts';
-import { CardError } from '../../src/character/errors.ts';
+import { cardError } from '../support/card-error.ts';
 
 const seraphinaPath = fileURLToPath(new URL('../../../shared/data/cards/default_Seraphina.png', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/cards/${name}`, import.meta.url));
-
-function cardError(run: () => unknown): CardError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CardError);
-    return error as CardError;
-  }
-  throw new Error('expected a CardError');
-}
 
 const v2 = (data: Record<string, unknown>, top: Record<string, unknown> = {}) => ({ spec: 'chara_card_v2', spec_version: '2.0', ...top, data: completeV2(data) });
 function completeV2(data: Record<string, unknown>): Record<string, unknown> {

@@ -7,8 +7,8 @@ import extractChunks from 'png-chunks-extract';
 import { describe, expect, it } from 'vitest';
 import { toCardJson } from '../../src/character/card-export.ts';
 import { parseCharacterBytes, parseCharacterJson } from '../../src/character/card-parse.ts';
-import { CardError } from '../../src/character/errors.ts';
 import { readCardPng, writeCardPng } from '../../src/character/png.ts';
+import { cardError } from '../support/card-error.ts';
 
 const seraphinaPath = fileURLToPath(new URL('../../../shared/data/cards/default_Seraphina.png', import.meta.url));
 const seraphinaBytes = () => new Uint8Array(readFileSync(seraphinaPath));
@@ -27,16 +27,6 @@ function pngWith(...extra: Array<{ name: string; data: Uint8Array }>): Uint8Arra
   header[8] = 8;
   header[9] = 0; // greyscale
   return encodeChunks([{ name: 'IHDR', data: header }, { name: 'IDAT', data: new Uint8Array(deflateSync(Buffer.from([0, 128]))) }, ...extra, { name: 'IEND', data: new Uint8Array(0) }]);
-}
-
-function cardError(run: () => unknown): CardError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CardError);
-    return error as CardError;
-  }
-  throw new Error('expected a CardError');
 }
 
 describe('PNG cards', () => {

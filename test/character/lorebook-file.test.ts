@@ -4,23 +4,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCharacterFile } from '../../src/character/card-parse.ts';
-import { CardError } from '../../src/character/errors.ts';
 import { parseLorebookJson, readLorebookFile, toLorebookJson } from '../../src/character/lorebook-file.ts';
+import { cardError } from '../support/card-error.ts';
 
 const eldoriaPath = fileURLToPath(new URL('../../../shared/data/cards/Eldoria.json', import.meta.url));
 const seraphinaPath = fileURLToPath(new URL('../../../shared/data/cards/default_Seraphina.png', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'dramatis-lorebook-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function cardError(run: () => unknown): CardError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CardError);
-    return error as CardError;
-  }
-  throw new Error('expected a CardError');
-}
 
 describe('readLorebookFile', () => {
   it('reads the real SillyTavern world info Eldoria.json', async () => {

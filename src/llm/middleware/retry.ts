@@ -1,6 +1,8 @@
 import type { LanguageModelV3Middleware, LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import { LlmError } from '../errors.ts';
-import { classifyFailure, finalError, isCallerAbort, nextRetryDelay, oneLine, type RetryOptions, type Sleep } from '../retry-policy.ts';
+import {
+  classifyFailure, DEFAULT_RETRY, defaultSleep, finalError, isCallerAbort, nextRetryDelay, oneLine, type RetryOptions, type Sleep,
+} from '../retry-policy.ts';
 import { isContentPart, textLength, type ReadResult } from '../stream-parts.ts';
 
 export interface RetryContext {
@@ -13,6 +15,22 @@ export interface RetryContext {
   apiKeyHint?: string;
   /** Called before each wait, e.g. to log it. */
   onRetry?: (event: { attempt: number; delayMs: number; error: unknown }) => void;
+}
+
+/** The retry context of one model from its options: defaults filled in, sleep and jitter injectable for tests. */
+export function retryContext(
+  model: string,
+  options: { retry?: Partial<RetryOptions>; sleep?: Sleep; random?: () => number; onRetry?: RetryContext['onRetry'] },
+  apiKeyHint?: string,
+): RetryContext {
+  return {
+    model,
+    retry: { ...DEFAULT_RETRY, ...options.retry },
+    sleep: options.sleep ?? defaultSleep,
+    random: options.random ?? Math.random,
+    apiKeyHint,
+    onRetry: options.onRetry,
+  };
 }
 
 /**
