@@ -107,6 +107,40 @@ describe('dramatis chat (one-shot, over HTTP to the fake server)', () => {
     await store.close();
   });
 
+  it("chats through the Ollama provider over Ollama's native /api/chat, with the schema as `format`", async () => {
+    fake.enqueue({ ...turn('Ollama speaks.'), usage: { promptTokens: 200, completionTokens: 20 } });
+    const origin = new URL(fake.url).origin;
+    const { code, stdout } = await runCli(
+      ['chat', seraphina, '--model', 'ollama:qwen2.5:7b', '--base-url', origin, '--message', 'Hi from Ollama', '--session', 'o1', '--json'],
+      { cwd: dir, env: {} },
+    );
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.events.at(-1).text).toBe('Ollama speaks.');
+    expect(out.usage).toMatchObject({ inputTokens: 200, outputTokens: 20 });
+    const request = fake.chatRequests()[0];
+    expect(request.path).toBe('/api/chat');
+    expect(request.body).toMatchObject({ model: 'qwen2.5:7b' });
+    expect((request.body.format as { properties?: object }).properties).toHaveProperty('thought');
+  });
+
+  it("chats through the Anthropic provider over /v1/messages (native structured output)", async () => {
+    fake.enqueue({ ...turn('Claude speaks.'), usage: { promptTokens: 300, completionTokens: 30 } });
+    const { code, stdout } = await runCli(
+      ['chat', seraphina, '--model', 'anthropic:claude-sonnet-4-5', '--base-url', fake.url, '--message', 'Hi from Claude', '--session', 'a1', '--json'],
+      { cwd: dir, env: { ANTHROPIC_API_KEY: 'test-key' } },
+    );
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.events.at(-1).text).toBe('Claude speaks.');
+    expect(out.usage).toMatchObject({ inputTokens: 300, outputTokens: 30 });
+    const request = fake.chatRequests()[0];
+    expect(request.path).toBe('/v1/messages');
+    expect(request.headers['x-api-key']).toBe('test-key');
+    expect(JSON.stringify(request.body.system)).toContain('Seraphina');
+    expect(request.body.output_config).toHaveProperty('format');
+  });
+
   it('falls back to the tagged-text format with --output-mode tagged', async () => {
     fake.enqueue({ text: '<thought>\nbelief: b\nintention: i\ndesire: d\nemotion: e\nknowledge: k\n</thought>\n<action></action>\n<speech>Tagged hello.</speech>' });
     const { code, stdout } = await chat('--message', 'Hi', '--session', 't1', '--output-mode', 'tagged');

@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { completionJson, streamCompletion, toCompletion } from './chat-completions.ts';
 import { countTokens, hashedEmbedding } from './embeddings.ts';
+import { asOpenAiBody as anthropicBody, messageJson, streamMessage, usesJsonTool } from './anthropic-messages.ts';
+import { asOpenAiBody as ollamaBody, ollamaChatJson, streamOllamaChat } from './ollama-chat.ts';
 import type { FakeEmbeddingReply, FakeFault, FakeLlm, FakeLlmOptions, FakeReply, FakeRequest, FakeRequestBody } from './types.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -70,11 +72,15 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       sendJson(res, 200, JSON.stringify({ object: 'list', data }));
       return;
     }
-    if (route !== 'POST /v1/chat/completions' && route !== 'POST /v1/embeddings') {
+    const isOllama = route === 'POST /api/chat';
+    const isAnthropic = route === 'POST /v1/messages';
+    if (isOllama) request.body = ollamaBody(request.body);
+    if (isAnthropic) request.body = anthropicBody(request.body);
+    if (route !== 'POST /v1/chat/completions' && route !== 'POST /v1/embeddings' && !isOllama && !isAnthropic) {
       sendError(res, 404, `fake-llm has no route ${route}`, 'invalid_request_error');
       return;
     }
-    const isChat = route === 'POST /v1/chat/completions';
+    const isChat = route === 'POST /v1/chat/completions' || isOllama || isAnthropic;
     const scripted = options.handler?.(request) ?? (isChat ? queue.shift() : embeddingQueue.shift());
 
     if (!(await acquire(res))) return;
@@ -91,7 +97,9 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       if (delay > 0) await sleep(delay);
       if (res.destroyed) return;
       if (scripted && 'fault' in scripted && (await serveFault(res, scripted, isChat, request.body))) return;
-      if (isChat) await serveChat(res, request.body, scripted as FakeReply | undefined);
+      if (isOllama) await serveOllamaChat(res, request.body, scripted as FakeReply | undefined);
+      else if (isAnthropic) await serveAnthropic(res, request.body, scripted as FakeReply | undefined);
+      else if (isChat) await serveChat(res, request.body, scripted as FakeReply | undefined);
       else serveEmbeddings(res, request.body, scripted as FakeEmbeddingReply | undefined, options.embeddingDimensions ?? 64);
     } finally {
       if (res.writableEnded || res.destroyed) releaseOnce();
@@ -139,6 +147,28 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     sendJson(res, 200, completionJson(body, completion));
   }
 
+  async function serveAnthropic(res: ServerResponse, body: FakeRequestBody, reply: FakeReply | undefined): Promise<void> {
+    const completion = toCompletion(reply, body);
+    const wire = {
+      content: completion.content ?? '', inputTokens: completion.usage.prompt_tokens,
+      outputTokens: completion.usage.completion_tokens, asJsonTool: usesJsonTool(body),
+    };
+    if (!body.stream) return sendJson(res, 200, messageJson(body, wire));
+    const cutAfterChars = reply && 'fault' in reply && reply.fault === 'truncate' ? reply.afterChars : undefined;
+    await streamMessage(res, body, wire, { chunkSize: reply?.chunkSize ?? 8, chunkDelayMs: reply?.chunkDelayMs ?? 0, cutAfterChars }, sleep);
+  }
+
+  async function serveOllamaChat(res: ServerResponse, body: FakeRequestBody, reply: FakeReply | undefined): Promise<void> {
+    const completion = toCompletion(reply, body);
+    const wire = {
+      content: completion.content ?? '', promptTokens: completion.usage.prompt_tokens,
+      completionTokens: completion.usage.completion_tokens, finishReason: completion.finishReason,
+    };
+    if (!body.stream) return sendJson(res, 200, ollamaChatJson(body, wire));
+    const cutAfterChars = reply && 'fault' in reply && reply.fault === 'truncate' ? reply.afterChars : undefined;
+    await streamOllamaChat(res, body, wire, { chunkSize: reply?.chunkSize ?? 8, chunkDelayMs: reply?.chunkDelayMs ?? 0, cutAfterChars }, sleep);
+  }
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -159,7 +189,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     enqueue: (...replies) => void queue.push(...replies),
     enqueueEmbeddings: (...replies) => void embeddingQueue.push(...replies),
     pending: () => queue.length + embeddingQueue.length,
-    chatRequests: () => requests.filter((request) => request.path.endsWith('/chat/completions')),
+    chatRequests: () => requests.filter((request) => /\/chat\/completions$|^\/api\/chat$|^\/v1\/messages$/.test(request.path)),
     reset() {
       queue.length = 0;
       embeddingQueue.length = 0;
