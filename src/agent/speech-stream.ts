@@ -1,4 +1,4 @@
-import type { OutputMode } from './turn-output.ts';
+import { parseTaggedOutput, Thought, type OutputMode } from './turn-output.ts';
 
 /**
  * Extracts the speech from a reply while it streams, so a terminal can print it word by word.
@@ -66,6 +66,41 @@ export function completedAction(text: string, mode: OutputMode): string | undefi
   if (!match) return undefined;
   try {
     return (JSON.parse(match[1]) as string).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The complete thought of a reply so far, once it has closed (so a UI can show thinking before speech). */
+export function completedThought(text: string, mode: OutputMode): Thought | undefined {
+  if (mode === 'tagged') {
+    if (!/<\/thought>/i.test(text)) return undefined;
+    const parsed = parseTaggedOutput(`${text}<speech>-</speech>`);
+    return parsed.ok ? parsed.output.thought : undefined;
+  }
+  const match = /"thought"\s*:\s*\{/.exec(text);
+  if (!match) return undefined;
+  const start = match.index + match[0].length - 1;
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i += 1;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{') depth += 1;
+    else if (c === '}' && --depth === 0) {
+      const thought = Thought.safeParse(safeJson(text.slice(start, i + 1)));
+      return thought.success ? thought.data : undefined;
+    }
+  }
+  return undefined;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
   } catch {
     return undefined;
   }

@@ -6,12 +6,12 @@ import { readCharacterFile } from '../character/card-parse.ts';
 import { assertLorebookUsable } from '../character/lorebook-activation.ts';
 import { readLorebookFile } from '../character/lorebook-file.ts';
 import type { Lorebook } from '../character/schema.ts';
-import { completedAction } from '../agent/speech-stream.ts';
+import { completedAction, completedThought } from '../agent/speech-stream.ts';
 import type { OutputMode } from '../agent/turn-output.ts';
 import { createLanguageModel, createModelRuntime, formatModelSpec, resolveModelSpec } from '../llm/index.ts';
 import { openChatSession, type ChatSession, type ChatTurn } from '../scene/chat-session.ts';
 import type { Store } from '../store/types.ts';
-import { formatEvent } from './format.ts';
+import { formatEvent, formatThought } from './format.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
 import { withStore } from './store-option.ts';
 
@@ -170,6 +170,8 @@ async function streamTurn(session: ChatSession, text: string, showThoughts: bool
       abortSignal: signal,
       onSpeechDelta: (delta, raw) => {
         if (!started) {
+          const thought = showThoughts ? completedThought(raw, session.mode) : undefined;
+          if (thought) writeLine(io.stdout, formatThought(name, thought));
           const action = completedAction(raw, session.mode);
           io.stdout.write(`${name}: ${action ? `*${action.replace(/^\*+|\*+$/g, '')}* ` : ''}`);
           started = true;
@@ -183,12 +185,7 @@ async function streamTurn(session: ChatSession, text: string, showThoughts: bool
       onCompaction: (block) => writeLine(io.stderr, `(compacted older history into a summary of ${block.tokens} tokens)`),
     });
     if (started) writeLine(io.stdout);
-    else printTurn(turn, session, false, io);
-    if (showThoughts) {
-      const thought = turn.events.find((e) => e.kind === 'thought');
-      const line = thought && formatEvent(thought, { userName: session.userName, showThoughts: true });
-      if (line) writeLine(io.stdout, line);
-    }
+    else printTurn(turn, session, showThoughts, io);
   } catch (error) {
     if (started) writeLine(io.stdout);
     const code = (error as { code?: string }).code;

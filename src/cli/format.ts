@@ -24,3 +24,8 @@ export function formatTranscript(events: readonly SceneEvent[], options: Transcr
 function indent(text: string): string {
   return text.split('\n').map((line) => `  ${line}`).join('\n');
 }
+
+/** A thought as it is shown while a reply streams, in the same layout as a stored thought event. */
+export function formatThought(who: string, thought: Record<string, string>): string {
+  return indent(`(${who} thinks)\n${Object.entries(thought).map(([key, value]) => `${key}: ${value}`).join('\n')}`);
+}

@@ -232,6 +232,8 @@ describe('dramatis chat (interactive) and sessions', () => {
     expect(result.stdout).toContain('Sleep now.');
     expect(result.stdout).not.toContain('HIDDEN-1');
     expect(result.stdout).toContain('SHOWN-2');
+    // The character thinks before it speaks, and the thought is shown in that order.
+    expect(result.stdout.indexOf('SHOWN-2')).toBeLessThan(result.stdout.indexOf('Sleep now.'));
   });
 
   it('lists sessions and shows a transcript, thoughts only on request', async () => {
