@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { registerCardCommands } from './card-commands.ts';
 import { registerChatCommand } from './chat-command.ts';
@@ -8,6 +10,7 @@ import { EXIT, processIo, UsageError, writeLine, type CliIo } from './io.ts';
 export function buildProgram(io: CliIo): Command {
   const program = new Command('dramatis')
     .description('Role-playing language agents: characters that think before they speak.')
+    .version(packageVersion(), '-V, --version')
     .addOption(new Option('--store <path>', 'SQLite store file (default .dramatis/dramatis.db, or DRAMATIS_STORE)'))
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({
@@ -21,6 +24,11 @@ export function buildProgram(io: CliIo): Command {
   const output = program.configureOutput();
   applyToAll(program, (command) => command.exitOverride().configureOutput(output).showHelpAfterError('(add --help for usage)'));
   return program;
+}
+
+function packageVersion(): string {
+  const path = fileURLToPath(new URL('../../package.json', import.meta.url));
+  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
 }
 
 /** Runs the CLI and returns its exit code: 0 ok, 1 failure, 2 usage error. */

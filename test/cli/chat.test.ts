@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/index.ts';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm/index.ts';
-import { runCli, sharedData, tempDir } from '../support/cli.ts';
+import { repoRoot, runCli, sharedData, tempDir } from '../support/cli.ts';
 
 const seraphina = sharedData('cards', 'default_Seraphina.png');
 let fake: FakeLlm;
@@ -147,6 +147,30 @@ describe('dramatis chat (one-shot, over HTTP to the fake server)', () => {
     expect(code).toBe(0);
     expect(stdout.trim()).toBe('Seraphina: Tagged hello.');
     expect(fake.chatRequests()[0].body.response_format).toBeUndefined();
+  });
+});
+
+describe('dramatis chat: a long session within --context-tokens', () => {
+  it('compacts old history into a summary made by the model, and keeps going', async () => {
+    const mirela = join(repoRoot, 'examples', 'cards', 'mirela.json');
+    const long = 'The wind is rising and the shutters bang against the stone; tell me everything about this place. '.repeat(6);
+    for (let i = 0; i < 8; i++) {
+      fake.enqueue(turn(`Answer ${i}: ${long}`));
+      const { code, stderr } = await runCli(
+        ['chat', mirela, '--model', 'openai-compatible:fake', '--base-url', fake.url, '--message', `Question ${i}: ${long}`, '--session', 'long', '--context-tokens', '3000'],
+        { cwd: dir, env: {} },
+      );
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+    }
+    const summaries = fake.chatRequests().filter((r) => r.body.response_format === undefined);
+    expect(summaries.length).toBeGreaterThan(0);
+    expect(JSON.stringify(summaries[0].body.messages)).toContain('Summarize this part of a role-play');
+    const show = JSON.parse((await runCli(['sessions', 'show', 'long', '--json'], { cwd: dir })).stdout);
+    expect(show.session.meta.compaction.length).toBeGreaterThan(0);
+    const last = fake.chatRequests().at(-1)!.body.messages!;
+    expect(JSON.stringify(last)).toContain('[Summary of earlier events');
+    expect(JSON.stringify(last)).not.toContain('Question 0:');
   });
 });
 
