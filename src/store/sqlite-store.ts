@@ -35,9 +35,9 @@ const toEvent = (row: EventRow): SceneEvent => ({
 
 /** Opens (creating if needed) a SQLite store at `path` and applies pending migrations. `:memory:` works for tests. */
 export function openSqliteStore(path: string): Store {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let db: Database.Database;
   try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     db = new Database(path);
   } catch (error) {
     throw new StoreError('store/open-failed', `cannot open the store at ${path}: ${(error as Error).message}; pass --store PATH or set DRAMATIS_STORE`, { cause: error });
