@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { CardError } from './errors.ts';
-import { isRecord, setOwn } from './lorebook-file.ts';
+import { isRecord, setOwn } from './lenient.ts';
 import { ResearchFields, type Character } from './schema.ts';
 
 /** Research fields travel in cards as `data.extensions.dramatis`. */

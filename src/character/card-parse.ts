@@ -2,7 +2,8 @@ import { extname } from 'node:path';
 import { RESEARCH_KEYS, RESEARCH_STASH, TOP_LEVEL_STASH, V1_KEYS, V3_ONLY_KEYS, V3_STASH } from './card-export.ts';
 import { isZip, readCharx } from './charx.ts';
 import { CardError, describeInput } from './errors.ts';
-import { DEFAULT_MAX_BYTES, describeIssues, fieldRepairer, isRecord, listSplitters, normalizeLorebook, parseJsonBytes, readFileWithLimit, setOwn } from './lorebook-file.ts';
+import { DEFAULT_MAX_BYTES, describeIssues, fieldRepairer, isRecord, listSplitters, parseJsonBytes, readFileWithLimit, setOwn } from './lenient.ts';
+import { normalizeLorebook } from './lorebook-file.ts';
 import { isPng, readCardPng } from './png.ts';
 import { Character, ResearchFields, type CardFormat, type CardSpec, type LoadedCharacter } from './schema.ts';
 

@@ -1,5 +1,6 @@
 import { RESEARCH_KEYS } from './card-export.ts';
-import { isRecord, isRegexKey } from './lorebook-file.ts';
+import { isRecord } from './lenient.ts';
+import { isRegexKey } from './lorebook-file.ts';
 import type { CardFormat, CardSpec, LoadedCharacter } from './schema.ts';
 
 export interface FieldSize {

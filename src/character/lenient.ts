@@ -1,0 +1,208 @@
+/** Lenient-parse-then-validate helpers shared by the card and lorebook readers: repair spec fields, report each repair, never touch extensions. */
+import { readFile, stat } from 'node:fs/promises';
+import type { z } from 'zod';
+import { CardError, describeInput, formatFieldPath, formatMiB } from './errors.ts';
+
+export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Copies `key: value` as an own property even for keys like `__proto__` (plain assignment would drop them). */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** How a field is needed: `required` (spec field: repair and report), `silent` (default quietly: the source spec predates it), `optional`. */
+export type FieldNeed = 'required' | 'silent' | 'optional';
+
+const splitCommas = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
+const wrapText = (text: string) => (text.trim() ? [text] : []);
+export const listSplitters = { commas: splitCommas, wrap: wrapText };
+
+function numberFromText(text: string): number | undefined {
+  const t = text.trim();
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) return undefined;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function booleanFrom(value: unknown): boolean | undefined {
+  if (value === 1 || value === 0) return value === 1;
+  if (typeof value !== 'string') return undefined;
+  const t = value.trim().toLowerCase();
+  if (t === 'true' || t === '1' || t === 'yes') return true;
+  if (t === 'false' || t === '0' || t === 'no') return false;
+  return undefined;
+}
+
+const isBlank = (value: unknown) => value === null || (typeof value === 'string' && value.trim() === '');
+export const describe = (value: unknown) => (value === undefined ? 'missing' : value === null ? 'null' : 'empty text');
+
+/**
+ * Repairs fields of `target` (a copy the caller owns) in place and appends one warning per repair,
+ * each naming the field path under `base`, e.g. `data.character_book.extensions: missing, set to {}`.
+ */
+export function fieldRepairer(target: Record<string, unknown>, base: string, warnings: string[]) {
+  const at = (key: string) => (base ? `${base}.${key}` : key);
+  const warn = (key: string, what: string) => warnings.push(`${at(key)}: ${what}`);
+  const absent = (key: string, need: FieldNeed, fallback: unknown, shown: string): void => {
+    const value = target[key];
+    if (need === 'optional') {
+      if (value !== undefined) {
+        delete target[key];
+        warn(key, `${describe(value)}, removed`);
+      }
+      return;
+    }
+    target[key] = fallback;
+    if (need === 'required' || value !== undefined) warn(key, `${describe(value)}, set to ${shown}`);
+  };
+
+  const repairer = {
+    text(key: string, need: FieldNeed): void {
+      const value = target[key];
+      if (value === undefined || value === null) return absent(key, need, '', '""');
+      if (typeof value === 'number' || typeof value === 'boolean') {
+        target[key] = String(value);
+        warn(key, `${typeof value} where text was expected, converted to "${String(value)}"`);
+      }
+    },
+    list(key: string, need: FieldNeed, split: (text: string) => string[]): void {
+      const value = target[key];
+      if (value === undefined || value === null) return absent(key, need, [], '[]');
+      if (typeof value === 'string') {
+        const items = split(value);
+        target[key] = items;
+        warn(key, `text instead of a list, read as ${items.length} item(s)`);
+        return;
+      }
+      if (!Array.isArray(value) || value.every((item) => typeof item === 'string')) return;
+      const items: unknown[] = [];
+      value.forEach((item, index) => {
+        if (typeof item === 'number' || typeof item === 'boolean') {
+          items.push(String(item));
+          warn(`${key}[${index}]`, `${typeof item} where text was expected, converted to "${String(item)}"`);
+        } else if (item === null || item === undefined) {
+          warn(`${key}[${index}]`, 'null, dropped');
+        } else items.push(item);
+      });
+      target[key] = items;
+    },
+    number(key: string, need: FieldNeed, fallback?: number): void {
+      const value = target[key];
+      if (value === undefined || isBlank(value)) return absent(key, need, fallback, String(fallback));
+      if (typeof value !== 'string') return;
+      const n = numberFromText(value);
+      if (n === undefined) return; // left for validation to report
+      target[key] = n;
+      warn(key, `number stored as text ("${value}"), converted to ${n}`);
+    },
+    boolean(key: string, need: FieldNeed, fallback?: boolean): void {
+      const value = target[key];
+      if (value === undefined || isBlank(value)) return absent(key, need, fallback, String(fallback));
+      if (typeof value === 'boolean') return;
+      const b = booleanFrom(value);
+      if (b === undefined) return;
+      target[key] = b;
+      warn(key, `boolean stored as ${typeof value} (${JSON.stringify(value)}), converted to ${b}`);
+    },
+    record(key: string, need: FieldNeed): void {
+      const value = target[key];
+      if (value === undefined || isBlank(value)) return absent(key, need, {}, '{}');
+      if (typeof value !== 'string') return;
+      try {
+        const parsed: unknown = JSON.parse(value);
+        if (!isRecord(parsed)) return;
+        target[key] = parsed;
+        warn(key, 'JSON text instead of an object, parsed');
+      } catch {
+        // left for validation to report
+      }
+    },
+    /** Unix seconds (V3 `creation_date`); numeric text, date text and milliseconds are converted. */
+    timestamp(key: string): void {
+      repairer.number(key, 'optional');
+      const value = target[key];
+      if (typeof value === 'string') {
+        const ms = Date.parse(value);
+        if (Number.isNaN(ms)) return;
+        target[key] = Math.floor(ms / 1000);
+        warn(key, `date text ("${value}"), converted to Unix seconds`);
+      } else if (typeof value === 'number' && value > 1e11) {
+        target[key] = Math.floor(value / 1000);
+        warn(key, 'milliseconds, converted to Unix seconds');
+      }
+    },
+  };
+  return repairer;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+type FileKind = 'card' | 'lorebook';
+
+/** Reads a file after checking its size with `stat`, so an oversized file is refused without being read. */
+export async function readFileWithLimit(path: string, maxBytes: number, kind: FileKind): Promise<Uint8Array> {
+  const what = kind === 'card' ? 'character cards' : 'lorebooks';
+  const tooLarge = (size: number) =>
+    new CardError(`${kind}/too-large` as const, `${path}: file is ${formatMiB(size)}, over the ${formatMiB(maxBytes)} limit for ${what}; check it is the right file, or raise maxBytes`, { path });
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new CardError(`${kind}/not-found` as const, `${path}: not a regular file; give the path of a ${kind} file`, { path });
+    size = info.size;
+  } catch (error) {
+    if (error instanceof CardError) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new CardError(`${kind}/not-found` as const, `${path}: no such file; check the path`, { path, cause: error });
+    }
+    throw error;
+  }
+  if (size > maxBytes) throw tooLarge(size);
+  const bytes = await readFile(path);
+  if (bytes.byteLength > maxBytes) throw tooLarge(bytes.byteLength); // grew since stat
+  return bytes;
+}
+
+/** Decodes text (UTF-8 with or without BOM, or UTF-16 with BOM) and parses it as JSON, naming the line and column on failure. */
+export function parseJsonBytes(bytes: Uint8Array, path: string | undefined, kind: FileKind, what = 'file'): unknown {
+  const file = describeInput(path, kind);
+  let text: string;
+  try {
+    if (bytes[0] === 0xff && bytes[1] === 0xfe) text = new TextDecoder('utf-16le').decode(bytes.subarray(2));
+    else if (bytes[0] === 0xfe && bytes[1] === 0xff) text = new TextDecoder('utf-16be').decode(bytes.subarray(2));
+    else text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch (error) {
+    throw new CardError(`${kind}/bad-json` as const, `${file}: the ${what} is not UTF-8 text; save it as UTF-8 JSON`, { path, cause: error });
+  }
+  return parseJsonText(text, path, kind, what);
+}
+
+export function parseJsonText(text: string, path: string | undefined, kind: FileKind, what = 'file'): unknown {
+  const file = describeInput(path, kind);
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (!body.trim()) throw new CardError(`${kind}/bad-json` as const, `${file}: the ${what} is empty; expected JSON`, { path });
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    const reason = (error as Error).message.replace(/\s+/g, ' ').slice(0, 120);
+    const position = /position (\d+)/.exec(reason);
+    let where = '';
+    if (position) {
+      const before = body.slice(0, Number(position[1]));
+      const line = before.split('\n').length;
+      where = ` at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
+    }
+    throw new CardError(`${kind}/bad-json` as const, `${file}: the ${what} is not valid JSON${where} (${reason}); fix the JSON or re-export it`, { path, cause: error });
+  }
+}
+
+/** Lists zod issues as `path: message` items for one-line messages (at most five). */
+export function describeIssues(issues: ReadonlyArray<z.core.$ZodIssue>, prefix: string): { fields: string; first: string } {
+  const items = issues.map((issue) => (issue.path.length || prefix ? `${formatFieldPath(issue.path, prefix)}: ${issue.message}` : issue.message));
+  const more = items.length > 5 ? `; and ${items.length - 5} more` : '';
+  return { fields: items.slice(0, 5).join('; ') + more, first: formatFieldPath(issues[0]?.path ?? [], prefix) };
+}
