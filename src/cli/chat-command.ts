@@ -64,6 +64,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
       'Interactive commands: /thoughts (toggle thoughts), /exit. Ctrl-C cancels a reply (nothing is stored).',
     ].join('\n'))
     .action(async (cardPath: string, options: ChatOptions, command: Command) => {
+      if (options.message !== undefined && !options.message.trim()) throw new UsageError('--message needs some text to say');
       const mode = parseMode(options.outputMode);
       const contextTokens = positiveInt(options.contextTokens, '--context-tokens');
       const timeoutSeconds = positiveNumber(options.timeout, '--timeout');

@@ -194,7 +194,7 @@ export class ChatSession {
         data: { turn, ...(generated.repaired ? { repaired: true } : {}), ...(prepared.lore.length ? { lore: prepared.lore } : {}) },
       },
     ];
-    const stored = await this.options.store.appendEvents(this.id, newEvents, { meta: { compaction: blocks, mode: this.meta.mode } });
+    const stored = await this.options.store.appendEvents(this.id, newEvents, { meta: { compaction: blocks, mode: this.meta.mode, userName: this.meta.userName } });
     this.events.push(...stored);
     this.meta.compaction = blocks;
     return { output: generated.output, events: stored, repaired: generated.repaired, lore: prepared.lore };

@@ -278,6 +278,7 @@ describe('dramatis chat (interactive) and sessions', () => {
   it('exits 2 on a usage error', async () => {
     expect((await runCli(['chat'], { cwd: dir })).code).toBe(2);
     expect((await runCli(['chat', seraphina, '--context-tokens', 'lots'], { cwd: dir })).code).toBe(2);
+    expect((await runCli(['chat', seraphina, '--message', '  '], { cwd: dir })).code).toBe(2);
     expect((await runCli(['nonsense'], { cwd: dir })).code).toBe(2);
   });
 });
