@@ -112,7 +112,7 @@ function pickGreeting(character: Character, index: number): string | undefined {
 /** A chat between a user and one character: an episode whose cast is that character and the user. */
 export class ChatSession {
   readonly character: Character;
-  private episode: Episode;
+  private readonly episode: Episode;
   private readonly events: SceneEvent[];
   private readonly tokenCache = new Map<string, number>();
   private readonly countTokens: TokenCounter;
