@@ -1,5 +1,5 @@
 export { AgentError } from './errors.ts';
-export { Thought, TurnOutput, parseJsonOutput, parseTaggedOutput, outputInstructions, type OutputMode } from './turn-output.ts';
+export { Thought, TurnOutput, thoughtText, parseJsonOutput, parseTaggedOutput, outputInstructions, type OutputMode } from './turn-output.ts';
 export { generateTurn, type GenerateTurnOptions, type GeneratedTurn } from './generate-turn.ts';
 export { buildCharacterSheet, knowledgeLimitsText, type SheetOptions } from './character-sheet.ts';
 export { perspectiveOf, canSee } from './perspective.ts';

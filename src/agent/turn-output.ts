@@ -22,6 +22,11 @@ export type TurnOutput = z.infer<typeof TurnOutput>;
 
 export type OutputMode = 'json' | 'tagged';
 
+/** A thought as `key: value` lines: the text of a stored thought event, and how UIs show one while it streams. */
+export function thoughtText(thought: Thought): string {
+  return Object.entries(thought).map(([key, value]) => `${key}: ${value}`).join('\n');
+}
+
 const thoughtKeys = Object.keys(Thought.shape) as (keyof Thought)[];
 
 export type ParseResult = { ok: true; output: TurnOutput } | { ok: false; error: string };

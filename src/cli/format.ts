@@ -1,3 +1,4 @@
+import { thoughtText, type Thought } from '../agent/turn-output.ts';
 import type { SceneEvent } from '../store/types.ts';
 
 export interface TranscriptOptions {
@@ -26,6 +27,6 @@ function indent(text: string): string {
 }
 
 /** A thought as it is shown while a reply streams, in the same layout as a stored thought event. */
-export function formatThought(who: string, thought: Record<string, string>): string {
-  return indent(`(${who} thinks)\n${Object.entries(thought).map(([key, value]) => `${key}: ${value}`).join('\n')}`);
+export function formatThought(who: string, thought: Thought): string {
+  return indent(`(${who} thinks)\n${thoughtText(thought)}`);
 }

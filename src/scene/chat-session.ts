@@ -11,7 +11,7 @@ import { generateTurn, type GeneratedTurn } from '../agent/generate-turn.ts';
 import { historyMessages, type HistoryMessage } from '../agent/history.ts';
 import { perspectiveOf } from '../agent/perspective.ts';
 import { assemblePrompt, buildTail } from '../agent/prompt.ts';
-import type { OutputMode, TurnOutput } from '../agent/turn-output.ts';
+import { thoughtText, type OutputMode, type TurnOutput } from '../agent/turn-output.ts';
 import type { Episode, NewEvent, SceneEvent, Store } from '../store/types.ts';
 import { countTokens as defaultCountTokens, type TokenCounter } from '../text/tokens.ts';
 
@@ -296,6 +296,3 @@ function rejectsJsonSchema(error: unknown): boolean {
   return code === 'llm/bad-request' && /response_format|json_schema|json schema|structured output|grammar/i.test(String(message));
 }
 
-function thoughtText(thought: TurnOutput['thought']): string {
-  return Object.entries(thought).map(([key, value]) => `${key}: ${value}`).join('\n');
-}
