@@ -4,7 +4,7 @@ import type { EmbeddingModelV3 } from '@ai-sdk/provider';
 import { wrapEmbeddingModel } from 'ai';
 import { createOllama } from 'ollama-ai-provider-v2';
 import { DEFAULT_TIMEOUT_MS, type ModelOptions } from './create-language-model.ts';
-import { Deadline } from './deadline.ts';
+import { withDeadline } from './deadline.ts';
 import { resolveEndpoint, type Endpoint } from './endpoint.ts';
 import { LlmError } from './errors.ts';
 import { retryContext, withRetry } from './middleware/retry.ts';
@@ -36,13 +36,9 @@ export function createEmbeddingModel(spec: string | ModelSpec, options: Embeddin
         withRetry(
           async () => {
             const release = await limiter.acquire(params.abortSignal);
-            const deadline = new Deadline(params.abortSignal, timeoutMs);
             try {
-              return await model.doEmbed({ ...params, abortSignal: deadline.signal });
-            } catch (error) {
-              throw deadline.expired ?? error;
+              return await withDeadline(params.abortSignal, timeoutMs, (abortSignal) => model.doEmbed({ ...params, abortSignal }));
             } finally {
-              deadline.clear();
               release();
             }
           },

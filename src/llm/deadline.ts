@@ -37,6 +37,18 @@ export class Deadline {
   }
 }
 
+/** Runs one attempt under its own deadline; an expired deadline is reported as its `llm/timeout`, not as the abort it caused. */
+export async function withDeadline<T>(callerSignal: AbortSignal | undefined, timeoutMs: number, call: (signal: AbortSignal) => PromiseLike<T>): Promise<T> {
+  const deadline = new Deadline(callerSignal, timeoutMs);
+  try {
+    return await call(deadline.signal);
+  } catch (error) {
+    throw deadline.expired ?? error;
+  } finally {
+    deadline.clear();
+  }
+}
+
 /** `AbortSignal.any` where it exists (Node ≥ 20.3), else a forwarding listener. */
 function anySignal(callerSignal: AbortSignal, controller: AbortController): AbortSignal {
   if (typeof AbortSignal.any === 'function') return AbortSignal.any([callerSignal, controller.signal]);

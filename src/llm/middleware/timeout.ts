@@ -1,5 +1,5 @@
 import type { LanguageModelV3Middleware, LanguageModelV3StreamPart } from '@ai-sdk/provider';
-import { Deadline } from '../deadline.ts';
+import { Deadline, withDeadline } from '../deadline.ts';
 import { isContentPart, type ReadResult } from '../stream-parts.ts';
 
 export interface TimeoutOptions {
@@ -16,16 +16,8 @@ export interface TimeoutOptions {
 export function timeoutMiddleware(options: TimeoutOptions): LanguageModelV3Middleware {
   return {
     specificationVersion: 'v3',
-    async wrapGenerate({ model, params }) {
-      const deadline = new Deadline(params.abortSignal, options.timeoutMs);
-      try {
-        return await model.doGenerate({ ...params, abortSignal: deadline.signal });
-      } catch (error) {
-        throw deadline.expired ?? error;
-      } finally {
-        deadline.clear();
-      }
-    },
+    wrapGenerate: ({ model, params }) =>
+      withDeadline(params.abortSignal, options.timeoutMs, (abortSignal) => model.doGenerate({ ...params, abortSignal })),
     async wrapStream({ model, params }) {
       let fail: (error: unknown) => void = () => {};
       const deadline = new Deadline(params.abortSignal, options.timeoutMs, (error) => fail(error));
