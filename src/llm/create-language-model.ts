@@ -35,6 +35,8 @@ export interface ModelOptions {
   cache?: boolean;
   /** Recorded with each call's usage. */
   episodeId?: string;
+  /** Recorded with each call's usage, for per-run totals. */
+  runId?: string;
   retry?: Partial<RetryOptions>;
   /** Per attempt: the whole call, or for a stream the wait for its first output (default 120 000). */
   timeoutMs?: number;
@@ -70,7 +72,7 @@ export function createLanguageModel(spec: string | ModelSpec, options: ModelOpti
 
   const middleware: LanguageModelV3Middleware[] = [];
   if (options.store || options.onUsage) {
-    middleware.push(usageMiddleware({ model: name, episodeId: options.episodeId, store: options.store, onUsage: options.onUsage }));
+    middleware.push(usageMiddleware({ model: name, episodeId: options.episodeId, runId: options.runId, store: options.store, onUsage: options.onUsage }));
   }
   if (options.store && options.cache !== false) {
     middleware.push(cacheMiddleware(options.store, { provider: parsed.provider, modelId: parsed.modelId, baseURL: endpoint.baseURL }));

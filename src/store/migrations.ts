@@ -43,4 +43,34 @@ export const sqliteMigrations: { version: number; name: string; sql: string }[] 
       CREATE INDEX usage_episode ON usage (episode_id);
     `,
   },
+  {
+    version: 2,
+    name: 'runs and their jobs; usage per run',
+    sql: `
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        title TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        meta TEXT NOT NULL
+      );
+      CREATE TABLE run_jobs (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        input TEXT NOT NULL,
+        result TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (run_id, id)
+      );
+      CREATE INDEX run_jobs_order ON run_jobs (run_id, idx);
+      ALTER TABLE usage ADD COLUMN run_id TEXT;
+      CREATE INDEX usage_run ON usage (run_id);
+    `,
+  },
 ];

@@ -5,11 +5,41 @@ import Database from 'better-sqlite3';
 import { StoreError } from './errors.ts';
 import { sqliteMigrations } from './migrations.ts';
 import type {
-  CachedResponse, Episode, EpisodeKind, EpisodeStatus, NewEpisode, NewEvent, SceneEvent, Store, UsageRecord, UsageTotals,
+  CachedResponse, Episode, EpisodeKind, EpisodeStatus, Job, JobCounts, JobPatch, JobStatus, ModelUsage, NewEpisode, NewEvent, Run,
+  RunStatus, SceneEvent, Store, UsageRecord, UsageTotals,
 } from './types.ts';
 
 interface EpisodeRow { id: string; kind: string; title: string; status: string; created_at: string; updated_at: string; meta: string }
 interface EventRow { id: string; episode_id: string; seq: number; at: string; kind: string; actor: string; text: string; data: string | null; visibility: string }
+
+interface RunRow { id: string; kind: string; title: string; status: string; created_at: string; updated_at: string; meta: string }
+interface JobRow {
+  run_id: string; id: string; idx: number; status: string; attempts: number; error: string | null; input: string; result: string | null; updated_at: string;
+}
+
+const toRun = (row: RunRow): Run => ({
+  id: row.id,
+  kind: row.kind,
+  title: row.title,
+  status: row.status as RunStatus,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+  meta: JSON.parse(row.meta) as Record<string, unknown>,
+});
+
+const toJob = (row: JobRow): Job => ({
+  runId: row.run_id,
+  id: row.id,
+  index: row.idx,
+  status: row.status as JobStatus,
+  attempts: row.attempts,
+  ...(row.error === null ? {} : { error: row.error }),
+  input: JSON.parse(row.input) as Record<string, unknown>,
+  ...(row.result === null ? {} : { result: JSON.parse(row.result) as Record<string, unknown> }),
+  updatedAt: row.updated_at,
+});
+
+const USAGE_SUMS = 'COUNT(*) AS calls, COALESCE(SUM(cached), 0) AS cachedCalls, COALESCE(SUM(input_tokens), 0) AS inputTokens, COALESCE(SUM(output_tokens), 0) AS outputTokens';
 
 const toEpisode = (row: EpisodeRow): Episode => ({
   id: row.id,
@@ -83,9 +113,18 @@ class SqliteStore implements Store {
       listEvents: db.prepare('SELECT * FROM events WHERE episode_id = ? ORDER BY seq'),
       cacheGet: db.prepare('SELECT key, value, created_at FROM response_cache WHERE key = ?'),
       cachePut: db.prepare('INSERT OR REPLACE INTO response_cache (key, value, created_at) VALUES (?, ?, ?)'),
-      recordUsage: db.prepare('INSERT INTO usage (episode_id, model, input_tokens, output_tokens, cached_input_tokens, cached, at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      usageAll: db.prepare('SELECT COUNT(*) AS calls, COALESCE(SUM(cached), 0) AS cachedCalls, COALESCE(SUM(input_tokens), 0) AS inputTokens, COALESCE(SUM(output_tokens), 0) AS outputTokens FROM usage'),
-      usageOfEpisode: db.prepare('SELECT COUNT(*) AS calls, COALESCE(SUM(cached), 0) AS cachedCalls, COALESCE(SUM(input_tokens), 0) AS inputTokens, COALESCE(SUM(output_tokens), 0) AS outputTokens FROM usage WHERE episode_id = ?'),
+      recordUsage: db.prepare('INSERT INTO usage (episode_id, run_id, model, input_tokens, output_tokens, cached_input_tokens, cached, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      usage: db.prepare(`SELECT ${USAGE_SUMS} FROM usage WHERE (@episode IS NULL OR episode_id = @episode) AND (@run IS NULL OR run_id = @run)`),
+      usageByModel: db.prepare(`SELECT model, ${USAGE_SUMS} FROM usage WHERE (@episode IS NULL OR episode_id = @episode) AND (@run IS NULL OR run_id = @run) GROUP BY model ORDER BY model`),
+      insertRun: db.prepare('INSERT INTO runs (id, kind, title, status, created_at, updated_at, meta) VALUES (@id, @kind, @title, @status, @created_at, @updated_at, @meta)'),
+      getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
+      listRuns: db.prepare('SELECT * FROM runs WHERE (@kind IS NULL OR kind = @kind) ORDER BY created_at, rowid'),
+      updateRun: db.prepare('UPDATE runs SET status = @status, meta = @meta, updated_at = @updated_at WHERE id = @id'),
+      insertJob: db.prepare("INSERT INTO run_jobs (run_id, id, idx, status, attempts, input, updated_at) VALUES (@run_id, @id, @idx, 'pending', 0, @input, @updated_at)"),
+      listJobs: db.prepare('SELECT * FROM run_jobs WHERE run_id = ? ORDER BY idx'),
+      getJob: db.prepare('SELECT * FROM run_jobs WHERE run_id = ? AND id = ?'),
+      updateJob: db.prepare('UPDATE run_jobs SET status = @status, attempts = @attempts, error = @error, result = @result, updated_at = @updated_at WHERE run_id = @run_id AND id = @id'),
+      jobCounts: db.prepare('SELECT status, COUNT(*) AS n FROM run_jobs WHERE run_id = ? GROUP BY status'),
     };
   }
 
@@ -171,14 +210,89 @@ class SqliteStore implements Store {
 
   async recordUsage(usage: UsageRecord): Promise<void> {
     this.statements.recordUsage.run(
-      usage.episodeId ?? null, usage.model, usage.inputTokens, usage.outputTokens, usage.cachedInputTokens ?? 0,
+      usage.episodeId ?? null, usage.runId ?? null, usage.model, usage.inputTokens, usage.outputTokens, usage.cachedInputTokens ?? 0,
       usage.cached ? 1 : 0, usage.at ?? new Date().toISOString(),
     );
   }
 
-  async usageTotals(filter?: { episodeId?: string }): Promise<UsageTotals> {
-    const row = (filter?.episodeId ? this.statements.usageOfEpisode.get(filter.episodeId) : this.statements.usageAll.get()) as UsageTotals;
+  async usageTotals(filter?: { episodeId?: string; runId?: string }): Promise<UsageTotals> {
+    const row = this.statements.usage.get({ episode: filter?.episodeId ?? null, run: filter?.runId ?? null }) as UsageTotals;
     return { calls: row.calls, cachedCalls: row.cachedCalls, inputTokens: row.inputTokens, outputTokens: row.outputTokens };
+  }
+
+  async usageByModel(filter?: { episodeId?: string; runId?: string }): Promise<ModelUsage[]> {
+    const rows = this.statements.usageByModel.all({ episode: filter?.episodeId ?? null, run: filter?.runId ?? null }) as ModelUsage[];
+    return rows.map((r) => ({ model: r.model, calls: r.calls, cachedCalls: r.cachedCalls, inputTokens: r.inputTokens, outputTokens: r.outputTokens }));
+  }
+
+  async createRun(run: { id?: string; kind: string; title: string; meta?: Record<string, unknown> }, jobs: { id: string; input: Record<string, unknown> }[]): Promise<Run> {
+    const now = new Date().toISOString();
+    const id = run.id ?? randomUUID();
+    return this.db.transaction(() => {
+      try {
+        this.statements.insertRun.run({ id, kind: run.kind, title: run.title, status: 'running', created_at: now, updated_at: now, meta: JSON.stringify(run.meta ?? {}) });
+        jobs.forEach((job, idx) => this.statements.insertJob.run({ run_id: id, id: job.id, idx, input: JSON.stringify(job.input), updated_at: now }));
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+          throw new StoreError('store/duplicate', `a run with id '${id}' already exists, or two of its jobs share an id`);
+        }
+        throw error;
+      }
+      return toRun(this.statements.getRun.get(id) as RunRow);
+    })();
+  }
+
+  async getRun(id: string): Promise<Run | undefined> {
+    const row = this.statements.getRun.get(id) as RunRow | undefined;
+    return row && toRun(row);
+  }
+
+  async listRuns(filter?: { kind?: string }): Promise<Run[]> {
+    return (this.statements.listRuns.all({ kind: filter?.kind ?? null }) as RunRow[]).map(toRun);
+  }
+
+  async updateRun(id: string, patch: { status?: RunStatus; meta?: Record<string, unknown> }): Promise<Run> {
+    return this.db.transaction(() => {
+      const row = this.statements.getRun.get(id) as RunRow | undefined;
+      if (!row) throw new StoreError('store/not-found', `no run with id '${id}'`);
+      const current = toRun(row);
+      const next: Run = {
+        ...current, status: patch.status ?? current.status, meta: patch.meta ? { ...current.meta, ...patch.meta } : current.meta, updatedAt: new Date().toISOString(),
+      };
+      this.statements.updateRun.run({ id, status: next.status, meta: JSON.stringify(next.meta), updated_at: next.updatedAt });
+      return next;
+    })();
+  }
+
+  async listJobs(runId: string, filter?: { status?: JobStatus[] }): Promise<Job[]> {
+    const jobs = (this.statements.listJobs.all(runId) as JobRow[]).map(toJob);
+    return filter?.status ? jobs.filter((job) => filter.status!.includes(job.status)) : jobs;
+  }
+
+  async updateJob(runId: string, jobId: string, patch: JobPatch): Promise<Job> {
+    return this.db.transaction(() => {
+      const row = this.statements.getJob.get(runId, jobId) as JobRow | undefined;
+      if (!row) throw new StoreError('store/not-found', `run '${runId}' has no job '${jobId}'`);
+      const next: JobRow = {
+        ...row,
+        status: patch.status,
+        attempts: row.attempts + (patch.attempt ? 1 : 0),
+        error: patch.error ?? null,
+        result: patch.result === undefined ? row.result : JSON.stringify(patch.result),
+        updated_at: new Date().toISOString(),
+      };
+      this.statements.updateJob.run(next);
+      return toJob(next);
+    })();
+  }
+
+  async jobCounts(runId: string): Promise<JobCounts> {
+    const counts: JobCounts = { pending: 0, running: 0, done: 0, failed: 0, total: 0 };
+    for (const row of this.statements.jobCounts.all(runId) as { status: JobStatus; n: number }[]) {
+      counts[row.status] = row.n;
+      counts.total += row.n;
+    }
+    return counts;
   }
 
   async close(): Promise<void> {

@@ -56,6 +56,8 @@ export interface CachedResponse {
 /** Tokens spent by one model call. */
 export interface UsageRecord {
   episodeId?: string;
+  /** The run the call belonged to, if any (a scene run, a benchmark run). */
+  runId?: string;
   model: string;
   inputTokens: number;
   outputTokens: number;
@@ -71,6 +73,51 @@ export interface UsageTotals {
   outputTokens: number;
 }
 
+export interface ModelUsage extends UsageTotals {
+  model: string;
+}
+
+export type RunStatus = 'running' | 'done' | 'failed';
+export type JobStatus = 'pending' | 'running' | 'done' | 'failed';
+
+/** A run: many jobs (episodes, benchmark items) executed together and resumable (DESIGN.md §3 "Runs"). */
+export interface Run {
+  id: string;
+  /** What the jobs are: `scene`, `bench`... */
+  kind: string;
+  title: string;
+  status: RunStatus;
+  createdAt: string;
+  updatedAt: string;
+  /** Everything needed to resume: the scene or benchmark definition, models, options. */
+  meta: Record<string, unknown>;
+}
+
+/** One job of a run. `input` says what to do; `result` what came out. */
+export interface Job {
+  runId: string;
+  id: string;
+  /** Position in the run (jobs run in this order). */
+  index: number;
+  status: JobStatus;
+  attempts: number;
+  error?: string;
+  input: Record<string, unknown>;
+  result?: Record<string, unknown>;
+  updatedAt: string;
+}
+
+export type JobCounts = Record<JobStatus, number> & { total: number };
+
+export interface JobPatch {
+  status: JobStatus;
+  /** A failure's message; cleared when the job is retried. */
+  error?: string;
+  result?: Record<string, unknown>;
+  /** Counts one more attempt (when a job starts). */
+  attempt?: boolean;
+}
+
 /** Persistence for episodes, their event logs, the response cache and usage (DESIGN.md §3 "Store"). */
 export interface Store {
   createEpisode(episode: NewEpisode): Promise<Episode>;
@@ -83,6 +130,17 @@ export interface Store {
   cacheGet(key: string): Promise<CachedResponse | undefined>;
   cachePut(key: string, value: unknown): Promise<void>;
   recordUsage(usage: UsageRecord): Promise<void>;
-  usageTotals(filter?: { episodeId?: string }): Promise<UsageTotals>;
+  usageTotals(filter?: { episodeId?: string; runId?: string }): Promise<UsageTotals>;
+  /** Usage per model spec, for cost accounting. */
+  usageByModel(filter?: { episodeId?: string; runId?: string }): Promise<ModelUsage[]>;
+  /** Creates a run and its jobs (all `pending`) in one transaction. */
+  createRun(run: { id?: string; kind: string; title: string; meta?: Record<string, unknown> }, jobs: { id: string; input: Record<string, unknown> }[]): Promise<Run>;
+  getRun(id: string): Promise<Run | undefined>;
+  listRuns(filter?: { kind?: string }): Promise<Run[]>;
+  updateRun(id: string, patch: { status?: RunStatus; meta?: Record<string, unknown> }): Promise<Run>;
+  /** The jobs of a run in order, optionally only those with the given statuses. */
+  listJobs(runId: string, filter?: { status?: JobStatus[] }): Promise<Job[]>;
+  updateJob(runId: string, jobId: string, patch: JobPatch): Promise<Job>;
+  jobCounts(runId: string): Promise<JobCounts>;
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/index.ts';
+import { sqliteMigrations } from '../../src/store/migrations.ts';
 import { runStoreContract } from './store-contract.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dramatis-store-'));
@@ -24,8 +25,25 @@ describe('sqlite store', () => {
     expect((await b.listEvents('x')).map((e) => e.text)).toEqual(['hi']);
     await b.close();
     const raw = new Database(path);
-    expect(raw.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get()).toEqual({ n: 1 });
+    expect(raw.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get()).toEqual({ n: sqliteMigrations.length });
     raw.close();
+  });
+
+  it('upgrades a store written by the first schema version, keeping its data', async () => {
+    const path = join(dir, 'upgrade', 'dramatis.db');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'upgrade'));
+    const raw = new Database(path);
+    raw.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    raw.exec(sqliteMigrations[0].sql);
+    raw.prepare('INSERT INTO schema_migrations VALUES (1, ?, ?)').run(sqliteMigrations[0].name, new Date().toISOString());
+    raw.prepare("INSERT INTO usage (episode_id, model, input_tokens, output_tokens, cached, at) VALUES ('e', 'm', 3, 2, 0, 'now')").run();
+    raw.close();
+    const store = openSqliteStore(path);
+    expect(await store.usageTotals({ episodeId: 'e' })).toMatchObject({ calls: 1, inputTokens: 3 });
+    await store.createRun({ id: 'r', kind: 'scene', title: 't' }, [{ id: 'j', input: {} }]);
+    expect((await store.jobCounts('r')).pending).toBe(1);
+    await store.close();
   });
 
   it('refuses a store written by a newer schema', async () => {

@@ -60,5 +60,45 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
       expect(await store.usageTotals({ episodeId: 'a' })).toEqual({ calls: 2, cachedCalls: 1, inputTokens: 20, outputTokens: 10 });
       expect((await store.usageTotals()).calls).toBe(3);
     });
+
+    it('sums usage per run and per model', async () => {
+      await store.recordUsage({ episodeId: 'a', runId: 'r', model: 'm1', inputTokens: 10, outputTokens: 5, cached: false });
+      await store.recordUsage({ episodeId: 'b', runId: 'r', model: 'm2', inputTokens: 7, outputTokens: 3, cached: false });
+      await store.recordUsage({ episodeId: 'c', runId: 'other', model: 'm1', inputTokens: 100, outputTokens: 100, cached: false });
+      expect(await store.usageTotals({ runId: 'r' })).toEqual({ calls: 2, cachedCalls: 0, inputTokens: 17, outputTokens: 8 });
+      expect(await store.usageByModel({ runId: 'r' })).toEqual([
+        { model: 'm1', calls: 1, cachedCalls: 0, inputTokens: 10, outputTokens: 5 },
+        { model: 'm2', calls: 1, cachedCalls: 0, inputTokens: 7, outputTokens: 3 },
+      ]);
+    });
+
+    it('creates a run with pending jobs, updates them and counts them', async () => {
+      const run = await store.createRun({ id: 'r1', kind: 'scene', title: 'Lighthouse', meta: { seed: 7 } }, [
+        { id: 'j0', input: { episode: 0 } }, { id: 'j1', input: { episode: 1 } }, { id: 'j2', input: { episode: 2 } },
+      ]);
+      expect(run).toMatchObject({ id: 'r1', kind: 'scene', status: 'running', meta: { seed: 7 } });
+      expect((await store.listJobs('r1')).map((j) => [j.id, j.index, j.status, j.attempts])).toEqual([
+        ['j0', 0, 'pending', 0], ['j1', 1, 'pending', 0], ['j2', 2, 'pending', 0],
+      ]);
+      await store.updateJob('r1', 'j0', { status: 'running', attempt: true });
+      const done = await store.updateJob('r1', 'j0', { status: 'done', result: { turns: 4 } });
+      expect(done).toMatchObject({ status: 'done', attempts: 1, result: { turns: 4 }, input: { episode: 0 } });
+      await store.updateJob('r1', 'j1', { status: 'failed', error: 'llm/timeout' });
+      expect((await store.listJobs('r1', { status: ['failed'] }))[0]).toMatchObject({ id: 'j1', error: 'llm/timeout' });
+      expect((await store.updateJob('r1', 'j1', { status: 'running', attempt: true })).error).toBeUndefined();
+      expect(await store.jobCounts('r1')).toEqual({ pending: 1, running: 1, done: 1, failed: 0, total: 3 });
+      const finished = await store.updateRun('r1', { status: 'done', meta: { note: 'x' } });
+      expect(finished.meta).toEqual({ seed: 7, note: 'x' });
+      expect((await store.listRuns({ kind: 'scene' })).map((r) => r.id)).toEqual(['r1']);
+      expect(await store.listRuns({ kind: 'bench' })).toEqual([]);
+      expect(await store.getRun('nope')).toBeUndefined();
+    });
+
+    it('refuses a duplicate run and unknown jobs', async () => {
+      await store.createRun({ id: 'r', kind: 'scene', title: 't' }, []);
+      await expect(store.createRun({ id: 'r', kind: 'scene', title: 't' }, [])).rejects.toMatchObject({ code: 'store/duplicate' });
+      await expect(store.updateJob('r', 'ghost', { status: 'done' })).rejects.toMatchObject({ code: 'store/not-found' });
+      await expect(store.updateRun('ghost', { status: 'done' })).rejects.toMatchObject({ code: 'store/not-found' });
+    });
   });
 }

@@ -7,6 +7,7 @@ export interface UsageOptions {
   /** The model spec recorded with each call. */
   model: string;
   episodeId?: string;
+  runId?: string;
   store?: Pick<Store, 'recordUsage'>;
   onUsage?: (usage: UsageRecord) => void;
 }
@@ -20,6 +21,7 @@ export function usageMiddleware(options: UsageOptions): LanguageModelV3Middlewar
     const cached = isCachedResult(providerMetadata);
     const entry: UsageRecord = {
       episodeId: options.episodeId,
+      ...(options.runId ? { runId: options.runId } : {}),
       model: options.model,
       inputTokens: cached ? 0 : (usage.inputTokens.total ?? 0),
       outputTokens: cached ? 0 : (usage.outputTokens.total ?? 0),
