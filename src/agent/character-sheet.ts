@@ -1,6 +1,6 @@
 import type { BigFive, Character } from '../character/schema.ts';
 import { renderMacros, type MacroContext } from '../character/macros.ts';
-import { outputInstructions, type OutputMode } from './turn-output.ts';
+import { outputInstructions, type OutputMode, type SceneMoves } from './turn-output.ts';
 
 export interface SheetOptions {
   userName: string;
@@ -9,6 +9,21 @@ export interface SheetOptions {
   privateSetup?: { secrets?: string[]; goals?: string[]; notes?: string[] };
   /** Seed for `{{pick}}` so the sheet is identical on every turn of a session. */
   pickSeed: string;
+  /** In a scene: who else is there, the shared setting, the scenario's rules and the whisper/leave moves. */
+  scene?: SceneContext;
+}
+
+export interface SceneContext {
+  title: string;
+  /** What everyone knows about the place and the moment. */
+  setting?: string;
+  /** The other cast members. */
+  others: string[];
+  /** The narrator's name when the scene has one. */
+  narrator?: string;
+  /** Rules of the scenario kind (a debate's topic...). */
+  rules?: string;
+  moves?: SceneMoves;
 }
 
 const level = (value: number) => (value >= 0.67 ? 'high' : value <= 0.33 ? 'low' : 'moderate');
@@ -45,7 +60,11 @@ export function buildCharacterSheet(character: Character, options: SheetOptions)
   const macro: MacroContext = { char: character.name, user: options.userName, pickSeed: options.pickSeed };
   const render = (text: string) => renderMacros(text, macro).trim();
   const sections: string[] = [];
-  const defaultIntro = `You are ${character.name}, in an ongoing role-play with ${options.userName}. Stay in character at all times: speak, think and act only as ${character.name} would.`;
+  const scene = options.scene;
+  const company = scene
+    ? `in the scene "${scene.title}" with ${scene.others.length ? scene.others.join(', ') : 'nobody else'}${scene.narrator ? ` (${scene.narrator} narrates what happens around you)` : ''}`
+    : `in an ongoing role-play with ${options.userName}`;
+  const defaultIntro = `You are ${character.name}, ${company}. Stay in character at all times: speak, think and act only as ${character.name} would.`;
   sections.push(character.system_prompt.trim() ? renderMacros(character.system_prompt, { ...macro, original: defaultIntro }).trim() : defaultIntro);
 
   const add = (title: string, body: string | undefined) => {
@@ -58,7 +77,9 @@ export function buildCharacterSheet(character: Character, options: SheetOptions)
     character.alignment && alignmentText[character.alignment],
   ].filter(Boolean).join('\n'));
   add('Speaking style', character.speakingStyle && render(character.speakingStyle));
-  add('Scenario', render(character.scenario));
+  if (scene?.setting?.trim()) add('The scene', render(scene.setting));
+  else add('Scenario', render(character.scenario));
+  add('Rules of this scene', scene?.rules);
   add('What you cannot know', knowledgeLimitsText(character));
   const secrets = [...(character.secrets ?? []), ...(options.privateSetup?.secrets ?? [])];
   add('Your secrets (private: reveal them only if and when the character would)', secrets.map((s) => `- ${render(s)}`).join('\n'));
@@ -68,7 +89,7 @@ export function buildCharacterSheet(character: Character, options: SheetOptions)
   add('Example of how you talk', render(character.mes_example.replace(/<START>/gi, '---')));
   add('How to reply', [
     `Each turn, first think as ${character.name} (your hidden mental state), then act, then speak.`,
-    outputInstructions(options.mode),
+    outputInstructions(options.mode, scene?.moves),
   ].join('\n'));
   return sections.join('\n\n');
 }

@@ -1,9 +1,9 @@
-import type { JSONSchema7, LanguageModelV3, LanguageModelV3Prompt } from '@ai-sdk/provider';
+import type { JSONSchema7, LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3Prompt } from '@ai-sdk/provider';
 import type { ModelMessage } from 'ai';
 import { z } from 'zod';
 import { AgentError } from './errors.ts';
 import { SpeechStream } from './speech-stream.ts';
-import { parseJsonOutput, parseTaggedOutput, TurnOutput, type OutputMode } from './turn-output.ts';
+import { parseJsonOutput, parseTaggedOutput, turnSchema, TurnOutput, type OutputMode, type ParsedTurn, type SceneMoves } from './turn-output.ts';
 
 export interface GenerateTurnOptions {
   model: LanguageModelV3;
@@ -15,11 +15,16 @@ export interface GenerateTurnOptions {
   onRepair?: (reason: string) => void;
   abortSignal?: AbortSignal;
   temperature?: number;
+  topP?: number;
+  /** Sampling seed sent to the provider (also makes a cached reply specific to it). */
+  seed?: number;
   maxOutputTokens?: number;
+  /** In a scene: the whisper and leave moves this character may make. */
+  moves?: SceneMoves;
 }
 
 export interface GeneratedTurn {
-  output: TurnOutput;
+  output: ParsedTurn;
   /** The model's raw reply that was accepted. */
   raw: string;
   /** True when the first reply was invalid and the repair attempt succeeded. */
@@ -31,7 +36,8 @@ export interface GeneratedTurn {
  * An invalid reply is repaired once; a second invalid reply fails with `agent/invalid-output`.
  */
 export async function generateTurn(options: GenerateTurnOptions): Promise<GeneratedTurn> {
-  const parse = options.mode === 'json' ? parseJsonOutput : parseTaggedOutput;
+  const schema = turnSchema(options.moves);
+  const parse = (raw: string) => (options.mode === 'json' ? parseJsonOutput(raw, schema) : parseTaggedOutput(raw, schema));
   const first = await streamOnce(options, options.messages);
   const firstParse = parse(first);
   if (firstParse.ok) return { output: firstParse.output, raw: first, repaired: false };
@@ -50,8 +56,25 @@ export async function generateTurn(options: GenerateTurnOptions): Promise<Genera
   });
 }
 
-/** The turn schema as JSON Schema, converted once (as the AI SDK converts zod 4 schemas). */
-const turnJsonSchema = z.toJSONSchema(TurnOutput, { target: 'draft-7', io: 'output', reused: 'inline' }) as JSONSchema7;
+/** A zod schema as JSON Schema, as the AI SDK converts zod 4 schemas. */
+export function toJsonSchema(schema: z.ZodType): JSONSchema7 {
+  return z.toJSONSchema(schema, { target: 'draft-7', io: 'output', reused: 'inline' }) as JSONSchema7;
+}
+
+const turnJsonSchema = toJsonSchema(TurnOutput);
+const sceneJsonSchemas = new Map<string, JSONSchema7>();
+
+function jsonSchemaFor(moves: SceneMoves | undefined): JSONSchema7 {
+  if (!moves) return turnJsonSchema;
+  const key = JSON.stringify(moves);
+  let schema = sceneJsonSchemas.get(key);
+  if (!schema) {
+    schema = toJsonSchema(turnSchema(moves));
+    if (sceneJsonSchemas.size > 1000) sceneJsonSchemas.clear();
+    sceneJsonSchemas.set(key, schema);
+  }
+  return schema;
+}
 
 /**
  * One streamed model call. It talks to the AI SDK model interface directly: `streamText` re-validates the
@@ -60,13 +83,46 @@ const turnJsonSchema = z.toJSONSchema(TurnOutput, { target: 'draft-7', io: 'outp
  */
 async function streamOnce(options: GenerateTurnOptions, messages: ModelMessage[]): Promise<string> {
   const speech = new SpeechStream(options.mode);
+  return streamModelText({
+    model: options.model,
+    messages,
+    responseFormat: options.mode === 'json' ? { type: 'json', schema: jsonSchemaFor(options.moves), name: 'turn' } : { type: 'text' },
+    abortSignal: options.abortSignal,
+    temperature: options.temperature,
+    topP: options.topP,
+    seed: options.seed,
+    maxOutputTokens: options.maxOutputTokens,
+    onText: options.onSpeechDelta && ((text) => {
+      const delta = speech.push(text);
+      if (delta) options.onSpeechDelta!(delta, text);
+    }),
+  });
+}
+
+export interface StreamModelTextOptions {
+  model: LanguageModelV3;
+  messages: ModelMessage[];
+  responseFormat: LanguageModelV3CallOptions['responseFormat'];
+  abortSignal?: AbortSignal;
+  temperature?: number;
+  topP?: number;
+  seed?: number;
+  maxOutputTokens?: number;
+  /** Called with the whole reply so far after each text delta. */
+  onText?: (text: string) => void;
+}
+
+/** One streamed model call returning its whole text; failures become errors with a stable code. */
+export async function streamModelText(options: StreamModelTextOptions): Promise<string> {
   let text = '';
   try {
     const { stream } = await options.model.doStream({
-      prompt: toModelPrompt(messages),
-      responseFormat: options.mode === 'json' ? { type: 'json', schema: turnJsonSchema, name: 'turn' } : { type: 'text' },
+      prompt: toModelPrompt(options.messages),
+      responseFormat: options.responseFormat,
       abortSignal: options.abortSignal,
       temperature: options.temperature,
+      topP: options.topP,
+      seed: options.seed,
       maxOutputTokens: options.maxOutputTokens,
     });
     const reader = stream.getReader();
@@ -75,8 +131,7 @@ async function streamOnce(options: GenerateTurnOptions, messages: ModelMessage[]
       if (done) break;
       if (part.type === 'text-delta') {
         text += part.delta;
-        const delta = speech.push(text);
-        if (delta) options.onSpeechDelta?.(delta, text);
+        options.onText?.(text);
       } else if (part.type === 'error') {
         await reader.cancel().catch(() => {});
         throw part.error;

@@ -37,7 +37,7 @@ export function historyMessages(events: readonly SceneEvent[], options: HistoryO
   for (const event of events) {
     if (event.kind === 'thought' || event.kind === 'state' || event.kind === 'system') continue;
     const own = event.actor === options.character;
-    const text = renderEvent(event, own);
+    const text = renderEvent(event, own, options.character);
     const tokens = count(event.id, text);
     const turn = typeof event.data?.turn === 'string' ? event.data.turn : undefined;
     const last = messages.at(-1);
@@ -53,9 +53,26 @@ export function historyMessages(events: readonly SceneEvent[], options: HistoryO
   return messages;
 }
 
-function renderEvent(event: SceneEvent, own: boolean): string {
-  if (event.kind === 'action') return `*${event.text.replace(/^\*+|\*+$/g, '')}*`;
-  if (event.kind === 'narration') return `[Narration] ${event.text}`;
-  if (own || event.actor === 'user') return event.text;
-  return `${event.actor}: ${event.text}`;
+function renderEvent(event: SceneEvent, own: boolean, character: string): string {
+  if (event.kind === 'narration') {
+    const only = event.visibility === 'all' ? undefined : event.visibility.only.filter((name) => name !== character);
+    return only === undefined ? `[Narration] ${event.text}` : `[Narration, for you${only.length ? ` and ${only.join(', ')}` : ' only'}] ${event.text}`;
+  }
+  const to = whisperedTo(event);
+  if (own) {
+    const text = event.kind === 'action' ? `*${event.text.replace(/^\*+|\*+$/g, '')}*` : event.text;
+    return to ? `(whispering to ${to.join(', ')}) ${text}` : text;
+  }
+  if (event.kind === 'action') {
+    const action = `*${event.text.replace(/^\*+|\*+$/g, '')}*`;
+    return event.actor === 'user' ? action : `${event.actor}: ${action}`;
+  }
+  if (event.actor === 'user') return event.text;
+  return to ? `${event.actor} (whispering to ${to.map((name) => (name === character ? 'you' : name)).join(', ')}): ${event.text}` : `${event.actor}: ${event.text}`;
+}
+
+/** The names a whispered speech was addressed to, if it was a whisper. */
+function whisperedTo(event: SceneEvent): string[] | undefined {
+  const to = event.data?.to;
+  return Array.isArray(to) && to.length > 0 ? to.map(String) : undefined;
 }

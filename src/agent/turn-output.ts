@@ -22,6 +22,29 @@ export type TurnOutput = z.infer<typeof TurnOutput>;
 
 export type OutputMode = 'json' | 'tagged';
 
+/** What a character in a scene may add to its turn: whisper to one other, or leave the scene. */
+export interface SceneMoves {
+  /** Cast members this character may whisper to (never empty in a scene of two or more). */
+  whisperTo: string[];
+  /** Whether the character may leave the scene. */
+  canLeave: boolean;
+}
+
+/** A turn with the scene moves: `to` is '' (everyone hears) or one name (a whisper only they hear). */
+export interface SceneTurnOutput extends TurnOutput {
+  to: string;
+  leave: boolean;
+}
+
+/** The zod schema of a turn, with the scene moves when a scene allows them. */
+export function turnSchema(moves?: SceneMoves): z.ZodType<TurnOutput | SceneTurnOutput> {
+  if (!moves) return TurnOutput;
+  return TurnOutput.extend({
+    to: z.enum(['', ...moves.whisperTo]).describe('"" to speak to everyone present, or one name to whisper to: only that person hears the speech.'),
+    leave: z.boolean().describe(moves.canLeave ? 'true if your character leaves the scene with this turn, else false.' : 'Always false.'),
+  });
+}
+
 /** A thought as `key: value` lines: the text of a stored thought event, and how UIs show one while it streams. */
 export function thoughtText(thought: Thought): string {
   return Object.entries(thought).map(([key, value]) => `${key}: ${value}`).join('\n');
@@ -29,7 +52,10 @@ export function thoughtText(thought: Thought): string {
 
 const thoughtKeys = Object.keys(Thought.shape) as (keyof Thought)[];
 
-export type ParseResult = { ok: true; output: TurnOutput } | { ok: false; error: string };
+/** A parsed turn: `to` and `leave` are present when the turn was asked with scene moves. */
+export type ParsedTurn = TurnOutput & { to?: string; leave?: boolean };
+
+export type ParseResult = { ok: true; output: ParsedTurn } | { ok: false; error: string };
 
 /** Removes reasoning blocks that some models (Qwen3, DeepSeek-R1...) print before their answer. */
 export function stripReasoning(text: string): string {
@@ -37,7 +63,7 @@ export function stripReasoning(text: string): string {
 }
 
 /** Parses a JSON-mode reply (tolerating a ```json fence, a reasoning block or prose around the object). */
-export function parseJsonOutput(raw: string): ParseResult {
+export function parseJsonOutput(raw: string, schema: z.ZodType<TurnOutput> = TurnOutput): ParseResult {
   const text = stripReasoning(raw);
   const start = text.indexOf('{');
   const end = text.lastIndexOf('}');
@@ -48,11 +74,11 @@ export function parseJsonOutput(raw: string): ParseResult {
   } catch (error) {
     return { ok: false, error: `the reply is not valid JSON (${(error as Error).message})` };
   }
-  return validate(value);
+  return validate(value, schema);
 }
 
-/** Parses a tagged-text reply: <thought> with `key: value` lines, optional <action>, and <speech>. */
-export function parseTaggedOutput(raw: string): ParseResult {
+/** Parses a tagged-text reply: <thought> with `key: value` lines, optional <action>, and <speech> (and <to>, <leave> in scenes). */
+export function parseTaggedOutput(raw: string, schema: z.ZodType<TurnOutput> = TurnOutput): ParseResult {
   const text = stripReasoning(raw);
   const tag = (name: string) => new RegExp(`<${name}>([\\s\\S]*?)(?:</${name}>|$)`, 'i').exec(text)?.[1]?.trim();
   const thoughtText = tag('thought') ?? '';
@@ -64,11 +90,12 @@ export function parseTaggedOutput(raw: string): ParseResult {
   }
   const speech = tag('speech');
   if (speech === undefined) return { ok: false, error: 'the reply has no <speech>…</speech> part' };
-  return validate({ thought, action: tag('action') ?? '', speech });
+  const moves = schema === TurnOutput ? {} : { to: tag('to') ?? '', leave: /^(yes|true)$/i.test(tag('leave') ?? '') };
+  return validate({ thought, action: tag('action') ?? '', speech, ...moves }, schema);
 }
 
-function validate(value: unknown): ParseResult {
-  const parsed = TurnOutput.safeParse(value);
+function validate(value: unknown, schema: z.ZodType<TurnOutput>): ParseResult {
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
     return { ok: false, error: `the reply does not match the turn schema (${problems.join('; ')})` };
@@ -77,13 +104,19 @@ function validate(value: unknown): ParseResult {
   return { ok: true, output: parsed.data };
 }
 
-/** Format instructions for the system prompt, per output mode. */
-export function outputInstructions(mode: OutputMode): string {
+/** Format instructions for the system prompt, per output mode (with the scene moves when given). */
+export function outputInstructions(mode: OutputMode, moves?: SceneMoves): string {
+  const sceneRules = moves ? [
+    `To whisper, set "to" to one name (${moves.whisperTo.join(', ')}): only that person hears your speech, though others may see you whisper. Otherwise "to" is "".`,
+    moves.canLeave ? 'Set "leave" to true only when your character walks out of the scene for good; else false.' : '"leave" is always false.',
+  ] : [];
   if (mode === 'json') {
+    const keys = moves ? ', "action": "...", "speech": "...", "to": "", "leave": false}' : ', "action": "...", "speech": "..."}';
     return [
       'Reply with one JSON object and nothing else, with the keys in this order:',
-      '{"thought": {"belief": "...", "intention": "...", "desire": "...", "emotion": "...", "knowledge": "..."}, "action": "...", "speech": "..."}',
+      `{"thought": {"belief": "...", "intention": "...", "desire": "...", "emotion": "...", "knowledge": "..."}${keys}`,
       'The thought is private: nobody else ever sees it. "action" is a short physical action in third person, or "" for none. "speech" is exactly what you say aloud.',
+      ...sceneRules,
     ].join('\n');
   }
   return [
@@ -93,6 +126,8 @@ export function outputInstructions(mode: OutputMode): string {
     '</thought>',
     '<action>a short physical action in third person, or leave empty</action>',
     '<speech>exactly what you say aloud</speech>',
+    ...(moves ? ['<to>a name to whisper to, or leave empty</to>', '<leave>yes or no</leave>'] : []),
     'The thought is private: nobody else ever sees it.',
+    ...sceneRules.map((rule) => rule.replace(/"to"/g, '<to>').replace(/"leave" to true/, '<leave> to yes').replace(/"leave" is always false/, '<leave> is always no').replace(/; else false/, '; else no').replace(/Otherwise <to> is ""/, 'Otherwise leave <to> empty')),
   ].join('\n');
 }

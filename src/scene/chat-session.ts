@@ -1,19 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
-import { generateText, type ModelMessage } from 'ai';
 import type { Character, Lorebook } from '../character/schema.ts';
-import { activateLorebook, renderActivatedEntries } from '../character/lorebook-activation.ts';
 import { renderMacros } from '../character/macros.ts';
-import { buildCharacterSheet } from '../agent/character-sheet.ts';
-import { blockTranscript, planCompaction, summaryPrompt, type CompactedBlock } from '../agent/compaction.ts';
+import { CharacterAgent, type ActOptions, type LoreHit, type PreparedPrompt } from '../agent/character-agent.ts';
+import type { CompactedBlock } from '../agent/compaction.ts';
 import { AgentError } from '../agent/errors.ts';
-import { generateTurn, type GeneratedTurn } from '../agent/generate-turn.ts';
-import { historyMessages, type HistoryMessage } from '../agent/history.ts';
-import { perspectiveOf } from '../agent/perspective.ts';
-import { assemblePrompt, buildTail } from '../agent/prompt.ts';
 import { thoughtText, type OutputMode, type TurnOutput } from '../agent/turn-output.ts';
 import type { Episode, NewEvent, SceneEvent, Store } from '../store/types.ts';
-import { countTokens as defaultCountTokens, type TokenCounter } from '../text/tokens.ts';
+import type { TokenCounter } from '../text/tokens.ts';
+
+export type { PreparedPrompt } from '../agent/character-agent.ts';
 
 export interface ChatSessionOptions {
   store: Store;
@@ -39,12 +35,7 @@ export interface ChatSessionOptions {
   temperature?: number;
 }
 
-export interface TurnOptions {
-  onSpeechDelta?: (delta: string, raw: string) => void;
-  onRepair?: (reason: string) => void;
-  onCompaction?: (block: CompactedBlock) => void;
-  abortSignal?: AbortSignal;
-}
+export type TurnOptions = ActOptions;
 
 export interface ChatTurn {
   output: TurnOutput;
@@ -52,13 +43,7 @@ export interface ChatTurn {
   events: SceneEvent[];
   repaired: boolean;
   /** Lorebook entries that were in this turn's prompt. */
-  lore: { id: string | number | undefined; name: string | undefined }[];
-}
-
-export interface PreparedPrompt {
-  messages: ModelMessage[];
-  history: HistoryMessage[];
-  lore: { id: string | number | undefined; name: string | undefined }[];
+  lore: LoreHit[];
 }
 
 interface ChatMeta {
@@ -67,9 +52,6 @@ interface ChatMeta {
   mode: OutputMode;
   compaction: CompactedBlock[];
 }
-
-const DEFAULT_CONTEXT_TOKENS = 8192;
-const DEFAULT_REPLY_TOKENS = 1024;
 
 /** Opens a stored chat session (creating it, with the card's greeting, when it does not exist). */
 export async function openChatSession(options: ChatSessionOptions): Promise<ChatSession> {
@@ -114,17 +96,13 @@ export class ChatSession {
   readonly character: Character;
   private readonly episode: Episode;
   private readonly events: SceneEvent[];
-  private readonly tokenCache = new Map<string, number>();
-  private readonly countTokens: TokenCounter;
-  private system: string;
-  private systemTokens: number;
+  private readonly agent: CharacterAgent;
   private readonly meta: ChatMeta;
 
   constructor(private readonly options: ChatSessionOptions, episode: Episode, events: SceneEvent[]) {
     this.character = options.character;
     this.episode = episode;
     this.events = [...events];
-    this.countTokens = options.countTokens ?? defaultCountTokens;
     const stored = episode.meta as Partial<ChatMeta>;
     this.meta = {
       character: this.character.name,
@@ -132,13 +110,16 @@ export class ChatSession {
       mode: options.mode ?? stored.mode ?? 'json',
       compaction: stored.compaction ?? [],
     };
-    this.system = buildCharacterSheet(this.character, { userName: this.meta.userName, mode: this.meta.mode, pickSeed: episode.id });
-    this.systemTokens = this.countTokens(this.system);
+    this.agent = new CharacterAgent({
+      character: this.character, model: options.model, summaryModel: options.summaryModel, lorebooks: options.lorebooks,
+      userName: this.meta.userName, mode: this.meta.mode, pickSeed: episode.id, contextTokens: options.contextTokens,
+      replyTokens: options.replyTokens, countTokens: options.countTokens, temperature: options.temperature,
+    });
   }
 
   get id(): string { return this.episode.id; }
   get userName(): string { return this.meta.userName; }
-  get mode(): OutputMode { return this.meta.mode; }
+  get mode(): OutputMode { return this.agent.mode; }
   /** The stored log of this session. */
   get log(): readonly SceneEvent[] { return this.events; }
   get compaction(): readonly CompactedBlock[] { return this.meta.compaction; }
@@ -148,42 +129,18 @@ export class ChatSession {
    * store: compaction is only planned here (see `send`), so a caller can measure the engine's own work.
    */
   preparePrompt(pending: SceneEvent[], blocks: readonly CompactedBlock[] = this.meta.compaction): PreparedPrompt {
-    const name = this.character.name;
-    const perspective = perspectiveOf([...this.events, ...pending], name);
-    const lastCompacted = blocks.at(-1)?.throughSeq ?? 0;
-    const history = historyMessages(perspective, { character: name, countTokens: this.countTokens, tokenCache: this.tokenCache })
-      .filter((m) => m.seq > lastCompacted);
-    const { text: lore, entries } = this.activateLore(history);
-    const tail = buildTail({
-      character: name,
-      lore,
-      postHistoryInstructions: this.character.post_history_instructions
-        ? renderMacros(this.character.post_history_instructions, { char: name, user: this.meta.userName, pickSeed: this.id })
-        : undefined,
-    });
-    return { messages: assemblePrompt({ system: this.system, blocks, history, tail }), history, lore: entries };
+    return this.agent.preparePrompt([...this.events, ...pending], blocks);
   }
 
   /** Sends the user's line and returns the character's turn; all of the turn's events are stored in one transaction. */
   async send(text: string, options: TurnOptions = {}): Promise<ChatTurn> {
-    this.assertBudget();
     const name = this.character.name;
     const turn = randomUUID();
     const userEvent: SceneEvent = {
       id: randomUUID(), episodeId: this.id, seq: (this.events.at(-1)?.seq ?? 0) + 1, at: new Date().toISOString(),
       kind: 'speech', actor: 'user', text, visibility: 'all', data: { turn },
     };
-    let attempt: Attempt;
-    try {
-      attempt = await this.attempt(userEvent, options);
-    } catch (error) {
-      if (this.meta.mode !== 'json' || !rejectsJsonSchema(error)) throw error;
-      // The server cannot constrain output to a JSON schema: use the tagged-text format from now on.
-      this.setMode('tagged');
-      options.onRepair?.('the server does not support JSON-schema output; switched to the tagged-text format');
-      attempt = await this.attempt(userEvent, options);
-    }
-    const { generated, prepared, blocks } = attempt;
+    const { generated, prepared, blocks } = await this.agent.act([...this.events, userEvent], this.meta.compaction, options);
     const { thought, action, speech } = generated.output;
     const newEvents: NewEvent[] = [
       { id: userEvent.id, kind: 'speech', actor: 'user', text, visibility: 'all', data: { turn } },
@@ -194,105 +151,10 @@ export class ChatSession {
         data: { turn, ...(generated.repaired ? { repaired: true } : {}), ...(prepared.lore.length ? { lore: prepared.lore } : {}) },
       },
     ];
-    const stored = await this.options.store.appendEvents(this.id, newEvents, { meta: { compaction: blocks, mode: this.meta.mode, userName: this.meta.userName } });
+    const stored = await this.options.store.appendEvents(this.id, newEvents, { meta: { compaction: blocks, mode: this.agent.mode, userName: this.meta.userName } });
     this.events.push(...stored);
     this.meta.compaction = blocks;
+    this.meta.mode = this.agent.mode;
     return { output: generated.output, events: stored, repaired: generated.repaired, lore: prepared.lore };
   }
-
-  /** Plans and runs compaction if the history overflows, then asks the model for the turn. */
-  private async attempt(userEvent: SceneEvent, options: TurnOptions): Promise<Attempt> {
-    let blocks = [...this.meta.compaction];
-    let prepared = this.preparePrompt([userEvent], blocks);
-    const plan = planCompaction({
-      history: prepared.history,
-      blocks,
-      contextTokens: this.contextTokens,
-      fixedTokens: this.systemTokens + this.countTokens(String(prepared.messages.at(-1)?.content ?? '')) + this.replyTokens,
-    });
-    if (plan.block.length > 0 || plan.mergeSummaries) {
-      blocks = await this.compact(blocks, plan.block, plan.mergeSummaries, options);
-      prepared = this.preparePrompt([userEvent], blocks);
-    }
-    const generated = await generateTurn({
-      model: this.options.model,
-      messages: prepared.messages,
-      mode: this.meta.mode,
-      onSpeechDelta: options.onSpeechDelta,
-      onRepair: options.onRepair,
-      abortSignal: options.abortSignal,
-      temperature: this.options.temperature,
-      maxOutputTokens: this.replyTokens,
-    });
-    return { generated, prepared, blocks };
-  }
-
-  private setMode(mode: OutputMode): void {
-    this.meta.mode = mode;
-    this.system = buildCharacterSheet(this.character, { userName: this.meta.userName, mode, pickSeed: this.id });
-    this.systemTokens = this.countTokens(this.system);
-  }
-
-  private get contextTokens(): number { return this.options.contextTokens ?? DEFAULT_CONTEXT_TOKENS; }
-  private get replyTokens(): number { return Math.min(this.options.replyTokens ?? DEFAULT_REPLY_TOKENS, Math.floor(this.contextTokens / 4)); }
-
-  private activateLore(history: HistoryMessage[]): { text: string; entries: ChatTurn['lore'] } {
-    const books = [this.character.character_book, ...(this.options.lorebooks ?? [])].filter((b): b is Lorebook => b !== undefined);
-    if (books.length === 0) return { text: '', entries: [] };
-    const messages = history.map((m) => m.text);
-    const macro = { char: this.character.name, user: this.meta.userName, pickSeed: this.id };
-    const texts: string[] = [];
-    const entries: ChatTurn['lore'] = [];
-    for (const book of books) {
-      const result = activateLorebook(book, { messages, countTokens: this.countTokens });
-      const rendered = renderActivatedEntries(result);
-      if (rendered.trim()) texts.push(renderMacros(rendered, macro));
-      for (const a of result.activated) entries.push({ id: a.entry.id, name: a.entry.name ?? a.entry.comment });
-    }
-    return { text: texts.join('\n\n'), entries };
-  }
-
-  private async compact(blocks: CompactedBlock[], block: HistoryMessage[], merge: boolean, options: TurnOptions): Promise<CompactedBlock[]> {
-    const name = this.character.name;
-    let next = blocks;
-    if (merge) {
-      const merged = await this.summarize(next.map((b) => b.summary).join('\n\n'), options.abortSignal);
-      next = [{ throughSeq: next.at(-1)!.throughSeq, summary: merged, tokens: this.countTokens(merged) }];
-    }
-    if (block.length > 0) {
-      const summary = await this.summarize(blockTranscript(block, name, this.meta.userName), options.abortSignal);
-      const added: CompactedBlock = { throughSeq: block.at(-1)!.seq, summary, tokens: this.countTokens(summary) };
-      options.onCompaction?.(added);
-      next = [...next, added];
-    }
-    return next;
-  }
-
-  private async summarize(transcript: string, abortSignal?: AbortSignal): Promise<string> {
-    const result = await generateText({
-      model: this.options.summaryModel ?? this.options.model,
-      prompt: summaryPrompt(transcript, this.character.name),
-      maxRetries: 0,
-      abortSignal,
-      maxOutputTokens: 400,
-    });
-    const summary = result.text.trim();
-    if (!summary) throw new AgentError('agent/empty-summary', 'the model returned an empty summary while compacting history; try again or raise --context-tokens');
-    return summary;
-  }
-
-  private assertBudget(): void {
-    if (this.systemTokens + this.replyTokens >= this.contextTokens) {
-      throw new AgentError('agent/context-too-small', `--context-tokens ${this.contextTokens} is too small: the character sheet alone takes ${this.systemTokens} tokens plus ${this.replyTokens} for the reply; raise it`);
-    }
-  }
 }
-
-interface Attempt { generated: GeneratedTurn; prepared: PreparedPrompt; blocks: CompactedBlock[] }
-
-/** Whether a model call failed because the server does not accept a JSON-schema response format. */
-function rejectsJsonSchema(error: unknown): boolean {
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  return code === 'llm/bad-request' && /response_format|json_schema|json schema|structured output|grammar/i.test(String(message));
-}
-

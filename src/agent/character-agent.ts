@@ -1,0 +1,231 @@
+import type { LanguageModelV3 } from '@ai-sdk/provider';
+import { generateText, type ModelMessage } from 'ai';
+import type { Character, Lorebook } from '../character/schema.ts';
+import { activateLorebook, renderActivatedEntries } from '../character/lorebook-activation.ts';
+import { renderMacros } from '../character/macros.ts';
+import type { SceneEvent } from '../store/types.ts';
+import { countTokens as defaultCountTokens, type TokenCounter } from '../text/tokens.ts';
+import { buildCharacterSheet, type SceneContext } from './character-sheet.ts';
+import { blockTranscript, planCompaction, summaryPrompt, type CompactedBlock } from './compaction.ts';
+import { AgentError } from './errors.ts';
+import { generateTurn, type GeneratedTurn } from './generate-turn.ts';
+import { historyMessages, type HistoryMessage } from './history.ts';
+import { perspectiveOf } from './perspective.ts';
+import { assemblePrompt, buildTail } from './prompt.ts';
+import type { OutputMode } from './turn-output.ts';
+
+export interface CharacterAgentOptions {
+  character: Character;
+  model: LanguageModelV3;
+  /** Model used to summarize compacted history; defaults to `model`. */
+  summaryModel?: LanguageModelV3;
+  /** Extra lorebooks, scanned together with the card's own book. */
+  lorebooks?: Lorebook[];
+  /** Who `{{user}}` is: the chat's user, or in a scene the other characters. */
+  userName: string;
+  mode: OutputMode;
+  /** Seed for `{{pick}}` so the sheet is identical on every turn. */
+  pickSeed: string;
+  /** Private setup given by a scene (secrets, goals, notes) on top of the card's own. */
+  privateSetup?: { secrets?: string[]; goals?: string[]; notes?: string[] };
+  scene?: SceneContext;
+  /** Context budget in tokens for the whole prompt (system, history, tail and the reply). */
+  contextTokens?: number;
+  /** Tokens kept free for the reply. */
+  replyTokens?: number;
+  countTokens?: TokenCounter;
+  temperature?: number;
+  topP?: number;
+  /** Sampling seed sent with every call. */
+  seed?: number;
+}
+
+export interface ActOptions {
+  onSpeechDelta?: (delta: string, raw: string) => void;
+  onRepair?: (reason: string) => void;
+  onCompaction?: (block: CompactedBlock) => void;
+  abortSignal?: AbortSignal;
+}
+
+export type LoreHit = { id: string | number | undefined; name: string | undefined };
+
+export interface PreparedPrompt {
+  messages: ModelMessage[];
+  history: HistoryMessage[];
+  lore: LoreHit[];
+}
+
+/** One turn's outcome: the model's output, the prompt it answered, and the compaction state after it. */
+export interface Act {
+  generated: GeneratedTurn;
+  prepared: PreparedPrompt;
+  blocks: CompactedBlock[];
+}
+
+const DEFAULT_CONTEXT_TOKENS = 8192;
+const DEFAULT_REPLY_TOKENS = 1024;
+
+/**
+ * One character taking turns: perspective → prompt (stable sheet, compacted history, volatile tail) →
+ * structured turn. It holds no log: callers pass the episode's events and store what comes back, so a
+ * chat and a scene share this one code path (DESIGN.md §1).
+ */
+export class CharacterAgent {
+  readonly character: Character;
+  private readonly tokenCache = new Map<string, number>();
+  private readonly countTokens: TokenCounter;
+  private currentMode: OutputMode;
+  private system = '';
+  private systemTokens = 0;
+
+  constructor(private readonly options: CharacterAgentOptions) {
+    this.character = options.character;
+    this.countTokens = options.countTokens ?? defaultCountTokens;
+    this.currentMode = options.mode;
+    this.buildSystem();
+  }
+
+  get name(): string { return this.character.name; }
+  get mode(): OutputMode { return this.currentMode; }
+  /** The fixed system prompt (character sheet and rules). */
+  get systemPrompt(): string { return this.system; }
+
+  /**
+   * Builds the prompt for the character's next turn from `log` (the whole episode: only its perspective is
+   * used). Pure: compaction is only planned in `act`, so a caller can measure the engine's own work.
+   */
+  preparePrompt(log: readonly SceneEvent[], blocks: readonly CompactedBlock[]): PreparedPrompt {
+    const name = this.name;
+    const perspective = perspectiveOf(log, name);
+    const lastCompacted = blocks.at(-1)?.throughSeq ?? 0;
+    const history = historyMessages(perspective, { character: name, countTokens: this.countTokens, tokenCache: this.tokenCache })
+      .filter((m) => m.seq > lastCompacted);
+    const { text: lore, entries } = this.activateLore(history);
+    const post = this.character.post_history_instructions;
+    const tail = buildTail({
+      character: name,
+      lore,
+      postHistoryInstructions: post ? renderMacros(post, { char: name, user: this.options.userName, pickSeed: this.options.pickSeed }) : undefined,
+    });
+    return { messages: assemblePrompt({ system: this.system, blocks, history, tail }), history, lore: entries };
+  }
+
+  /**
+   * Takes the character's turn on `log`: compacts history if it overflows, then asks the model. When the
+   * server rejects JSON-schema output, switches to the tagged format (see `mode`) and asks again.
+   */
+  async act(log: readonly SceneEvent[], blocks: readonly CompactedBlock[], options: ActOptions = {}): Promise<Act> {
+    this.assertBudget();
+    try {
+      return await this.attempt(log, blocks, options);
+    } catch (error) {
+      if (this.currentMode !== 'json' || !rejectsJsonSchema(error)) throw error;
+      this.setMode('tagged');
+      options.onRepair?.('the server does not support JSON-schema output; switched to the tagged-text format');
+      return this.attempt(log, blocks, options);
+    }
+  }
+
+  /** Switches the output format (the sheet's format instructions change with it). */
+  setMode(mode: OutputMode): void {
+    this.currentMode = mode;
+    this.buildSystem();
+  }
+
+  private buildSystem(): void {
+    this.system = buildCharacterSheet(this.character, {
+      userName: this.options.userName, mode: this.currentMode, pickSeed: this.options.pickSeed,
+      privateSetup: this.options.privateSetup, scene: this.options.scene,
+    });
+    this.systemTokens = this.countTokens(this.system);
+  }
+
+  private async attempt(log: readonly SceneEvent[], current: readonly CompactedBlock[], options: ActOptions): Promise<Act> {
+    let blocks = [...current];
+    let prepared = this.preparePrompt(log, blocks);
+    const plan = planCompaction({
+      history: prepared.history,
+      blocks,
+      contextTokens: this.contextTokens,
+      fixedTokens: this.systemTokens + this.countTokens(String(prepared.messages.at(-1)?.content ?? '')) + this.replyTokens,
+    });
+    if (plan.block.length > 0 || plan.mergeSummaries) {
+      blocks = await this.compact(blocks, plan.block, plan.mergeSummaries, options);
+      prepared = this.preparePrompt(log, blocks);
+    }
+    const generated = await generateTurn({
+      model: this.options.model,
+      messages: prepared.messages,
+      mode: this.currentMode,
+      moves: this.options.scene?.moves,
+      onSpeechDelta: options.onSpeechDelta,
+      onRepair: options.onRepair,
+      abortSignal: options.abortSignal,
+      temperature: this.options.temperature,
+      topP: this.options.topP,
+      seed: this.options.seed,
+      maxOutputTokens: this.replyTokens,
+    });
+    return { generated, prepared, blocks };
+  }
+
+  private get contextTokens(): number { return this.options.contextTokens ?? DEFAULT_CONTEXT_TOKENS; }
+  private get replyTokens(): number { return Math.min(this.options.replyTokens ?? DEFAULT_REPLY_TOKENS, Math.floor(this.contextTokens / 4)); }
+
+  private activateLore(history: HistoryMessage[]): { text: string; entries: LoreHit[] } {
+    const books = [this.character.character_book, ...(this.options.lorebooks ?? [])].filter((b): b is Lorebook => b !== undefined);
+    if (books.length === 0) return { text: '', entries: [] };
+    const messages = history.map((m) => m.text);
+    const macro = { char: this.name, user: this.options.userName, pickSeed: this.options.pickSeed };
+    const texts: string[] = [];
+    const entries: LoreHit[] = [];
+    for (const book of books) {
+      const result = activateLorebook(book, { messages, countTokens: this.countTokens });
+      const rendered = renderActivatedEntries(result);
+      if (rendered.trim()) texts.push(renderMacros(rendered, macro));
+      for (const a of result.activated) entries.push({ id: a.entry.id, name: a.entry.name ?? a.entry.comment });
+    }
+    return { text: texts.join('\n\n'), entries };
+  }
+
+  private async compact(blocks: CompactedBlock[], block: HistoryMessage[], merge: boolean, options: ActOptions): Promise<CompactedBlock[]> {
+    let next = blocks;
+    if (merge) {
+      const merged = await this.summarize(next.map((b) => b.summary).join('\n\n'), options.abortSignal);
+      next = [{ throughSeq: next.at(-1)!.throughSeq, summary: merged, tokens: this.countTokens(merged) }];
+    }
+    if (block.length > 0) {
+      const summary = await this.summarize(blockTranscript(block, this.name, this.options.userName), options.abortSignal);
+      const added: CompactedBlock = { throughSeq: block.at(-1)!.seq, summary, tokens: this.countTokens(summary) };
+      options.onCompaction?.(added);
+      next = [...next, added];
+    }
+    return next;
+  }
+
+  private async summarize(transcript: string, abortSignal?: AbortSignal): Promise<string> {
+    const result = await generateText({
+      model: this.options.summaryModel ?? this.options.model,
+      prompt: summaryPrompt(transcript, this.name),
+      maxRetries: 0,
+      abortSignal,
+      maxOutputTokens: 400,
+      seed: this.options.seed,
+    });
+    const summary = result.text.trim();
+    if (!summary) throw new AgentError('agent/empty-summary', 'the model returned an empty summary while compacting history; try again or raise --context-tokens');
+    return summary;
+  }
+
+  private assertBudget(): void {
+    if (this.systemTokens + this.replyTokens >= this.contextTokens) {
+      throw new AgentError('agent/context-too-small', `--context-tokens ${this.contextTokens} is too small: ${this.name}'s character sheet alone takes ${this.systemTokens} tokens plus ${this.replyTokens} for the reply; raise it`);
+    }
+  }
+}
+
+/** Whether a model call failed because the server does not accept a JSON-schema response format. */
+function rejectsJsonSchema(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === 'llm/bad-request' && /response_format|json_schema|json schema|structured output|grammar/i.test(String(message));
+}
