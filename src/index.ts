@@ -13,3 +13,4 @@ export * from './scene/index.ts';
 export * from './llm/index.ts';
 export * from './store/index.ts';
 export { countTokens, type TokenCounter } from './text/tokens.ts';
+export * from './run/index.ts';

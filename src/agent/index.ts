@@ -7,3 +7,4 @@ export { historyMessages, type HistoryMessage, type HistoryOptions } from './his
 export { planCompaction, historyBudget, type CompactedBlock, type CompactionPlan } from './compaction.ts';
 export { assemblePrompt, buildTail, type PromptParts, type TailParts } from './prompt.ts';
 export { SpeechStream, completedAction } from './speech-stream.ts';
+export { CharacterAgent, type CharacterAgentOptions, type ActOptions, type Act } from './character-agent.ts';

@@ -7,13 +7,13 @@ import { assertLorebookUsable } from '../character/lorebook-activation.ts';
 import { readLorebookFile } from '../character/lorebook-file.ts';
 import type { Lorebook } from '../character/schema.ts';
 import { completedAction, completedThought } from '../agent/speech-stream.ts';
-import type { OutputMode } from '../agent/turn-output.ts';
 import { createLanguageModel, createModelRuntime, formatModelSpec, resolveModelSpec } from '../llm/index.ts';
 import { openChatSession, type ChatSession, type ChatTurn } from '../scene/chat-session.ts';
 import type { Store } from '../store/types.ts';
 import { formatEvent, formatThought } from './format.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
 import { withStore } from './store-option.ts';
+import { nonNegativeInt, parseMode, positiveInt, positiveNumber } from './option-values.ts';
 
 interface ChatOptions {
   model?: string;
@@ -198,29 +198,4 @@ async function streamTurn(session: ChatSession, text: string, showThoughts: bool
 function newSessionId(name: string): string {
   const slug = name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 24) || 'chat';
   return `${slug}-${randomBytes(3).toString('hex')}`;
-}
-
-function parseMode(value: string | undefined): OutputMode | undefined {
-  if (value === undefined || value === 'json' || value === 'tagged') return value;
-  throw new UsageError(`--output-mode must be json or tagged, not '${value}'`);
-}
-
-function positiveInt(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive whole number, not '${value}'`);
-  return n;
-}
-
-function nonNegativeInt(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number ≥ 0, not '${value}'`);
-  return n;
-}
-
-function positiveNumber(value: string | undefined, flag: string, allowZero = false): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new UsageError(`${flag} must be a ${allowZero ? 'non-negative' : 'positive'} number, not '${value}'`);
-  return n;
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { registerCardCommands } from './card-commands.ts';
 import { registerChatCommand } from './chat-command.ts';
+import { registerSceneCommands } from './scene-commands.ts';
 import { registerSessionCommands } from './session-commands.ts';
 import { EXIT, processIo, UsageError, writeLine, type CliIo } from './io.ts';
 
@@ -21,6 +22,7 @@ export function buildProgram(io: CliIo): Command {
   registerCardCommands(program, io);
   registerChatCommand(program, io);
   registerSessionCommands(program, io);
+  registerSceneCommands(program, io);
   const output = program.configureOutput();
   applyToAll(program, (command) => command.exitOverride().configureOutput(output).showHelpAfterError('(add --help for usage)'));
   return program;

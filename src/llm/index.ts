@@ -8,3 +8,4 @@ export { resolveEndpoint, type Endpoint, type EndpointOptions } from './endpoint
 export { DEFAULT_RETRY, type RetryOptions, type Sleep } from './retry-policy.ts';
 export { isCachedResult } from './middleware/cache.ts';
 export { cacheKey, canonicalJson, type ModelIdentity } from './cache-key.ts';
+export { KNOWN_PRICES, priceTable, costOf, type Price, type CostSummary } from './prices.ts';

@@ -1,1 +1,10 @@
 export { openChatSession, ChatSession, type ChatSessionOptions, type ChatTurn, type TurnOptions, type PreparedPrompt } from './chat-session.ts';
+export * from './scene-schema.ts';
+export { SceneError, type SceneErrorCode } from './errors.ts';
+export { readSceneFile, parseSceneText, resolveScene, type ResolveSceneOptions } from './scene-file.ts';
+export { isCharacterBoxFile, characterBoxScenes, readSceneSource, writeSceneYaml } from './characterbox.ts';
+export { conversationKind, defaultScenarioKinds, findScenarioKind, type ScenarioKind } from './scenario-kinds.ts';
+export { openSceneEpisode, SceneEpisode, type SceneEpisodeOptions, type SceneModels, type SceneState, type EndReason, type EpisodeOutcome, type StepOptions } from './scene-episode.ts';
+export { NarratorAgent, NARRATOR, type NarratorOutput } from './narrator.ts';
+export { nextNatural, nextRoundRobin, mentionIndex, seededRandom, seededInt } from './turn-policy.ts';
+export { renderSceneTranscript, toJsonl, toTomatoTranscript } from './transcript.ts';

@@ -1,0 +1,281 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { perspectiveOf } from '../agent/perspective.ts';
+import { costOf, createModelRuntime, priceTable } from '../llm/index.ts';
+import { characterBoxScenes, isCharacterBoxFile, readSceneSource, writeSceneYaml } from '../scene/characterbox.ts';
+import type { Scene } from '../scene/scene-schema.ts';
+import { renderSceneTranscript, toJsonl, toTomatoTranscript } from '../scene/transcript.ts';
+import { describeError } from '../run/local-runner.ts';
+import { createProgressReporter } from '../run/progress.ts';
+import { createSceneRun, executeSceneRun, loadRunScene, type SceneRunMeta } from '../run/scene-run.ts';
+import type { Episode, Run, Store } from '../store/types.ts';
+import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
+import { nonNegativeInt, parseMode, positiveInt, positiveNumber } from './option-values.ts';
+import { withStore } from './store-option.ts';
+
+interface RunOptions {
+  model?: string[];
+  baseUrl?: string;
+  episodes?: string;
+  concurrency?: string;
+  seed?: string;
+  resume?: string;
+  runId?: string;
+  json?: boolean;
+  cache: boolean;
+  timeout?: string;
+  retries?: string;
+  outputMode?: string;
+  contextTokens?: string;
+  quiet?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Commands under `dramatis scene`: run (and resume), runs, show, export, validate, import. */
+export function registerSceneCommands(program: Command, io: CliIo): void {
+  const scene = program.command('scene').description('Multi-character scenes: run them, resume them, read and export their logs');
+
+  scene.command('run')
+    .description('Run episodes of a scene (YAML, or a CharacterBox JSON with FILE.json#ID), or resume a run')
+    .argument('[file]', 'scene file')
+    .option('-m, --model <spec>', 'default model of the scene (repeat to run every episode with each model)', collect)
+    .option('--base-url <url>', 'API base URL for openai-compatible servers (or DRAMATIS_BASE_URL)')
+    .option('--episodes <n>', 'episodes to run (default 1)')
+    .option('--concurrency <n>', 'episodes at once (default 4)')
+    .option('--seed <n>', "run seed (default: the scene's seed); each episode gets its own seed from it")
+    .option('--resume <run>', 'continue a run: only its failed and unfinished episodes')
+    .option('--run-id <id>', 'id for a new run (default: from the title)')
+    .option('--no-cache', 'bypass the response cache')
+    .option('--timeout <seconds>', 'timeout per model call attempt (default 120)')
+    .option('--retries <n>', 'retries after a rate limit, server error, timeout or network error (default 4)')
+    .option('--output-mode <mode>', 'json (JSON-schema output) or tagged (for models without JSON-schema support)')
+    .option('--context-tokens <n>', 'prompt budget per character in tokens (default 8192)')
+    .option('--quiet', 'with one episode: do not print the transcript')
+    .option('--json', 'print the run summary as JSON')
+    .addHelpText('after', [
+      '',
+      'Examples:',
+      '  $ dramatis scene run examples/scenes/lighthouse.yaml --model openai:gpt-4o-mini',
+      '  $ dramatis scene run examples/scenes/lighthouse.yaml --episodes 50 --concurrency 16 --seed 7',
+      '  $ dramatis scene run --resume lighthouse-3f2a1c        # after a crash or Ctrl-C',
+    ].join('\n'))
+    .action(async (file: string | undefined, options: RunOptions, command: Command) => {
+      if (!file && !options.resume) throw new UsageError('name a scene file, or --resume RUN_ID');
+      if (file && options.resume) throw new UsageError('give either a scene file or --resume RUN_ID, not both');
+      const episodes = positiveInt(options.episodes, '--episodes') ?? 1;
+      const concurrency = positiveInt(options.concurrency, '--concurrency') ?? 4;
+      const seed = options.seed === undefined ? undefined : nonNegativeInt(options.seed, '--seed');
+      const timeoutSeconds = positiveNumber(options.timeout, '--timeout');
+      const retries = options.retries === undefined ? undefined : nonNegativeInt(options.retries, '--retries');
+      const settings = {
+        mode: parseMode(options.outputMode), contextTokens: positiveInt(options.contextTokens, '--context-tokens'),
+        baseURL: options.baseUrl, cache: options.cache, ...(timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {}), retries,
+      };
+      let scene: Scene | undefined;
+      if (file) {
+        const scenes = await readSceneSource(resolve(io.cwd, file));
+        if (scenes.length !== 1) throw new UsageError(`${file} holds ${scenes.length} scenes; pick one with ${file}#ID`);
+        scene = scenes[0];
+      }
+      await withStore(command, io, async (store) => {
+        let run: Run;
+        if (options.resume) {
+          const found = await store.getRun(options.resume);
+          if (!found || found.kind !== 'scene') throw new UsageError(`no scene run with id '${options.resume}'; list them with: dramatis scene runs`);
+          run = found;
+          scene = await loadRunScene(run);
+        } else {
+          run = await createSceneRun({
+            store, scene: scene!, source: resolve(io.cwd, file!), episodes, seed, models: options.model ?? [], env: io.env, settings, runId: options.runId,
+          });
+        }
+        await executeRun(store, run, scene!, options, concurrency, io);
+      });
+    });
+
+  scene.command('runs')
+    .description('List scene runs with their status (find a killed run to --resume)')
+    .option('--json', 'print machine-readable JSON')
+    .addHelpText('after', '\nExample:\n  $ dramatis scene runs')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      await withStore(command, io, async (store) => {
+        const runs = await store.listRuns({ kind: 'scene' });
+        const rows = await Promise.all(runs.map(async (run) => ({
+          id: run.id, title: run.title, status: run.status, jobs: await store.jobCounts(run.id),
+          usage: await store.usageTotals({ runId: run.id }), createdAt: run.createdAt, updatedAt: run.updatedAt,
+        })));
+        if (options.json) return printJson(io, rows);
+        if (rows.length === 0) return writeLine(io.stdout, 'No scene runs yet. Start one with: dramatis scene run SCENE.yaml');
+        const width = Math.max(2, ...rows.map((r) => r.id.length));
+        writeLine(io.stdout, `${'ID'.padEnd(width)}  ${'STATUS'.padEnd(8)}  DONE/FAILED/TOTAL  TOKENS(in/out)  TITLE`);
+        for (const r of rows) {
+          const jobs = `${r.jobs.done}/${r.jobs.failed}/${r.jobs.total}`;
+          writeLine(io.stdout, `${r.id.padEnd(width)}  ${r.status.padEnd(8)}  ${jobs.padStart(17)}  ${`${r.usage.inputTokens}/${r.usage.outputTokens}`.padStart(14)}  ${r.title}`);
+        }
+      });
+    });
+
+  scene.command('show')
+    .description('Print an episode: omniscient with thoughts inline, or --as NAME for exactly what NAME perceived; a run id lists its episodes')
+    .argument('<id>', 'episode id (or run id)')
+    .option('--as <name>', "only what this character could perceive (its own thoughts included)")
+    .option('--no-thoughts', 'leave thoughts out')
+    .option('--json', 'print the events as JSON')
+    .addHelpText('after', '\nExamples:\n  $ dramatis scene show lighthouse-3f2a1c-e0\n  $ dramatis scene show lighthouse-3f2a1c-e0 --as Tomas')
+    .action(async (id: string, options: { as?: string; thoughts: boolean; json?: boolean }, command: Command) => {
+      await withStore(command, io, async (store) => {
+        const episode = await store.getEpisode(id);
+        if (!episode) {
+          const run = await store.getRun(id);
+          if (run) return showRun(store, run, options.json ?? false, io);
+          throw Object.assign(new Error(`no scene episode or run with id '${id}'; list runs with: dramatis scene runs`), { code: 'cli/not-found' });
+        }
+        const events = await store.listEvents(id);
+        const shown = options.as ? perspectiveOf(events, options.as) : events;
+        if (options.json) return printJson(io, { episode, events: shown, usage: await store.usageTotals({ episodeId: id }) });
+        writeLine(io.stdout, renderSceneTranscript(events, { as: options.as, showThoughts: options.thoughts, color: Boolean(io.stdout.isTTY) && !io.env.NO_COLOR }));
+      });
+    });
+
+  scene.command('export')
+    .description('Export a run (every episode) or one episode: JSONL of events, or ToMATO-like transcripts with thoughts beside each utterance')
+    .argument('<id>', 'run id or episode id')
+    .option('--format <format>', 'jsonl (one event a line) or tomato (one episode a line)', 'jsonl')
+    .option('--as <name>', "only what this character could perceive")
+    .option('--out <file>', 'write to a file instead of stdout')
+    .addHelpText('after', '\nExamples:\n  $ dramatis scene export lighthouse-3f2a1c --format jsonl > run.jsonl\n  $ dramatis scene export lighthouse-3f2a1c --format tomato --out run.tomato.jsonl')
+    .action(async (id: string, options: { format: string; as?: string; out?: string }, command: Command) => {
+      if (options.format !== 'jsonl' && options.format !== 'tomato') throw new UsageError(`--format must be jsonl or tomato, not '${options.format}'`);
+      await withStore(command, io, async (store) => {
+        const episodes = await episodesOf(store, id);
+        const chunks: string[] = [];
+        for (const episode of episodes) {
+          const events = await store.listEvents(episode.id);
+          if (options.format === 'jsonl') {
+            chunks.push(toJsonl(options.as ? perspectiveOf(events, options.as) : events));
+          } else {
+            const profiles = episode.meta.profiles as Record<string, { secrets?: string[]; goals?: string[] }> | undefined;
+            chunks.push(`${JSON.stringify(toTomatoTranscript(events, { as: options.as, profiles }))}\n`);
+          }
+        }
+        const text = chunks.join('');
+        if (options.out) {
+          await writeFile(resolve(io.cwd, options.out), text);
+          writeLine(io.stderr, `wrote ${episodes.length} episode(s) to ${options.out}`);
+        } else {
+          io.stdout.write(text);
+        }
+      });
+    });
+
+  scene.command('validate')
+    .description('Check a scene file (or a CharacterBox file) and summarize it')
+    .argument('<file>', 'scene file')
+    .option('--json', 'print the resolved scene as JSON (cards included)')
+    .addHelpText('after', '\nExample:\n  $ dramatis scene validate examples/scenes/heist.yaml')
+    .action(async (file: string, options: { json?: boolean }) => {
+      const scenes = await readSceneSource(resolve(io.cwd, file));
+      if (options.json) return printJson(io, scenes.length === 1 ? scenes[0] : scenes);
+      for (const s of scenes) {
+        writeLine(io.stdout, `${s.title} — ${s.kind}, ${s.turns.policy}, max ${s.turns.max} turns${s.narrator ? `, narrator ${s.narrator.name} (${s.narrator.perspective})` : ''}`);
+        for (const m of s.cast) {
+          const secrets = [...(m.character.secrets ?? []), ...m.privateSetup.secrets].length;
+          writeLine(io.stdout, `  ${m.name}${m.source === 'inline' ? '' : ` (${m.source})`}: ${secrets} secret(s), ${m.privateSetup.goals.length} goal(s)${m.model ? `, model ${m.model}` : ''}`);
+        }
+      }
+    });
+
+  scene.command('import')
+    .description('Convert a CharacterBox scene file into one runnable YAML scene per scene')
+    .argument('<file>', 'CharacterBox extracted-scenes JSON')
+    .requiredOption('--out <dir>', 'directory for the YAML files')
+    .addHelpText('after', '\nExample:\n  $ dramatis scene import xiyouji_extracted_scenes.json --out scenes/xiyouji')
+    .action(async (file: string, options: { out: string }) => {
+      const path = resolve(io.cwd, file);
+      const value: unknown = JSON.parse(await readFile(path, 'utf8'));
+      if (!isCharacterBoxFile(value)) throw new UsageError(`${file} is not a CharacterBox scene file ({ title, scenes: [...] })`);
+      const scenes = characterBoxScenes(value, { source: file });
+      const dir = resolve(io.cwd, options.out);
+      await mkdir(dir, { recursive: true });
+      const ids = (value as { scenes: { id: unknown }[] }).scenes.map((s) => String(s.id));
+      for (const [i, s] of scenes.entries()) await writeFile(join(dir, `scene-${ids[i] ?? i}.yaml`), writeSceneYaml(s));
+      writeLine(io.stdout, `wrote ${scenes.length} scene(s) to ${options.out}`);
+    });
+}
+
+async function executeRun(store: Store, run: Run, scene: Scene, options: RunOptions, concurrency: number, io: CliIo): Promise<void> {
+  const meta = run.meta as unknown as SceneRunMeta;
+  const controller = new AbortController();
+  const removeInterrupt = io.onInterrupt(() => controller.abort());
+  const progress = createProgressReporter({ stream: io.stderr, label: `run ${run.id}` });
+  const failures: string[] = [];
+  let result;
+  try {
+    result = await executeSceneRun({
+      store, run, scene, env: io.env, concurrency, signal: controller.signal,
+      runtime: createModelRuntime({ concurrency }),
+      onProgress: (p) => progress.update(p),
+      onJobError: (job, error) => {
+        const line = `episode ${String(job.input.episodeId)} failed: ${describeError(error)}`;
+        failures.push(line);
+        progress.log(line);
+      },
+      onWarning: (episodeId, warning) => progress.log(`warning in ${episodeId}: ${warning}`),
+    });
+  } finally {
+    progress.stop();
+    removeInterrupt();
+  }
+  const counts = result.counts;
+  const usage = await store.usageTotals({ runId: run.id });
+  const cost = costOf(await store.usageByModel({ runId: run.id }), priceTable(io.env));
+  const summary = {
+    run: run.id, title: run.title, status: result.interrupted ? 'interrupted' : counts.failed > 0 ? 'failed' : 'done',
+    episodes: { done: counts.done, failed: counts.failed, unfinished: counts.pending + counts.running, total: counts.total },
+    models: meta.models, seed: meta.seed, usage, cost: { usd: Number(cost.usd.toFixed(6)), unpriced: cost.unpriced },
+  };
+  if (options.json) {
+    printJson(io, summary);
+  } else {
+    if (counts.total === 1 && counts.done === 1 && !options.quiet) {
+      const [job] = await store.listJobs(run.id);
+      writeLine(io.stdout, renderSceneTranscript(await store.listEvents(String(job.input.episodeId)), { color: Boolean(io.stdout.isTTY) && !io.env.NO_COLOR }));
+      writeLine(io.stdout);
+    }
+    writeLine(io.stdout, `run ${run.id}: ${counts.done} done, ${counts.failed} failed, ${counts.pending + counts.running} unfinished of ${counts.total} episode(s)`);
+    writeLine(io.stdout, `usage: ${usage.calls} calls (${usage.cachedCalls} cached), ${usage.inputTokens} input + ${usage.outputTokens} output tokens; cost ${formatCost(cost)}`);
+  }
+  if (result.interrupted || counts.failed > 0) {
+    writeLine(io.stderr, `${result.interrupted ? 'interrupted' : 'some episodes failed'}; continue with: dramatis scene run --resume ${run.id}`);
+    throw Object.assign(new Error(`run ${run.id} is not complete (${counts.failed} failed, ${counts.pending + counts.running} unfinished)`), { code: 'run/incomplete' });
+  }
+}
+
+function formatCost(cost: { usd: number; unpriced: string[] }): string {
+  const usd = `$${cost.usd.toFixed(4)}`;
+  return cost.unpriced.length ? `${usd} (no price for ${cost.unpriced.join(', ')}; set DRAMATIS_PRICES)` : usd;
+}
+
+async function showRun(store: Store, run: Run, json: boolean, io: CliIo): Promise<void> {
+  const jobs = await store.listJobs(run.id);
+  if (json) return printJson(io, { run, jobs, usage: await store.usageTotals({ runId: run.id }) });
+  writeLine(io.stdout, `# ${run.title} — run ${run.id} (${run.status})`);
+  for (const job of jobs) {
+    writeLine(io.stdout, `${String(job.input.episodeId).padEnd(32)}  ${job.status.padEnd(7)}  ${String(job.input.model)}${job.result?.ended ? `  ended: ${String(job.result.ended)}` : ''}${job.error ? `  ${job.error}` : ''}`);
+  }
+}
+
+async function episodesOf(store: Store, id: string): Promise<Episode[]> {
+  const episode = await store.getEpisode(id);
+  if (episode) return [episode];
+  const run = await store.getRun(id);
+  if (!run) throw Object.assign(new Error(`no scene run or episode with id '${id}'; list runs with: dramatis scene runs`), { code: 'cli/not-found' });
+  const episodes: Episode[] = [];
+  for (const job of await store.listJobs(run.id)) {
+    const stored = await store.getEpisode(String(job.input.episodeId));
+    if (stored) episodes.push(stored);
+  }
+  return episodes;
+}

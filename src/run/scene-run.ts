@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import type { LanguageModelV3 } from '@ai-sdk/provider';
+import type { OutputMode } from '../agent/turn-output.ts';
+import { createLanguageModel, formatModelSpec, parseModelSpec, resolveModelSpec, type Env, type ModelRuntime } from '../llm/index.ts';
+import { readSceneSource } from '../scene/characterbox.ts';
+import { SceneError } from '../scene/errors.ts';
+import { NARRATOR } from '../scene/narrator.ts';
+import { openSceneEpisode } from '../scene/scene-episode.ts';
+import type { Scene } from '../scene/scene-schema.ts';
+import { seededInt } from '../scene/turn-policy.ts';
+import type { Job, Run, Store } from '../store/types.ts';
+import { runLocal, type LocalRunOptions, type LocalRunResult } from './local-runner.ts';
+
+/** How a scene run talks to its models; kept in the run so a resume uses the same settings. */
+export interface SceneRunSettings {
+  mode?: OutputMode;
+  contextTokens?: number;
+  baseURL?: string;
+  cache?: boolean;
+  timeoutMs?: number;
+  retries?: number;
+}
+
+export interface SceneRunMeta {
+  /** The scene source as given to `readSceneSource` (absolute path, maybe with `#id`). */
+  source: string;
+  /** Fingerprint of the resolved scene: a resume refuses a scene that changed. */
+  sceneHash: string;
+  title: string;
+  episodes: number;
+  seed: number;
+  /** Model assignments: each episode runs once with each (as the default model of the scene). */
+  models: string[];
+  settings: SceneRunSettings;
+}
+
+export interface JobInput {
+  episode: number;
+  /** The default model of this job's episode. */
+  model: string;
+  /** The episode's seed (the same for every model assignment, so runs compare on equal terms). */
+  seed: number;
+  episodeId: string;
+}
+
+export interface CreateSceneRunOptions {
+  store: Store;
+  scene: Scene;
+  /** The scene source to reload on resume. */
+  source: string;
+  episodes: number;
+  seed?: number;
+  /** `--model` values; empty: the scene's `models.default`, then DRAMATIS_MODEL. */
+  models: string[];
+  env: Env;
+  settings?: SceneRunSettings;
+  runId?: string;
+}
+
+/** Plans a run: episodes × model assignments, each a job with its own episode id and seed. */
+export async function createSceneRun(options: CreateSceneRunOptions): Promise<Run> {
+  const { scene } = options;
+  const models = options.models.length
+    ? options.models.map((m) => formatModelSpec(parseModelSpec(m)))
+    : [formatModelSpec(resolveModelSpec({ model: scene.models.default, env: options.env }))];
+  const seed = options.seed ?? scene.seed;
+  const runId = options.runId ?? newRunId(scene.title);
+  const jobs: { id: string; input: Record<string, unknown> }[] = [];
+  for (let episode = 0; episode < options.episodes; episode++) {
+    models.forEach((model, m) => {
+      const id = models.length > 1 ? `e${episode}-m${m}` : `e${episode}`;
+      const input: JobInput = { episode, model, seed: seededInt(seed, episode), episodeId: `${runId}-${id}` };
+      jobs.push({ id, input: { ...input } });
+    });
+  }
+  const meta: SceneRunMeta = {
+    source: options.source, sceneHash: sceneHash(scene), title: scene.title, episodes: options.episodes, seed, models, settings: options.settings ?? {},
+  };
+  return options.store.createRun({ id: runId, kind: 'scene', title: scene.title, meta: { ...meta } }, jobs);
+}
+
+/** Loads the scene of a stored run, refusing one whose file changed since the run started. */
+export async function loadRunScene(run: Run): Promise<Scene> {
+  const meta = run.meta as unknown as SceneRunMeta;
+  const scenes = await readSceneSource(meta.source);
+  const scene = scenes.find((s) => s.title === meta.title) ?? scenes[0];
+  if (!scene || sceneHash(scene) !== meta.sceneHash) {
+    throw new SceneError('scene/invalid', `the scene ${meta.source} changed since run ${run.id} started; restore it, or start a new run`);
+  }
+  return scene;
+}
+
+export interface ExecuteSceneRunOptions extends Pick<LocalRunOptions, 'concurrency' | 'onProgress' | 'onJobError' | 'signal'> {
+  store: Store;
+  run: Run;
+  scene: Scene;
+  env: Env;
+  runtime: ModelRuntime;
+  /** Called with each warning of an episode. */
+  onWarning?: (episodeId: string, warning: string) => void;
+  /** Replaces how models are made (tests); by default `createLanguageModel` with the run's settings. */
+  createModel?: (spec: string, episodeId: string) => LanguageModelV3;
+}
+
+/** Executes (or resumes) a scene run: each job is one episode, stepped and committed turn by turn. */
+export async function executeSceneRun(options: ExecuteSceneRunOptions): Promise<LocalRunResult> {
+  const { store, run, scene } = options;
+  const meta = run.meta as unknown as SceneRunMeta;
+  const settings = meta.settings ?? {};
+  const makeModel = options.createModel ?? ((spec: string, episodeId: string) => createLanguageModel(spec, {
+    env: options.env, runtime: options.runtime, baseURL: settings.baseURL, store, cache: settings.cache, episodeId, runId: run.id,
+    ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
+    ...(settings.retries === undefined ? {} : { retry: { maxRetries: settings.retries } }),
+  }));
+  await store.updateRun(run.id, { status: 'running' });
+  return runLocal({
+    store, runId: run.id, concurrency: options.concurrency, onProgress: options.onProgress, onJobError: options.onJobError, signal: options.signal,
+    execute: async (job: Job, signal: AbortSignal) => {
+      const input = job.input as unknown as JobInput;
+      const models = new Map<string, LanguageModelV3>();
+      const model = (spec: string) => {
+        let made = models.get(spec);
+        if (!made) models.set(spec, (made = makeModel(spec, input.episodeId)));
+        return made;
+      };
+      const roles = roleModels(scene, input.model);
+      const episode = await openSceneEpisode({
+        store, scene, episodeId: input.episodeId, seed: input.seed, mode: settings.mode, contextTokens: settings.contextTokens,
+        models: { character: (name) => model(roles[name]), ...(scene.narrator ? { narrator: model(roles[NARRATOR]) } : {}) },
+        meta: { runId: run.id, job: job.id, episode: input.episode, models: roles, profiles: profilesOf(scene) },
+      });
+      try {
+        const outcome = await episode.run({ abortSignal: signal, onWarning: (w) => options.onWarning?.(input.episodeId, w) });
+        return { episodeId: outcome.episodeId, ended: outcome.ended, speechTurns: outcome.speechTurns, steps: outcome.steps };
+      } catch (error) {
+        if (!signal.aborted) await store.updateEpisode(input.episodeId, { status: 'failed', meta: { error: (error as Error).message } });
+        throw error;
+      }
+    },
+  });
+}
+
+/** The model spec of every role: a cast member's own, else the job's default; the narrator's own, else the default. */
+export function roleModels(scene: Scene, defaultModel: string): Record<string, string> {
+  const roles: Record<string, string> = {};
+  for (const member of scene.cast) roles[member.name] = member.model ?? scene.models.characters[member.name] ?? defaultModel;
+  if (scene.narrator) roles[NARRATOR] = scene.narrator.model ?? scene.models.narrator ?? defaultModel;
+  return roles;
+}
+
+/** What each character privately holds (for exports next to the transcript). */
+function profilesOf(scene: Scene): Record<string, { secrets: string[]; goals: string[] }> {
+  return Object.fromEntries(scene.cast.map((m) => [m.name, {
+    secrets: [...(m.character.secrets ?? []), ...m.privateSetup.secrets],
+    goals: [...(m.character.goals ?? []), ...m.privateSetup.goals],
+  }]));
+}
+
+function sceneHash(scene: Scene): string {
+  const { file: _file, ...rest } = scene;
+  const cast = rest.cast.map(({ source: _source, ...member }) => member);
+  return createHash('sha256').update(JSON.stringify({ ...rest, cast })).digest('hex').slice(0, 16);
+}
+
+function newRunId(title: string): string {
+  const slug = title.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 24) || 'run';
+  return `${slug}-${createHash('sha256').update(`${Date.now()}${Math.random()}`).digest('hex').slice(0, 6)}`;
+}

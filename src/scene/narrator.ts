@@ -1,0 +1,247 @@
+import type { LanguageModelV3 } from '@ai-sdk/provider';
+import type { ModelMessage } from 'ai';
+import { z } from 'zod';
+import { AgentError } from '../agent/errors.ts';
+import { streamModelText, toJsonSchema } from '../agent/generate-turn.ts';
+import { canSee } from '../agent/perspective.ts';
+import { stripReasoning, type OutputMode } from '../agent/turn-output.ts';
+import type { SceneEvent } from '../store/types.ts';
+import type { CastMember, NarratorSetup, Scene } from './scene-schema.ts';
+
+/** The perspective key of the narrator in event visibility (`{ only: ['narrator'] }` is for its eyes only). */
+export const NARRATOR = 'narrator';
+
+/** What the narrator decides on one turn. */
+export interface NarratorOutput {
+  /** What everyone present perceives ('' for nothing). */
+  narration: string;
+  /** What only one character perceives. */
+  private: { to: string; text: string }[];
+  /** Who acts next and why, when the narrator directs the turns. */
+  next?: { speaker: string; reason: string };
+  /** Whether the scene ends now. */
+  end: boolean;
+}
+
+export interface NarratorTurnRequest {
+  /** Present (not departed) characters; the narrator may pick one of them. */
+  present: string[];
+  /** Whether the narrator must pick the next speaker. */
+  direct: boolean;
+  speechTurns: number;
+  /** Whether this is the scene's opening description. */
+  opening: boolean;
+  abortSignal?: AbortSignal;
+}
+
+export interface NarratorTurn {
+  output: NarratorOutput;
+  repaired: boolean;
+  /** Set when the narrator named nobody valid twice: the caller falls back to round-robin. */
+  warning?: string;
+}
+
+export interface NarratorAgentOptions {
+  scene: Scene;
+  setup: NarratorSetup;
+  model: LanguageModelV3;
+  mode: OutputMode;
+  /** Rules of the scenario kind. */
+  rules?: string;
+  temperature?: number;
+  topP?: number;
+  seed?: number;
+  maxOutputTokens?: number;
+}
+
+const Loose = z.object({
+  narration: z.string(),
+  private: z.array(z.object({ to: z.string(), text: z.string() })).default([]),
+  next: z.object({ speaker: z.string(), reason: z.string() }).optional(),
+  end: z.boolean().default(false),
+});
+
+/**
+ * The narrator / game master: an agent with its own perspective (omniscient by default) that describes the
+ * world, resolves actions, speaks privately to some characters, picks the next speaker and may end the scene.
+ */
+export class NarratorAgent {
+  readonly name: string;
+  private readonly system: string;
+  private readonly castNames: string[];
+
+  constructor(private readonly options: NarratorAgentOptions) {
+    this.name = options.setup.name;
+    this.castNames = options.scene.cast.map((c) => c.name);
+    this.system = narratorSheet(options);
+  }
+
+  get mode(): OutputMode { return this.options.mode; }
+  get systemPrompt(): string { return this.system; }
+
+  /** The events the narrator perceives: all of them when omniscient, else what everyone sees and what is for it. */
+  perspective(log: readonly SceneEvent[]): SceneEvent[] {
+    if (this.options.setup.perspective === 'omniscient') return [...log];
+    return log.filter((event) => event.actor === NARRATOR || canSee(event.visibility, NARRATOR));
+  }
+
+  /** The narrator's prompt for its next turn. */
+  prepareMessages(log: readonly SceneEvent[], request: NarratorTurnRequest): ModelMessage[] {
+    const messages: ModelMessage[] = [{ role: 'system', content: this.system }];
+    for (const event of this.perspective(log)) {
+      const line = this.renderEvent(event);
+      if (line) messages.push({ role: 'user', content: line });
+    }
+    messages.push({ role: 'user', content: this.tail(request) });
+    return messages;
+  }
+
+  /** Asks the model for one narrator turn; invalid output is repaired once. */
+  async act(log: readonly SceneEvent[], request: NarratorTurnRequest): Promise<NarratorTurn> {
+    const schema = this.schema(request);
+    const jsonSchema = toJsonSchema(schema);
+    const messages = this.prepareMessages(log, request);
+    const call = (prompt: ModelMessage[]) => streamModelText({
+      model: this.options.model,
+      messages: prompt,
+      responseFormat: this.options.mode === 'json' ? { type: 'json', schema: jsonSchema, name: 'narrator_turn' } : { type: 'text' },
+      abortSignal: request.abortSignal,
+      temperature: this.options.temperature,
+      topP: this.options.topP,
+      seed: this.options.seed,
+      maxOutputTokens: this.options.maxOutputTokens ?? 1024,
+    });
+    const first = await call(messages);
+    const firstParse = this.parse(first, request);
+    if (firstParse.ok) return { output: firstParse.output, repaired: false };
+    const second = await call([
+      ...messages,
+      { role: 'assistant', content: first },
+      { role: 'user', content: `Your last reply could not be used: ${firstParse.error}. Reply again in the required JSON format only.` },
+    ]);
+    const secondParse = this.parse(second, request);
+    if (secondParse.ok) return { output: secondParse.output, repaired: true };
+    if (secondParse.output) {
+      // Only the choice of speaker was wrong, twice: keep the narration and let the caller fall back.
+      const { next: _wrong, ...rest } = secondParse.output;
+      return { output: rest, repaired: true, warning: `the narrator named no present character twice (${secondParse.error}); fell back to round-robin` };
+    }
+    throw new AgentError('agent/invalid-output', `the narrator's reply was invalid twice (repair attempted): ${secondParse.error}`, {
+      details: { first: first.slice(0, 500), second: second.slice(0, 500) },
+    });
+  }
+
+  private schema(request: NarratorTurnRequest) {
+    const names = this.castNames as [string, ...string[]];
+    const present = (request.present.length ? request.present : names) as [string, ...string[]];
+    return z.object({
+      narration: z.string().describe('What everyone present perceives now, in your style; "" for nothing.'),
+      private: z.array(z.object({
+        to: z.enum(names).describe('The one character who perceives this.'),
+        text: z.string(),
+      })).describe('What only one character perceives; [] for none.'),
+      ...(request.direct ? { next: z.object({ speaker: z.enum(present), reason: z.string().describe('Why (private to you).') }) } : {}),
+      end: z.boolean().describe(this.options.scene.stop.narrator ? 'true only when the scene has reached its end.' : 'Always false.'),
+    });
+  }
+
+  /** Parses a reply; when only `next` is wrong, `output` still carries the rest. */
+  private parse(raw: string, request: NarratorTurnRequest): { ok: true; output: NarratorOutput } | { ok: false; error: string; output?: NarratorOutput } {
+    const text = stripReasoning(raw);
+    const start = text.indexOf('{');
+    const end = text.lastIndexOf('}');
+    if (start === -1 || end <= start) return { ok: false, error: 'the reply contains no JSON object' };
+    let value: unknown;
+    try {
+      value = JSON.parse(text.slice(start, end + 1));
+    } catch (error) {
+      return { ok: false, error: `the reply is not valid JSON (${(error as Error).message})` };
+    }
+    const parsed = Loose.safeParse(value);
+    if (!parsed.success) {
+      return { ok: false, error: `the reply does not match the narrator schema (${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')})` };
+    }
+    const output: NarratorOutput = { ...parsed.data, end: this.options.scene.stop.narrator && parsed.data.end };
+    const strangers = output.private.filter((p) => !this.castNames.includes(p.to)).map((p) => p.to);
+    if (strangers.length) return { ok: false, error: `private narration is addressed to ${strangers.join(', ')}, who is not in the cast (${this.castNames.join(', ')})` };
+    if (!request.direct) return { ok: true, output: { ...output, next: undefined } };
+    if (!output.next) return { ok: false, error: 'the reply has no "next" speaker', output };
+    if (!request.present.includes(output.next.speaker)) {
+      return { ok: false, error: `"next.speaker" is '${output.next.speaker}', who is not present; choose one of ${request.present.join(', ')}`, output };
+    }
+    return { ok: true, output };
+  }
+
+  private renderEvent(event: SceneEvent): string | undefined {
+    const only = event.visibility === 'all' ? undefined : event.visibility.only;
+    switch (event.kind) {
+      case 'narration':
+        return only ? `[You narrated, only to ${only.join(', ')}] ${event.text}` : `[You narrated] ${event.text}`;
+      case 'speech': {
+        const to = Array.isArray(event.data?.to) ? (event.data.to as string[]) : undefined;
+        return to?.length ? `${event.actor} (whispering to ${to.join(', ')}): ${event.text}` : `${event.actor}: ${event.text}`;
+      }
+      case 'action':
+        return `${event.actor}: *${event.text.replace(/^\*+|\*+$/g, '')}*${event.data?.left ? ' (leaves the scene)' : ''}`;
+      case 'thought':
+        return `(${event.actor} thinks, privately) ${event.text.replace(/\n/g, '; ')}`;
+      case 'system':
+        return event.actor === NARRATOR && isNext(event.data?.next) ? `[You gave the turn to ${event.data.next.speaker}: ${event.data.next.reason}]` : undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  private tail(request: NarratorTurnRequest): string {
+    const { scene } = this.options;
+    const left = this.castNames.filter((n) => !request.present.includes(n));
+    const lines = [
+      `[Your turn as ${this.name}]`,
+      `Present: ${request.present.join(', ') || 'nobody'}${left.length ? `; gone: ${left.join(', ')}` : ''}. Character turns so far: ${request.speechTurns} of ${scene.turns.max}.`,
+      request.opening ? 'Open the scene: set it before anyone speaks.' : 'Describe what happens now and resolve what the characters just tried to do.',
+    ];
+    if (request.direct) lines.push(`Choose who acts next among: ${request.present.join(', ')}.`);
+    lines.push('Reply in the required JSON format.');
+    return lines.join('\n');
+  }
+}
+
+function isNext(value: unknown): value is { speaker: string; reason: string } {
+  return typeof value === 'object' && value !== null && typeof (value as { speaker?: unknown }).speaker === 'string';
+}
+
+function narratorSheet(options: NarratorAgentOptions): string {
+  const { scene, setup } = options;
+  const omniscient = setup.perspective === 'omniscient';
+  const sections = [
+    `You are ${setup.name}, the narrator and game master of the scene "${scene.title}". You never speak, think or decide for the characters. You describe the world, resolve what the characters try to do (what succeeds, what fails, what it costs) and keep the story moving.`,
+  ];
+  if (setup.style) sections.push(`## Your style\n${setup.style}`);
+  if (scene.setting?.trim()) sections.push(`## The scene\n${scene.setting.trim()}`);
+  sections.push(`## The characters\n${scene.cast.map((member) => describeMember(member, omniscient)).join('\n')}`);
+  if (!omniscient) sections.push('You perceive only what everyone present perceives; you do not know the characters\' thoughts or secrets.');
+  if (setup.notes.length) sections.push(`## Your private notes\n${setup.notes.map((n) => `- ${n}`).join('\n')}`);
+  if (options.rules) sections.push(`## Rules of this scene\n${options.rules}`);
+  sections.push([
+    '## How to reply',
+    'Reply with one JSON object and nothing else:',
+    '{"narration": "...", "private": [{"to": "NAME", "text": "..."}], "next": {"speaker": "NAME", "reason": "..."}, "end": false}',
+    '"narration" is what everyone present perceives now ("" for nothing). "private" lists what only one character perceives (a sound only she hears, a note slipped to him); [] for none.',
+    '"next" (only when asked to choose) names who acts next; the reason stays private to you. "end" is true only when the scene has reached its end.',
+    'Never reveal a character\'s secrets or thoughts to others unless the story makes it happen.',
+  ].join('\n'));
+  return sections.join('\n\n');
+}
+
+function describeMember(member: CastMember, omniscient: boolean): string {
+  const description = member.character.description.replace(/\s+/g, ' ').trim();
+  const lines = [`- ${member.name}: ${description.length > 600 ? `${description.slice(0, 599)}…` : description || '(no description)'}`];
+  if (omniscient) {
+    const secrets = [...(member.character.secrets ?? []), ...member.privateSetup.secrets];
+    const goals = [...(member.character.goals ?? []), ...member.privateSetup.goals];
+    if (secrets.length) lines.push(`  Secrets: ${secrets.join(' / ')}`);
+    if (goals.length) lines.push(`  Goals: ${goals.join(' / ')}`);
+    if (member.privateSetup.notes.length) lines.push(`  Private: ${member.privateSetup.notes.join(' / ')}`);
+  }
+  return lines.join('\n');
+}

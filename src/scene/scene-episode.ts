@@ -1,0 +1,343 @@
+import type { LanguageModelV3 } from '@ai-sdk/provider';
+import { CharacterAgent } from '../agent/character-agent.ts';
+import type { CompactedBlock } from '../agent/compaction.ts';
+import { thoughtText, type OutputMode } from '../agent/turn-output.ts';
+import type { Episode, NewEvent, SceneEvent, Store } from '../store/types.ts';
+import { SceneError } from './errors.ts';
+import { NARRATOR, NarratorAgent, type NarratorOutput } from './narrator.ts';
+import { findScenarioKind } from './scenario-kinds.ts';
+import type { Scene } from './scene-schema.ts';
+import { nextNatural, nextRoundRobin, seededRandom } from './turn-policy.ts';
+
+/** Why an episode ended. */
+export type EndReason = 'max-turns' | 'phrase' | 'narrator' | 'all-left';
+
+/** Where an episode stands; stored in the episode's meta with every committed step, so a resume continues exactly. */
+export interface SceneState {
+  /** Committed steps (each step is one transaction). */
+  step: number;
+  started: boolean;
+  narratorOpened: boolean;
+  /** Character speech turns so far (what `turns.max` counts). */
+  speechTurns: number;
+  /** The character who acted last. */
+  last?: string;
+  /** Character turns since the narrator last acted. */
+  sinceNarrator: number;
+  left: string[];
+  /** The narrator's pending choice of the next speaker. */
+  next?: { speaker: string; reason: string };
+  ended?: EndReason;
+}
+
+export interface SceneModels {
+  /** The model that plays this cast member. */
+  character(name: string): LanguageModelV3;
+  /** The narrator's model (required when the scene has a narrator). */
+  narrator?: LanguageModelV3;
+}
+
+export interface SceneEpisodeOptions {
+  store: Store;
+  scene: Scene;
+  /** Continue this episode if it exists, else create it with this id. */
+  episodeId: string;
+  models: SceneModels;
+  /** The episode's seed: decides the natural policy's draws and is sent to the models as their sampling seed. */
+  seed: number;
+  mode?: OutputMode;
+  contextTokens?: number;
+  /** Extra settings recorded on a new episode (run id, model specs...). */
+  meta?: Record<string, unknown>;
+}
+
+export interface StepOptions {
+  abortSignal?: AbortSignal;
+  /** Called with the events of each committed step. */
+  onEvents?: (events: SceneEvent[]) => void;
+  /** Called with each warning (also stored as a system event). */
+  onWarning?: (warning: string) => void;
+}
+
+export interface EpisodeOutcome {
+  episodeId: string;
+  ended: EndReason;
+  speechTurns: number;
+  steps: number;
+}
+
+interface SceneMeta {
+  scene: { title: string; file?: string; policy: string; cast: string[] };
+  seed: number;
+  state: SceneState;
+  compaction: Record<string, CompactedBlock[]>;
+  modes: Record<string, OutputMode>;
+}
+
+const initialState = (): SceneState => ({ step: 0, started: false, narratorOpened: false, speechTurns: 0, sinceNarrator: 0, left: [] });
+
+/**
+ * Opens a scene episode: creates it, or resumes a stored one from its last committed step.
+ * @example
+ * const episode = await openSceneEpisode({ store, scene, episodeId: 'ep1', models: { character: () => model, narrator: model }, seed: 7 });
+ * const outcome = await episode.run();   // outcome.ended: 'max-turns' | 'phrase' | 'narrator' | 'all-left'
+ */
+export async function openSceneEpisode(options: SceneEpisodeOptions): Promise<SceneEpisode> {
+  const { store, scene } = options;
+  const existing = await store.getEpisode(options.episodeId);
+  if (existing) {
+    const stored = existing.meta.scene as SceneMeta['scene'] | undefined;
+    if (existing.kind !== 'scene' || !stored) throw new SceneError('scene/invalid', `episode '${existing.id}' is not a scene episode`);
+    if (stored.title !== scene.title) throw new SceneError('scene/invalid', `episode '${existing.id}' is an episode of "${stored.title}", not of "${scene.title}"`);
+    const reopened = existing.status === 'failed' ? await store.updateEpisode(existing.id, { status: 'active' }) : existing;
+    return new SceneEpisode(options, reopened, await store.listEvents(existing.id));
+  }
+  const meta: SceneMeta & Record<string, unknown> = {
+    ...options.meta,
+    scene: { title: scene.title, file: scene.file, policy: scene.turns.policy, cast: scene.cast.map((c) => c.name) },
+    seed: options.seed,
+    state: initialState(),
+    compaction: {},
+    modes: {},
+  };
+  const episode = await store.createEpisode({ id: options.episodeId, kind: 'scene', title: scene.title, meta });
+  return new SceneEpisode(options, episode, []);
+}
+
+/** One episode of a scene, stepped one turn at a time; each step is committed before the next starts. */
+export class SceneEpisode {
+  private readonly scene: Scene;
+  private readonly events: SceneEvent[];
+  private readonly agents = new Map<string, CharacterAgent>();
+  private readonly narrator?: NarratorAgent;
+  private state: SceneState;
+  private readonly compaction: Record<string, CompactedBlock[]>;
+  private readonly modes: Record<string, OutputMode>;
+
+  constructor(private readonly options: SceneEpisodeOptions, private readonly episode: Episode, events: SceneEvent[]) {
+    this.scene = options.scene;
+    this.events = [...events];
+    const meta = episode.meta as Partial<SceneMeta>;
+    this.state = { ...initialState(), ...meta.state };
+    this.compaction = { ...meta.compaction };
+    this.modes = { ...meta.modes };
+    const rules = findScenarioKind(this.scene.kind)?.rules(this.scene);
+    const sampling = this.scene.sampling;
+    const narratorName = this.scene.narrator?.name;
+    for (const member of this.scene.cast) {
+      const others = this.scene.cast.map((c) => c.name).filter((n) => n !== member.name);
+      this.agents.set(member.name, new CharacterAgent({
+        character: member.character,
+        model: options.models.character(member.name),
+        userName: others.join(' and ') || 'nobody',
+        mode: this.modes[member.name] ?? options.mode ?? 'json',
+        pickSeed: String(options.seed),
+        privateSetup: member.privateSetup,
+        scene: {
+          title: this.scene.title, setting: this.scene.setting, others, narrator: narratorName, rules,
+          moves: { whisperTo: others, canLeave: this.scene.stop.allLeave },
+        },
+        contextTokens: options.contextTokens,
+        replyTokens: sampling.maxOutputTokens,
+        temperature: sampling.temperature,
+        topP: sampling.topP,
+        seed: options.seed,
+      }));
+    }
+    if (this.scene.narrator) {
+      if (!options.models.narrator) throw new SceneError('scene/invalid', `"${this.scene.title}" has a narrator but no narrator model was given`);
+      this.narrator = new NarratorAgent({
+        scene: this.scene, setup: this.scene.narrator, model: options.models.narrator, rules,
+        mode: this.modes[NARRATOR] ?? options.mode ?? 'json',
+        temperature: sampling.temperature, topP: sampling.topP, seed: options.seed, maxOutputTokens: sampling.maxOutputTokens,
+      });
+    }
+  }
+
+  get id(): string { return this.episode.id; }
+  get log(): readonly SceneEvent[] { return this.events; }
+  get done(): boolean { return this.state.ended !== undefined; }
+  get current(): Readonly<SceneState> { return this.state; }
+
+  /** The character agent of a cast member (its prompts are built only from its perspective). */
+  agent(name: string): CharacterAgent {
+    const agent = this.agents.get(name);
+    if (!agent) throw new SceneError('scene/unknown-name', `no cast member named '${name}' in "${this.scene.title}"`);
+    return agent;
+  }
+
+  get narratorAgent(): NarratorAgent | undefined { return this.narrator; }
+
+  /** Runs steps until the scene ends; returns how it ended. */
+  async run(options: StepOptions = {}): Promise<EpisodeOutcome> {
+    while (!this.done) await this.step(options);
+    await this.options.store.updateEpisode(this.id, { status: 'done' });
+    return { episodeId: this.id, ended: this.state.ended!, speechTurns: this.state.speechTurns, steps: this.state.step };
+  }
+
+  /** Takes one step (the opening, a narrator turn, a character turn or a simultaneous round) and commits it. */
+  async step(options: StepOptions = {}): Promise<SceneEvent[]> {
+    if (this.done) return [];
+    const state = this.state;
+    if (!state.started) return this.commit(this.openingEvents(), { started: true }, options);
+    const present = this.present();
+    const policy = this.scene.turns.policy;
+    if (this.narrator && this.scene.narrator!.opens && !state.narratorOpened) {
+      return this.narratorStep(present, { opening: true, direct: policy === 'narrator' }, options);
+    }
+    if (policy === 'narrator') {
+      if (state.next && present.includes(state.next.speaker)) return this.characterStep([state.next.speaker], options);
+      return this.narratorStep(present, { opening: false, direct: true }, options);
+    }
+    if (this.narrator && state.sinceNarrator >= (this.scene.narrator!.every ?? present.length)) {
+      return this.narratorStep(present, { opening: false, direct: false }, options);
+    }
+    if (policy === 'simultaneous') {
+      const remaining = this.scene.turns.max - state.speechTurns;
+      return this.characterStep(present.slice(0, Math.max(1, remaining)), options);
+    }
+    return this.characterStep([this.pickSpeaker(present)], options);
+  }
+
+  private present(): string[] {
+    return this.scene.cast.map((c) => c.name).filter((name) => !this.state.left.includes(name));
+  }
+
+  private pickSpeaker(present: string[]): string {
+    const { turns } = this.scene;
+    if (turns.policy === 'natural') {
+      const lastHeard = [...this.events].reverse().find((e) => (e.kind === 'speech' || e.kind === 'narration') && e.visibility === 'all');
+      const speakers = this.scene.cast.filter((c) => present.includes(c.name)).map((c) => ({ name: c.name, talkativeness: c.talkativeness }));
+      const pick = nextNatural({
+        speakers, last: this.state.last, lastText: lastHeard?.text, allowRepeat: turns.allowRepeat,
+        random: seededRandom(this.options.seed, 'natural', this.state.step),
+      });
+      if (pick) return pick.speaker;
+    }
+    return nextRoundRobin(turns.order, new Set(present), this.state.last) ?? present[0];
+  }
+
+  private openingEvents(): NewEvent[] {
+    const { scene } = this;
+    const events: NewEvent[] = [{
+      kind: 'system', actor: 'system', visibility: 'all', text: `Scene "${scene.title}" begins.`,
+      data: { scene: { title: scene.title, cast: scene.cast.map((c) => c.name), policy: scene.turns.policy, ...(scene.narrator ? { narrator: scene.narrator.name } : {}) } },
+    }];
+    if (scene.setting?.trim()) {
+      events.push({ kind: 'narration', actor: NARRATOR, text: scene.setting.trim(), visibility: 'all', data: { turn: 't0', setting: true, ...this.narratorData() } });
+    }
+    for (const opening of scene.opening) {
+      const visibility = opening.to?.length ? { only: opening.actor === NARRATOR ? opening.to : [opening.actor, ...opening.to.filter((n) => n !== opening.actor)] } : 'all' as const;
+      events.push({
+        kind: opening.kind, actor: opening.actor, text: opening.text, visibility,
+        data: {
+          turn: 't0', opening: true,
+          ...(opening.actor === NARRATOR ? this.narratorData() : {}),
+          ...(opening.to?.length && opening.actor === NARRATOR ? { private: true } : {}),
+          ...(opening.to?.length && opening.actor !== NARRATOR ? { to: opening.to } : {}),
+        },
+      });
+    }
+    return events;
+  }
+
+  private narratorData(): Record<string, unknown> {
+    return { narratorName: this.scene.narrator?.name ?? 'Narrator' };
+  }
+
+  private async narratorStep(present: string[], request: { opening: boolean; direct: boolean }, options: StepOptions): Promise<SceneEvent[]> {
+    const narrator = this.narrator!;
+    const turnId = `t${this.state.step + 1}`;
+    const result = await narrator.act(this.events, { ...request, present, speechTurns: this.state.speechTurns, abortSignal: options.abortSignal });
+    const { output } = result;
+    const data = { turn: turnId, ...this.narratorData(), ...(result.repaired ? { repaired: true } : {}) };
+    const events: NewEvent[] = [];
+    if (output.narration.trim()) events.push({ kind: 'narration', actor: NARRATOR, text: output.narration.trim(), visibility: 'all', data });
+    for (const aside of output.private) {
+      if (aside.text.trim()) events.push({ kind: 'narration', actor: NARRATOR, text: aside.text.trim(), visibility: { only: [aside.to] }, data: { ...data, private: true } });
+    }
+    let next = output.next;
+    if (result.warning) {
+      options.onWarning?.(result.warning);
+      events.push({ kind: 'system', actor: 'system', text: result.warning, visibility: { only: [] }, data: { turn: turnId, warning: result.warning } });
+      if (request.direct) {
+        const speaker = nextRoundRobin(this.scene.turns.order, new Set(present), this.state.last) ?? present[0];
+        next = { speaker, reason: 'round-robin fallback' };
+      }
+    }
+    const end = output.end && this.scene.stop.narrator;
+    if (next || end) {
+      // The narrator's choice and its reason are for the narrator only: a reason may name a secret.
+      events.push({
+        kind: 'system', actor: NARRATOR, visibility: { only: [NARRATOR] },
+        text: next ? `next: ${next.speaker} (${next.reason})` : 'the narrator ends the scene',
+        data: { turn: turnId, ...this.narratorData(), ...(next ? { next } : {}), ...(end ? { end: true } : {}) },
+      });
+    }
+    return this.commit(events, { narratorOpened: true, sinceNarrator: 0, next }, options, { narratorEnds: end, narrator: output });
+  }
+
+  private async characterStep(names: string[], options: StepOptions): Promise<SceneEvent[]> {
+    const turnBase = this.state.step + 1;
+    const round = Math.floor(this.state.speechTurns / Math.max(1, this.scene.cast.length)) + 1;
+    // All act on the same log: in a simultaneous round nobody sees the others' moves until they are revealed together.
+    const acts = await Promise.all(names.map((name) => this.agent(name).act(this.events, this.compaction[name] ?? [], { abortSignal: options.abortSignal })));
+    const events: NewEvent[] = [];
+    const left = [...this.state.left];
+    names.forEach((name, i) => {
+      const { generated, prepared, blocks } = acts[i];
+      this.compaction[name] = blocks;
+      this.modes[name] = this.agent(name).mode;
+      const turn = names.length > 1 ? `t${turnBase}.${i + 1}` : `t${turnBase}`;
+      const { thought, action, speech } = generated.output;
+      const to = generated.output.to && generated.output.to !== name && this.present().includes(generated.output.to) ? [generated.output.to] : undefined;
+      const leaves = generated.output.leave === true && this.scene.stop.allLeave;
+      const data = { turn, round, ...(names.length > 1 ? { simultaneous: true } : {}) };
+      events.push({ kind: 'thought', actor: name, text: thoughtText(thought), visibility: { only: [name] }, data: { ...data, ...thought } });
+      if (action.trim() || leaves) {
+        events.push({ kind: 'action', actor: name, text: action.trim() || 'leaves the scene', visibility: 'all', data: { ...data, ...(leaves ? { left: true } : {}) } });
+      }
+      events.push({
+        kind: 'speech', actor: name, text: speech.trim(), visibility: to ? { only: [name, ...to] } : 'all',
+        data: { ...data, ...(to ? { to } : {}), ...(generated.repaired ? { repaired: true } : {}), ...(prepared.lore.length ? { lore: prepared.lore } : {}) },
+      });
+      if (leaves) left.push(name);
+    });
+    const next = this.state.next && names.includes(this.state.next.speaker) ? undefined : this.state.next;
+    return this.commit(events, {
+      speechTurns: this.state.speechTurns + names.length, last: names.at(-1), sinceNarrator: this.state.sinceNarrator + names.length, left, next,
+    }, options);
+  }
+
+  /** Appends a step's events and the new state in one transaction, ending the scene in it when a stop condition holds. */
+  private async commit(events: NewEvent[], patch: Partial<SceneState>, options: StepOptions, extra: { narratorEnds?: boolean; narrator?: NarratorOutput } = {}): Promise<SceneEvent[]> {
+    const state: SceneState = { ...this.state, ...patch, step: this.state.step + 1 };
+    const ended = this.stopReason(events, state, extra.narratorEnds ?? false);
+    if (ended) {
+      state.ended = ended;
+      events.push({ kind: 'system', actor: 'system', visibility: 'all', text: `The scene ends (${ended}).`, data: { end: { reason: ended } } });
+    }
+    const stored = await this.options.store.appendEvents(this.id, events, { meta: { state, compaction: this.compaction, modes: this.currentModes() } });
+    this.events.push(...stored);
+    this.state = state;
+    options.onEvents?.(stored);
+    return stored;
+  }
+
+  private currentModes(): Record<string, OutputMode> {
+    const modes: Record<string, OutputMode> = {};
+    for (const [name, agent] of this.agents) modes[name] = agent.mode;
+    if (this.narrator) modes[NARRATOR] = this.narrator.mode;
+    return modes;
+  }
+
+  private stopReason(events: NewEvent[], state: SceneState, narratorEnds: boolean): EndReason | undefined {
+    const { stop, turns } = this.scene;
+    const phrase = stop.phrase;
+    if (state.started && phrase && events.some((e) => (e.kind === 'speech' || e.kind === 'narration') && e.text.includes(phrase) && !e.data?.opening)) return 'phrase';
+    if (narratorEnds) return 'narrator';
+    if (state.left.length >= this.scene.cast.length) return 'all-left';
+    if (state.speechTurns >= turns.max) return 'max-turns';
+    return undefined;
+  }
+}
