@@ -15,8 +15,8 @@ export const NARRATOR = 'narrator';
 export interface NarratorOutput {
   /** What everyone present perceives ('' for nothing). */
   narration: string;
-  /** What only one character perceives. */
-  private: { to: string; text: string }[];
+  /** What only some characters perceive (private narration). */
+  private: { to: string[]; text: string }[];
   /** Who acts next and why, when the narrator directs the turns. */
   next?: { speaker: string; reason: string };
   /** Whether the scene ends now. */
@@ -56,7 +56,10 @@ export interface NarratorAgentOptions {
 
 const Loose = z.object({
   narration: z.string(),
-  private: z.array(z.object({ to: z.string(), text: z.string() })).default([]),
+  private: z.array(z.object({
+    to: z.union([z.string(), z.array(z.string())]).transform((to) => (typeof to === 'string' ? [to] : to)),
+    text: z.string(),
+  })).default([]),
   next: z.object({ speaker: z.string(), reason: z.string() }).optional(),
   end: z.boolean().default(false),
 });
@@ -137,9 +140,9 @@ export class NarratorAgent {
     return z.object({
       narration: z.string().describe('What everyone present perceives now, in your style; "" for nothing.'),
       private: z.array(z.object({
-        to: z.enum(names).describe('The one character who perceives this.'),
+        to: z.array(z.enum(names)).min(1).describe('The characters who perceive this (and nobody else).'),
         text: z.string(),
-      })).describe('What only one character perceives; [] for none.'),
+      })).describe('What only some characters perceive; [] for none.'),
       ...(request.direct ? { next: z.object({ speaker: z.enum(present), reason: z.string().describe('Why (private to you).') }) } : {}),
       end: z.boolean().describe(this.options.scene.stop.narrator ? 'true only when the scene has reached its end.' : 'Always false.'),
     });
@@ -162,7 +165,8 @@ export class NarratorAgent {
       return { ok: false, error: `the reply does not match the narrator schema (${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')})` };
     }
     const output: NarratorOutput = { ...parsed.data, end: this.options.scene.stop.narrator && parsed.data.end };
-    const strangers = output.private.filter((p) => !this.castNames.includes(p.to)).map((p) => p.to);
+    const strangers = output.private.flatMap((p) => p.to).filter((name) => !this.castNames.includes(name));
+    if (output.private.some((p) => p.to.length === 0)) return { ok: false, error: 'a private narration has an empty "to"; name who perceives it' };
     if (strangers.length) return { ok: false, error: `private narration is addressed to ${strangers.join(', ')}, who is not in the cast (${this.castNames.join(', ')})` };
     if (!request.direct) return { ok: true, output: { ...output, next: undefined } };
     if (!output.next) return { ok: false, error: 'the reply has no "next" speaker', output };
@@ -225,8 +229,8 @@ function narratorSheet(options: NarratorAgentOptions): string {
   sections.push([
     '## How to reply',
     'Reply with one JSON object and nothing else:',
-    '{"narration": "...", "private": [{"to": "NAME", "text": "..."}], "next": {"speaker": "NAME", "reason": "..."}, "end": false}',
-    '"narration" is what everyone present perceives now ("" for nothing). "private" lists what only one character perceives (a sound only she hears, a note slipped to him); [] for none.',
+    '{"narration": "...", "private": [{"to": ["NAME"], "text": "..."}], "next": {"speaker": "NAME", "reason": "..."}, "end": false}',
+    '"narration" is what everyone present perceives now ("" for nothing). "private" lists what only the named characters perceive (a sound only she hears, a note slipped to him); [] for none.',
     '"next" (only when asked to choose) names who acts next; the reason stays private to you. "end" is true only when the scene has reached its end.',
     'Never reveal a character\'s secrets or thoughts to others unless the story makes it happen.',
   ].join('\n'));

@@ -254,7 +254,7 @@ export class SceneEpisode {
     const events: NewEvent[] = [];
     if (output.narration.trim()) events.push({ kind: 'narration', actor: NARRATOR, text: output.narration.trim(), visibility: 'all', data });
     for (const aside of output.private) {
-      if (aside.text.trim()) events.push({ kind: 'narration', actor: NARRATOR, text: aside.text.trim(), visibility: { only: [aside.to] }, data: { ...data, private: true } });
+      if (aside.text.trim()) events.push({ kind: 'narration', actor: NARRATOR, text: aside.text.trim(), visibility: { only: [...new Set(aside.to)] }, data: { ...data, private: true } });
     }
     let next = output.next;
     if (result.warning) {

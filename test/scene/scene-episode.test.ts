@@ -145,6 +145,30 @@ turns: { policy: natural, max: 30 }
     expect(prompts('Cy')).not.toContain('PRIVATE-FOR-BO');
   });
 
+  it('private narration may address several characters', async () => {
+    const model = sceneModel({ narrator: () => ({ narration: '', private: [{ to: ['Ana', 'Bo'], text: 'PAIR-ASIDE the bell rings twice' }] }) });
+    const { episode } = await episodeOf(`title: P2\n${cast3}narrator: { enabled: true }\nturns: { max: 3 }\n`, model);
+    await episode.run();
+    expect(episode.log.find((e) => e.text === 'PAIR-ASIDE the bell rings twice')?.visibility).toEqual({ only: ['Ana', 'Bo'] });
+    const prompts = (name: string) => model.doStreamCalls.filter((c) => roleOf(c.prompt) === name).map(promptText).join('\n');
+    expect(prompts('Ana')).toContain('[Narration, for you and Bo] PAIR-ASIDE');
+    expect(prompts('Cy')).not.toContain('PAIR-ASIDE');
+  });
+
+  it('a whisper to someone not in the scene is an invalid turn: repaired once, then the step fails', async () => {
+    const tagged = (to: string) => `<thought>belief: b</thought><speech>psst</speech><to>${to}</to><leave>no</leave>`;
+    const model = sceneModel({ characters: (_name, call) => tagged(call === 0 ? 'Zed' : 'Bo') });
+    const store = openSqliteStore(':memory:');
+    const scene = await sceneFromYaml(`title: Z\n${cast3}turns: { max: 1 }\n`);
+    const episode = await openSceneEpisode({ store, scene, episodeId: 'z', seed: 1, mode: 'tagged', models: { character: () => model } });
+    await episode.run();
+    expect(episode.log.find((e) => e.kind === 'speech')).toMatchObject({ text: 'psst', visibility: { only: ['Ana', 'Bo'] }, data: { repaired: true } });
+    const failing = sceneModel({ characters: () => tagged('Zed') });
+    const again = await openSceneEpisode({ store, scene, episodeId: 'z2', seed: 1, mode: 'tagged', models: { character: () => failing } });
+    await expect(again.run()).rejects.toMatchObject({ code: 'agent/invalid-output' });
+    expect((await store.listEvents('z2')).filter((e) => e.kind !== 'system')).toEqual([]);
+  });
+
   it('stops on the stop phrase, on the narrator ending it, and when everyone has left', async () => {
     const phrase = await episodeOf(`title: Ph\n${cast3}stop: { phrase: "[END]" }\n`, sceneModel({ characters: (name) => ({ speech: name === 'Bo' ? 'Enough. [END]' : 'Hm.' }) }));
     expect((await phrase.episode.run()).ended).toBe('phrase');

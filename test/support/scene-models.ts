@@ -19,7 +19,7 @@ export function lastMessage(prompt: LanguageModelV3CallOptions['prompt']): strin
 }
 
 export interface CharacterReply { speech?: string; action?: string; to?: string; leave?: boolean; belief?: string }
-export interface NarratorReply { narration?: string; private?: { to: string; text: string }[]; next?: { speaker: string; reason: string }; end?: boolean }
+export interface NarratorReply { narration?: string; private?: { to: string | string[]; text: string }[]; next?: { speaker: string; reason: string }; end?: boolean }
 
 export const characterJson = (reply: CharacterReply = {}, call = 0, name = 'X') => JSON.stringify({
   thought: { belief: reply.belief ?? `${name} belief ${call}`, intention: 'i', desire: 'd', emotion: 'e', knowledge: 'k' },
