@@ -1,11 +1,14 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
-import type { ModelMessage } from 'ai';
+import { generateText, type ModelMessage } from 'ai';
 import { z } from 'zod';
+import { planCompaction, summaryPrompt, type CompactedBlock } from '../agent/compaction.ts';
 import { AgentError } from '../agent/errors.ts';
+import type { HistoryMessage } from '../agent/history.ts';
 import { streamModelText, toJsonSchema } from '../agent/generate-turn.ts';
 import { canSee } from '../agent/perspective.ts';
 import { stripReasoning, type OutputMode } from '../agent/turn-output.ts';
 import type { SceneEvent } from '../store/types.ts';
+import { countTokens as defaultCountTokens, type TokenCounter } from '../text/tokens.ts';
 import type { CastMember, NarratorSetup, Scene } from './scene-schema.ts';
 
 /** The perspective key of the narrator in event visibility (`{ only: ['narrator'] }` is for its eyes only). */
@@ -37,6 +40,8 @@ export interface NarratorTurnRequest {
 export interface NarratorTurn {
   output: NarratorOutput;
   repaired: boolean;
+  /** The narrator's compacted history after this turn. */
+  blocks: CompactedBlock[];
   /** Set when the narrator named nobody valid twice: the caller falls back to round-robin. */
   warning?: string;
 }
@@ -52,7 +57,12 @@ export interface NarratorAgentOptions {
   topP?: number;
   seed?: number;
   maxOutputTokens?: number;
+  /** Context budget in tokens; older history is compacted in whole blocks (default 8192). */
+  contextTokens?: number;
+  countTokens?: TokenCounter;
 }
+
+const DEFAULT_CONTEXT_TOKENS = 8192;
 
 const Loose = z.object({
   narration: z.string(),
@@ -72,11 +82,14 @@ export class NarratorAgent {
   readonly name: string;
   private readonly system: string;
   private readonly castNames: string[];
+  private readonly countTokens: TokenCounter;
+  private readonly tokenCache = new Map<string, number>();
 
   constructor(private readonly options: NarratorAgentOptions) {
     this.name = options.setup.name;
     this.castNames = options.scene.cast.map((c) => c.name);
     this.system = narratorSheet(options);
+    this.countTokens = options.countTokens ?? defaultCountTokens;
   }
 
   get mode(): OutputMode { return this.options.mode; }
@@ -88,22 +101,36 @@ export class NarratorAgent {
     return log.filter((event) => event.actor === NARRATOR || canSee(event.visibility, NARRATOR));
   }
 
-  /** The narrator's prompt for its next turn. */
-  prepareMessages(log: readonly SceneEvent[], request: NarratorTurnRequest): ModelMessage[] {
-    const messages: ModelMessage[] = [{ role: 'system', content: this.system }];
+  /** The narrator's history: one message per perceived event, after the last compacted block. */
+  history(log: readonly SceneEvent[], blocks: readonly CompactedBlock[]): HistoryMessage[] {
+    const after = blocks.at(-1)?.throughSeq ?? 0;
+    const history: HistoryMessage[] = [];
     for (const event of this.perspective(log)) {
-      const line = this.renderEvent(event);
-      if (line) messages.push({ role: 'user', content: line });
+      if (event.seq <= after) continue;
+      const text = this.renderEvent(event);
+      if (!text) continue;
+      let tokens = this.tokenCache.get(event.id);
+      if (tokens === undefined) this.tokenCache.set(event.id, (tokens = this.countTokens(text)));
+      history.push({ role: 'user', speaker: event.actor, text, seq: event.seq, tokens });
     }
+    return history;
+  }
+
+  /** The narrator's prompt for its next turn: sheet, summaries, history (append-only), then the turn instruction. */
+  prepareMessages(log: readonly SceneEvent[], request: NarratorTurnRequest, blocks: readonly CompactedBlock[] = []): ModelMessage[] {
+    const messages: ModelMessage[] = [{ role: 'system', content: this.system }];
+    for (const block of blocks) messages.push({ role: 'user', content: `[Summary of earlier events]\n${block.summary}` });
+    for (const message of this.history(log, blocks)) messages.push({ role: 'user', content: message.text });
     messages.push({ role: 'user', content: this.tail(request) });
     return messages;
   }
 
-  /** Asks the model for one narrator turn; invalid output is repaired once. */
-  async act(log: readonly SceneEvent[], request: NarratorTurnRequest): Promise<NarratorTurn> {
+  /** Asks the model for one narrator turn (compacting its history first if it overflows); invalid output is repaired once. */
+  async act(log: readonly SceneEvent[], request: NarratorTurnRequest, current: readonly CompactedBlock[] = []): Promise<NarratorTurn> {
     const schema = this.schema(request);
     const jsonSchema = toJsonSchema(schema);
-    const messages = this.prepareMessages(log, request);
+    const blocks = await this.compactIfNeeded(log, request, current);
+    const messages = this.prepareMessages(log, request, blocks);
     const call = (prompt: ModelMessage[]) => streamModelText({
       model: this.options.model,
       messages: prompt,
@@ -116,22 +143,50 @@ export class NarratorAgent {
     });
     const first = await call(messages);
     const firstParse = this.parse(first, request);
-    if (firstParse.ok) return { output: firstParse.output, repaired: false };
+    if (firstParse.ok) return { output: firstParse.output, repaired: false, blocks };
     const second = await call([
       ...messages,
       { role: 'assistant', content: first },
       { role: 'user', content: `Your last reply could not be used: ${firstParse.error}. Reply again in the required JSON format only.` },
     ]);
     const secondParse = this.parse(second, request);
-    if (secondParse.ok) return { output: secondParse.output, repaired: true };
+    if (secondParse.ok) return { output: secondParse.output, repaired: true, blocks };
     if (secondParse.output) {
       // Only the choice of speaker was wrong, twice: keep the narration and let the caller fall back.
       const { next: _wrong, ...rest } = secondParse.output;
-      return { output: rest, repaired: true, warning: `the narrator named no present character twice (${secondParse.error}); fell back to round-robin` };
+      return { output: rest, repaired: true, blocks, warning: `the narrator named no present character twice (${secondParse.error}); fell back to round-robin` };
     }
     throw new AgentError('agent/invalid-output', `the narrator's reply was invalid twice (repair attempted): ${secondParse.error}`, {
       details: { first: first.slice(0, 500), second: second.slice(0, 500) },
     });
+  }
+
+  private async compactIfNeeded(log: readonly SceneEvent[], request: NarratorTurnRequest, blocks: readonly CompactedBlock[]): Promise<CompactedBlock[]> {
+    const contextTokens = this.options.contextTokens ?? DEFAULT_CONTEXT_TOKENS;
+    const replyTokens = Math.min(this.options.maxOutputTokens ?? 1024, Math.floor(contextTokens / 4));
+    const plan = planCompaction({
+      history: this.history(log, blocks), blocks, contextTokens,
+      fixedTokens: this.countTokens(this.system) + this.countTokens(this.tail(request)) + replyTokens,
+    });
+    let next = [...blocks];
+    if (plan.mergeSummaries) {
+      const merged = await this.summarize(next.map((b) => b.summary).join('\n\n'), request.abortSignal);
+      next = [{ throughSeq: next.at(-1)!.throughSeq, summary: merged, tokens: this.countTokens(merged) }];
+    }
+    if (plan.block.length > 0) {
+      const summary = await this.summarize(plan.block.map((m) => m.text).join('\n'), request.abortSignal);
+      next.push({ throughSeq: plan.block.at(-1)!.seq, summary, tokens: this.countTokens(summary) });
+    }
+    return next;
+  }
+
+  private async summarize(transcript: string, abortSignal?: AbortSignal): Promise<string> {
+    const result = await generateText({
+      model: this.options.model, prompt: summaryPrompt(transcript, this.name), maxRetries: 0, abortSignal, maxOutputTokens: 400, seed: this.options.seed,
+    });
+    const summary = result.text.trim();
+    if (!summary) throw new AgentError('agent/empty-summary', 'the model returned an empty summary while compacting the narrator\'s history; try again or raise --context-tokens');
+    return summary;
   }
 
   private schema(request: NarratorTurnRequest) {

@@ -150,6 +150,7 @@ export class SceneEpisode {
         scene: this.scene, setup: this.scene.narrator, model: options.models.narrator, rules,
         mode: this.modes[NARRATOR] ?? options.mode ?? 'json',
         temperature: sampling.temperature, topP: sampling.topP, seed: options.seed, maxOutputTokens: sampling.maxOutputTokens,
+        contextTokens: options.contextTokens,
       });
     }
   }
@@ -248,8 +249,9 @@ export class SceneEpisode {
   private async narratorStep(present: string[], request: { opening: boolean; direct: boolean }, options: StepOptions): Promise<SceneEvent[]> {
     const narrator = this.narrator!;
     const turnId = `t${this.state.step + 1}`;
-    const result = await narrator.act(this.events, { ...request, present, speechTurns: this.state.speechTurns, abortSignal: options.abortSignal });
+    const result = await narrator.act(this.events, { ...request, present, speechTurns: this.state.speechTurns, abortSignal: options.abortSignal }, this.compaction[NARRATOR] ?? []);
     const { output } = result;
+    this.compaction[NARRATOR] = result.blocks;
     const data = { turn: turnId, ...this.narratorData(), ...(result.repaired ? { repaired: true } : {}) };
     const events: NewEvent[] = [];
     if (output.narration.trim()) events.push({ kind: 'narration', actor: NARRATOR, text: output.narration.trim(), visibility: 'all', data });

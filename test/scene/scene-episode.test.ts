@@ -218,6 +218,19 @@ turns: { policy: natural, max: 30 }
     expect(await logOf('one')).toEqual(await logOf('two'));
   });
 
+  it('long scenes compact the history of every character and of the narrator in whole blocks', async () => {
+    const model = sceneModel({ characters: (name, call) => ({ speech: `${name} rambles on about the weather for a while, turn ${call}. `.repeat(4) }) });
+    const store = openSqliteStore(':memory:');
+    const scene = await sceneFromYaml(`title: Long\n${cast3}narrator: { enabled: true }\nturns: { max: 30 }\n`);
+    const episode = await openSceneEpisode({ store, scene, episodeId: 'long', seed: 1, contextTokens: 2000, models: { character: () => model, narrator: model } });
+    await episode.run();
+    const compaction = (await store.getEpisode('long'))!.meta.compaction as Record<string, unknown[]>;
+    for (const role of ['Ana', 'Bo', 'Cy', 'narrator']) expect(compaction[role]?.length, role).toBeGreaterThan(0);
+    const lastNarratorPrompt = model.doStreamCalls.filter((c) => roleOf(c.prompt) === 'narrator').at(-1)!;
+    expect(promptText(lastNarratorPrompt)).toContain('[Summary of earlier events]');
+    expect(promptText(lastNarratorPrompt)).not.toContain('Ana rambles on about the weather for a while, turn 0.');
+  });
+
   it('refuses to resume an episode of another scene', async () => {
     const store = openSqliteStore(':memory:');
     await episodeOf(`title: First\n${cast3}`, sceneModel({}), store, 'x');
