@@ -6,7 +6,7 @@ import { costOf, createModelRuntime, priceTable } from '../llm/index.ts';
 import { characterBoxScenes, isCharacterBoxFile, readSceneSource, writeSceneYaml } from '../scene/characterbox.ts';
 import type { Scene } from '../scene/scene-schema.ts';
 import { renderSceneTranscript, toJsonl, toTomatoTranscript } from '../scene/transcript.ts';
-import { describeError } from '../run/local-runner.ts';
+import { describeError, displayStatus } from '../run/local-runner.ts';
 import { createProgressReporter } from '../run/progress.ts';
 import { createSceneRun, executeSceneRun, loadRunScene, type SceneRunMeta } from '../run/scene-run.ts';
 import type { Episode, Run, Store } from '../store/types.ts';
@@ -32,6 +32,11 @@ interface RunOptions {
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** The option behind each run setting (to tell which ones a resume was given explicitly). */
+const settingOption: Record<string, string> = {
+  mode: 'outputMode', contextTokens: 'contextTokens', baseURL: 'baseUrl', cache: 'cache', timeoutMs: 'timeout', retries: 'retries',
+};
 
 /** Commands under `dramatis scene`: run (and resume), runs, show, export, validate, import. */
 export function registerSceneCommands(program: Command, io: CliIo): void {
@@ -84,9 +89,20 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
         if (options.resume) {
           const found = await store.getRun(options.resume);
           if (!found || found.kind !== 'scene') throw new UsageError(`no scene run with id '${options.resume}'; list them with: dramatis scene runs`);
-          run = found;
+          const fixed = ['model', 'episodes', 'seed', 'runId'].filter((key) => command.getOptionValueSource(key) === 'cli');
+          if (fixed.length) {
+            throw new UsageError(`--resume continues run ${found.id} as it was planned; ${fixed.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} cannot change it (start a new run instead)`);
+          }
+          // Connection settings may change between attempts (a server on a new port, a longer timeout).
+          const overrides = Object.fromEntries(Object.entries(settings).filter(([key]) => command.getOptionValueSource(settingOption[key]) === 'cli'));
+          run = Object.keys(overrides).length
+            ? await store.updateRun(found.id, { meta: { settings: { ...(found.meta.settings as object), ...overrides } } })
+            : found;
           scene = await loadRunScene(run);
         } else {
+          if (options.runId && (await store.getRun(options.runId))) {
+            throw new UsageError(`a run with id '${options.runId}' already exists; continue it with --resume ${options.runId}, or pick another --run-id`);
+          }
           run = await createSceneRun({
             store, scene: scene!, source: resolve(io.cwd, file!), episodes, seed, models: options.model ?? [], env: io.env, settings, runId: options.runId,
           });
@@ -103,7 +119,7 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
       await withStore(command, io, async (store) => {
         const runs = await store.listRuns({ kind: 'scene' });
         const rows = await Promise.all(runs.map(async (run) => ({
-          id: run.id, title: run.title, status: run.status, jobs: await store.jobCounts(run.id),
+          id: run.id, title: run.title, status: displayStatus(run), jobs: await store.jobCounts(run.id),
           usage: await store.usageTotals({ runId: run.id }), createdAt: run.createdAt, updatedAt: run.updatedAt,
         })));
         if (options.json) return printJson(io, rows);
@@ -133,6 +149,7 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
           throw Object.assign(new Error(`no scene episode or run with id '${id}'; list runs with: dramatis scene runs`), { code: 'cli/not-found' });
         }
         const events = await store.listEvents(id);
+        if (options.as) assertCastMember(episode, options.as);
         const shown = options.as ? perspectiveOf(events, options.as) : events;
         if (options.json) return printJson(io, { episode, events: shown, usage: await store.usageTotals({ episodeId: id }) });
         writeLine(io.stdout, renderSceneTranscript(events, { as: options.as, showThoughts: options.thoughts, color: Boolean(io.stdout.isTTY) && !io.env.NO_COLOR }));
@@ -153,6 +170,7 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
         const chunks: string[] = [];
         for (const episode of episodes) {
           const events = await store.listEvents(episode.id);
+          if (options.as) assertCastMember(episode, options.as);
           if (options.format === 'jsonl') {
             chunks.push(toJsonl(options.as ? perspectiveOf(events, options.as) : events));
           } else {
@@ -261,9 +279,17 @@ function formatCost(cost: { usd: number; unpriced: string[] }): string {
 async function showRun(store: Store, run: Run, json: boolean, io: CliIo): Promise<void> {
   const jobs = await store.listJobs(run.id);
   if (json) return printJson(io, { run, jobs, usage: await store.usageTotals({ runId: run.id }) });
-  writeLine(io.stdout, `# ${run.title} — run ${run.id} (${run.status})`);
+  writeLine(io.stdout, `# ${run.title} — run ${run.id} (${displayStatus(run)})`);
   for (const job of jobs) {
     writeLine(io.stdout, `${String(job.input.episodeId).padEnd(32)}  ${job.status.padEnd(7)}  ${String(job.input.model)}${job.result?.ended ? `  ended: ${String(job.result.ended)}` : ''}${job.error ? `  ${job.error}` : ''}`);
+  }
+}
+
+/** `--as NAME` must name a cast member of the episode. */
+function assertCastMember(episode: Episode, name: string): void {
+  const cast = (episode.meta.scene as { cast?: string[] } | undefined)?.cast ?? [];
+  if (!cast.includes(name)) {
+    throw Object.assign(new Error(`no character '${name}' in episode ${episode.id}; use one of: ${cast.join(', ')}`), { code: 'cli/not-in-cast' });
   }
 }
 

@@ -1,4 +1,5 @@
-import type { Job, JobCounts, JobStatus, Store } from '../store/types.ts';
+import { hostname } from 'node:os';
+import type { Job, JobCounts, JobStatus, Run, Store } from '../store/types.ts';
 
 export interface RunProgress {
   done: number;
@@ -36,6 +37,13 @@ const UNFINISHED: JobStatus[] = ['pending', 'running', 'failed'];
  */
 export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult> {
   const { store, runId } = options;
+  const run = await store.getRun(runId);
+  if (!run) throw Object.assign(new Error(`no run with id '${runId}'`), { code: 'run/not-found' });
+  const owner = liveOwner(run);
+  if (owner) {
+    throw Object.assign(new Error(`run ${runId} is being executed by process ${owner.pid} on this machine; wait for it, or stop it (kill ${owner.pid}) and resume`), { code: 'run/busy' });
+  }
+  await store.updateRun(runId, { status: 'running', meta: { owner: { pid: process.pid, host: hostname(), since: new Date().toISOString() } } });
   const todo = await store.listJobs(runId, { status: UNFINISHED });
   const counts = await store.jobCounts(runId);
   const progress: RunProgress = { done: counts.done, failed: 0, running: 0, total: counts.total };
@@ -77,8 +85,30 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
   }
   const final = await store.jobCounts(runId);
   const interrupted = controller.signal.aborted && final.done + final.failed < final.total;
-  await store.updateRun(runId, { status: interrupted ? 'running' : final.failed > 0 ? 'failed' : 'done' });
+  await store.updateRun(runId, { status: interrupted ? 'running' : final.failed > 0 ? 'failed' : 'done', meta: { owner: null } });
   return { counts: final, interrupted };
+}
+
+interface RunOwner { pid: number; host: string; since: string }
+
+/** The live process executing a run on this machine, if any (a killed process leaves a dead owner behind). */
+export function liveOwner(run: Run): RunOwner | undefined {
+  const owner = run.meta.owner as RunOwner | null | undefined;
+  if (!owner || run.status !== 'running' || owner.host !== hostname() || owner.pid === process.pid) return undefined;
+  try {
+    process.kill(owner.pid, 0);
+    return owner;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM' ? owner : undefined;
+  }
+}
+
+/** A run's status for people: a `running` run whose process is gone is `stopped` (resume it). */
+export function displayStatus(run: Run): string {
+  if (run.status !== 'running') return run.status;
+  const owner = run.meta.owner as RunOwner | null | undefined;
+  if (owner && owner.host !== hostname()) return 'running';
+  return liveOwner(run) ? 'running' : 'stopped';
 }
 
 /** One line for a job's error: the message and its stable code. */

@@ -112,7 +112,6 @@ export async function executeSceneRun(options: ExecuteSceneRunOptions): Promise<
     ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
     ...(settings.retries === undefined ? {} : { retry: { maxRetries: settings.retries } }),
   }));
-  await store.updateRun(run.id, { status: 'running' });
   return runLocal({
     store, runId: run.id, concurrency: options.concurrency, onProgress: options.onProgress, onJobError: options.onJobError, signal: options.signal,
     execute: async (job: Job, signal: AbortSignal) => {

@@ -123,7 +123,7 @@ function toSceneFile(book: string, scene: CharacterBoxScene, source: string): Sc
  * @example const [scene] = await readSceneSource('xiyouji_extracted_scenes.json#3')
  */
 export async function readSceneSource(path: string, options: { pick?: number | string; kinds?: readonly ScenarioKind[] } = {}): Promise<Scene[]> {
-  const suffix = /^(.*\.json)#([^#]+)$/i.exec(path);
+  const suffix = /^(.*)#([^#/\\]+)$/.exec(path);
   const file = suffix ? suffix[1] : path;
   const pick = options.pick ?? suffix?.[2];
   if (!/\.json$/i.test(file)) {

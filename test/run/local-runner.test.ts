@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runLocal } from '../../src/run/local-runner.ts';
+import { hostname } from 'node:os';
+import { displayStatus, runLocal } from '../../src/run/local-runner.ts';
 import { openSqliteStore, type Store } from '../../src/store/index.ts';
 
 async function runWithJobs(n: number): Promise<Store> {
@@ -70,5 +71,16 @@ describe('the local runner', () => {
     expect((await store.getRun('r'))?.status).toBe('running');
     const rest = await runLocal({ store, runId: 'r', concurrency: 2, execute: async () => ({}) });
     expect(rest.counts).toMatchObject({ done: 10, failed: 0, running: 0, pending: 0 });
+  });
+
+  it('refuses to execute a run another live process is executing; a dead owner means the run is stopped', async () => {
+    const store = await runWithJobs(2);
+    await store.updateRun('r', { status: 'running', meta: { owner: { pid: process.ppid, host: hostname(), since: 'then' } } });
+    expect(displayStatus((await store.getRun('r'))!)).toBe('running');
+    await expect(runLocal({ store, runId: 'r', concurrency: 1, execute: async () => ({}) })).rejects.toMatchObject({ code: 'run/busy' });
+    await store.updateRun('r', { meta: { owner: { pid: 2 ** 22 + 12345, host: hostname(), since: 'then' } } });
+    expect(displayStatus((await store.getRun('r'))!)).toBe('stopped');
+    expect((await runLocal({ store, runId: 'r', concurrency: 1, execute: async () => ({}) })).counts.done).toBe(2);
+    expect((await store.getRun('r'))?.meta.owner).toBeNull();
   });
 });
