@@ -36,7 +36,7 @@ export interface GeneratedTurn {
  * An invalid reply is repaired once; a second invalid reply fails with `agent/invalid-output`.
  */
 export async function generateTurn(options: GenerateTurnOptions): Promise<GeneratedTurn> {
-  const schema = turnSchema(options.moves);
+  const schema = formatFor(options.moves).zod;
   const parse = (raw: string) => (options.mode === 'json' ? parseJsonOutput(raw, schema) : parseTaggedOutput(raw, schema));
   const first = await streamOnce(options, options.messages);
   const firstParse = parse(first);
@@ -61,19 +61,21 @@ export function toJsonSchema(schema: z.ZodType): JSONSchema7 {
   return z.toJSONSchema(schema, { target: 'draft-7', io: 'output', reused: 'inline' }) as JSONSchema7;
 }
 
-const turnJsonSchema = toJsonSchema(TurnOutput);
-const sceneJsonSchemas = new Map<string, JSONSchema7>();
+const turnFormat = { zod: TurnOutput, json: toJsonSchema(TurnOutput) };
+const sceneFormats = new Map<string, { zod: ReturnType<typeof turnSchema>; json: JSONSchema7 }>();
 
-function jsonSchemaFor(moves: SceneMoves | undefined): JSONSchema7 {
-  if (!moves) return turnJsonSchema;
+/** The turn schema (zod and JSON Schema) for a cast's moves, built once per distinct cast: zod is slow on a fresh schema. */
+function formatFor(moves: SceneMoves | undefined): { zod: ReturnType<typeof turnSchema>; json: JSONSchema7 } {
+  if (!moves) return turnFormat;
   const key = JSON.stringify(moves);
-  let schema = sceneJsonSchemas.get(key);
-  if (!schema) {
-    schema = toJsonSchema(turnSchema(moves));
-    if (sceneJsonSchemas.size > 1000) sceneJsonSchemas.clear();
-    sceneJsonSchemas.set(key, schema);
+  let format = sceneFormats.get(key);
+  if (!format) {
+    const zod = turnSchema(moves);
+    format = { zod, json: toJsonSchema(zod) };
+    if (sceneFormats.size > 1000) sceneFormats.clear();
+    sceneFormats.set(key, format);
   }
-  return schema;
+  return format;
 }
 
 /**
@@ -86,7 +88,7 @@ async function streamOnce(options: GenerateTurnOptions, messages: ModelMessage[]
   return streamModelText({
     model: options.model,
     messages,
-    responseFormat: options.mode === 'json' ? { type: 'json', schema: jsonSchemaFor(options.moves), name: 'turn' } : { type: 'text' },
+    responseFormat: options.mode === 'json' ? { type: 'json', schema: formatFor(options.moves).json, name: 'turn' } : { type: 'text' },
     abortSignal: options.abortSignal,
     temperature: options.temperature,
     topP: options.topP,

@@ -48,7 +48,7 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
     .option('-m, --model <spec>', 'default model of the scene (repeat to run every episode with each model)', collect)
     .option('--base-url <url>', 'API base URL for openai-compatible servers (or DRAMATIS_BASE_URL)')
     .option('--episodes <n>', 'episodes to run (default 1)')
-    .option('--concurrency <n>', 'episodes at once (default 4)')
+    .option('--concurrency <n>', 'model requests in flight at once (default 4); a quarter more episodes run at once to keep them busy')
     .option('--seed <n>', "run seed (default: the scene's seed); each episode gets its own seed from it")
     .option('--resume <run>', 'continue a run: only its failed and unfinished episodes')
     .option('--run-id <id>', 'id for a new run (default: from the title)')

@@ -6,6 +6,7 @@ import { wrapLanguageModel } from 'ai';
 import { createOllama } from 'ollama-ai-provider-v2';
 import type { Store, UsageRecord } from '../store/types.ts';
 import { resolveEndpoint, type Endpoint } from './endpoint.ts';
+import { withFastStream } from './fast-stream.ts';
 import { cacheMiddleware } from './middleware/cache.ts';
 import { concurrencyMiddleware } from './middleware/concurrency.ts';
 import { retryContext, retryMiddleware } from './middleware/retry.ts';
@@ -96,12 +97,12 @@ function providerModel(spec: ModelSpec, endpoint: Endpoint, options: ModelOption
     case 'ollama':
       return createOllama(common).chat(spec.modelId);
     case 'openai-compatible':
-      return createOpenAICompatible({
+      return withFastStream(createOpenAICompatible({
         ...common,
         name: 'openai-compatible',
         apiKey: endpoint.apiKey,
         includeUsage: true,
         supportsStructuredOutputs: options.structuredOutputs ?? true,
-      }).chatModel(spec.modelId);
+      }).chatModel(spec.modelId));
   }
 }

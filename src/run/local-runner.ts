@@ -48,7 +48,14 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
   const counts = await store.jobCounts(runId);
   const progress: RunProgress = { done: counts.done, failed: 0, running: 0, total: counts.total };
   const controller = new AbortController();
-  const stop = () => controller.abort(options.signal?.reason);
+  // Each job gets its own signal, aborted with the run's: the model layer combines the signal it is given with a
+  // timer on every call (AbortSignal.any), and Node 20 keeps one WeakRef per combination on the source signal
+  // for as long as that signal lives (nodejs/node#55351), i.e. for the whole run if it were the run's.
+  const running = new Set<AbortController>();
+  const stop = () => {
+    controller.abort(options.signal?.reason);
+    for (const job of running) job.abort(options.signal?.reason);
+  };
   if (options.signal?.aborted) stop();
   options.signal?.addEventListener('abort', stop, { once: true });
   options.onProgress?.({ ...progress });
@@ -60,8 +67,11 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
       await store.updateJob(runId, job.id, { status: 'running', attempt: true });
       progress.running++;
       options.onProgress?.({ ...progress });
+      const jobController = new AbortController();
+      if (controller.signal.aborted) jobController.abort(controller.signal.reason);
+      running.add(jobController);
       try {
-        const result = await options.execute(job, controller.signal);
+        const result = await options.execute(job, jobController.signal);
         await store.updateJob(runId, job.id, { status: 'done', result });
         progress.done++;
       } catch (error) {
@@ -73,6 +83,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
           options.onJobError?.(job, error);
         }
       } finally {
+        running.delete(jobController);
         progress.running--;
         options.onProgress?.({ ...progress });
       }

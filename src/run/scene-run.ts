@@ -9,6 +9,7 @@ import { openSceneEpisode } from '../scene/scene-episode.ts';
 import type { Scene } from '../scene/scene-schema.ts';
 import { seededInt } from '../scene/turn-policy.ts';
 import type { Job, Run, Store } from '../store/types.ts';
+import { memoizedCounter } from '../text/tokens.ts';
 import { runLocal, type LocalRunOptions, type LocalRunResult } from './local-runner.ts';
 
 /** How a scene run talks to its models; kept in the run so a resume uses the same settings. */
@@ -90,7 +91,11 @@ export async function loadRunScene(run: Run): Promise<Scene> {
   return scene;
 }
 
-export interface ExecuteSceneRunOptions extends Pick<LocalRunOptions, 'concurrency' | 'onProgress' | 'onJobError' | 'signal'> {
+export interface ExecuteSceneRunOptions extends Pick<LocalRunOptions, 'onProgress' | 'onJobError' | 'signal'> {
+  /** Model requests in flight at most (give `runtime` the same limit); a few more episodes than this run at once. */
+  concurrency: number;
+  /** Episodes in flight (default: `concurrency` plus a quarter, so that no request slot waits for an episode's own work). */
+  activeEpisodes?: number;
   store: Store;
   run: Run;
   scene: Scene;
@@ -112,8 +117,9 @@ export async function executeSceneRun(options: ExecuteSceneRunOptions): Promise<
     ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
     ...(settings.retries === undefined ? {} : { retry: { maxRetries: settings.retries } }),
   }));
+  const countTokens = memoizedCounter();
   return runLocal({
-    store, runId: run.id, concurrency: options.concurrency, onProgress: options.onProgress, onJobError: options.onJobError, signal: options.signal,
+    store, runId: run.id, concurrency: options.activeEpisodes ?? activeEpisodesFor(options.concurrency), onProgress: options.onProgress, onJobError: options.onJobError, signal: options.signal,
     execute: async (job: Job, signal: AbortSignal) => {
       const input = job.input as unknown as JobInput;
       const models = new Map<string, LanguageModelV3>();
@@ -124,7 +130,7 @@ export async function executeSceneRun(options: ExecuteSceneRunOptions): Promise<
       };
       const roles = roleModels(scene, input.model);
       const episode = await openSceneEpisode({
-        store, scene, episodeId: input.episodeId, seed: input.seed, mode: settings.mode, contextTokens: settings.contextTokens,
+        store, scene, episodeId: input.episodeId, seed: input.seed, mode: settings.mode, contextTokens: settings.contextTokens, countTokens,
         models: { character: (name) => model(roles[name]), ...(scene.narrator ? { narrator: model(roles[NARRATOR]) } : {}) },
         meta: { runId: run.id, job: job.id, episode: input.episode, models: roles, profiles: profilesOf(scene) },
       });
@@ -137,6 +143,15 @@ export async function executeSceneRun(options: ExecuteSceneRunOptions): Promise<
       }
     },
   });
+}
+
+/**
+ * Episodes to keep in flight for `slots` concurrent requests. Between two requests an episode does its own work
+ * (commit, prompt building); with exactly one episode per slot the slot idles meanwhile. A quarter more keeps the
+ * slots busy (`bench/scene-throughput.ts`: 0.84 → 0.93–0.98 of a bare fetch pool's throughput).
+ */
+export function activeEpisodesFor(slots: number): number {
+  return slots + Math.ceil(slots / 4);
 }
 
 /** The model spec of every role: a cast member's own, else the job's default; the narrator's own, else the default. */

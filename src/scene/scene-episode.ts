@@ -3,6 +3,7 @@ import { CharacterAgent } from '../agent/character-agent.ts';
 import type { CompactedBlock } from '../agent/compaction.ts';
 import { thoughtText, type OutputMode } from '../agent/turn-output.ts';
 import type { Episode, NewEvent, SceneEvent, Store } from '../store/types.ts';
+import type { TokenCounter } from '../text/tokens.ts';
 import { SceneError } from './errors.ts';
 import { NARRATOR, NarratorAgent, type NarratorOutput } from './narrator.ts';
 import { findScenarioKind } from './scenario-kinds.ts';
@@ -47,6 +48,8 @@ export interface SceneEpisodeOptions {
   seed: number;
   mode?: OutputMode;
   contextTokens?: number;
+  /** Token counter (share a memoized one across the episodes of a run: they count the same sheets). */
+  countTokens?: TokenCounter;
   /** Extra settings recorded on a new episode (run id, model specs...). */
   meta?: Record<string, unknown>;
 }
@@ -138,6 +141,7 @@ export class SceneEpisode {
           moves: { whisperTo: others, canLeave: this.scene.stop.allLeave },
         },
         contextTokens: options.contextTokens,
+        countTokens: options.countTokens,
         replyTokens: sampling.maxOutputTokens,
         temperature: sampling.temperature,
         topP: sampling.topP,
@@ -151,6 +155,7 @@ export class SceneEpisode {
         mode: this.modes[NARRATOR] ?? options.mode ?? 'json',
         temperature: sampling.temperature, topP: sampling.topP, seed: options.seed, maxOutputTokens: sampling.maxOutputTokens,
         contextTokens: options.contextTokens,
+        countTokens: options.countTokens,
       });
     }
   }

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { StoreError } from './errors.ts';
 import { sqliteMigrations } from './migrations.ts';
@@ -63,6 +63,19 @@ const toEvent = (row: EventRow): SceneEvent => ({
   visibility: JSON.parse(row.visibility) as SceneEvent['visibility'],
 });
 
+/**
+ * A UUID version 7: milliseconds since the epoch, then random bits. Ids made one after another sort after each
+ * other, so inserting events appends to the id index instead of touching random pages of it.
+ */
+export function timeOrderedId(now: number = Date.now()): string {
+  const bytes = randomBytes(16);
+  bytes.writeUIntBE(now, 0, 6);
+  bytes[6] = (bytes[6] & 0x0f) | 0x70;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** Opens (creating if needed) a SQLite store at `path` and applies pending migrations. `:memory:` works for tests. */
 export function openSqliteStore(path: string): Store {
   let db: Database.Database;
@@ -100,6 +113,11 @@ function migrate(db: Database.Database): void {
 
 class SqliteStore implements Store {
   private readonly statements;
+  /** Usage rows not yet written: they are written together, in the next event transaction or the next tick. */
+  private pendingUsage: UsageRecord[] = [];
+  /** Event writes waiting for the next group commit. */
+  private pendingWrites: { work: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }[] = [];
+  private usageFlushScheduled = false;
 
   constructor(private readonly db: Database.Database) {
     this.statements = {
@@ -173,26 +191,64 @@ class SqliteStore implements Store {
     return next;
   }
 
+  /**
+   * Appends events in one transaction. Writes that arrive in the same tick (concurrent episodes of a run) are
+   * committed together, each in its own savepoint: one commit instead of many, and a failing write fails alone.
+   * The promise resolves once the commit is done, so a step is stored before the caller goes on.
+   */
   async appendEvents(episodeId: string, events: NewEvent[], patch?: { meta?: Record<string, unknown> }): Promise<SceneEvent[]> {
-    return this.db.transaction(() => {
-      if (!this.statements.getEpisode.get(episodeId)) throw new StoreError('store/not-found', `no episode with id '${episodeId}'`);
-      let seq = (this.statements.maxSeq.get(episodeId) as { seq: number }).seq;
-      const now = new Date().toISOString();
-      const stored = events.map((event): SceneEvent => {
-        seq += 1;
-        const full: SceneEvent = {
-          id: event.id ?? randomUUID(), episodeId, seq, at: event.at ?? now, kind: event.kind, actor: event.actor, text: event.text,
-          ...(event.data === undefined ? {} : { data: event.data }), visibility: event.visibility,
-        };
-        this.statements.insertEvent.run({
-          id: full.id, episode_id: episodeId, seq, at: full.at, kind: full.kind, actor: full.actor, text: full.text,
-          data: full.data === undefined ? null : JSON.stringify(full.data), visibility: JSON.stringify(full.visibility),
-        });
-        return full;
+    return new Promise<SceneEvent[]>((resolve, reject) => {
+      this.pendingWrites.push({ work: () => this.appendEventsSync(episodeId, events, patch), resolve: resolve as (value: unknown) => void, reject });
+      if (this.pendingWrites.length === 1) setImmediate(() => this.commitGroup());
+    });
+  }
+
+  private commitGroup(): void {
+    const group = this.pendingWrites;
+    this.pendingWrites = [];
+    if (group.length === 0) return;
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      if (!this.db.open) throw new StoreError('store/closed', 'the store was closed before the events were written');
+      this.db.transaction(() => {
+        for (const write of group) {
+          try {
+            outcomes.push({ ok: true, value: this.db.transaction(write.work)() });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+        this.writePendingUsage();
+      })();
+    } catch (error) {
+      for (const write of group) write.reject(error);
+      return;
+    }
+    group.forEach((write, i) => {
+      const outcome = outcomes[i];
+      if (outcome.ok) write.resolve(outcome.value);
+      else write.reject(outcome.error);
+    });
+  }
+
+  private appendEventsSync(episodeId: string, events: NewEvent[], patch?: { meta?: Record<string, unknown> }): SceneEvent[] {
+    if (!this.statements.getEpisode.get(episodeId)) throw new StoreError('store/not-found', `no episode with id '${episodeId}'`);
+    let seq = (this.statements.maxSeq.get(episodeId) as { seq: number }).seq;
+    const now = new Date().toISOString();
+    const stored = events.map((event): SceneEvent => {
+      seq += 1;
+      const full: SceneEvent = {
+        id: event.id ?? timeOrderedId(), episodeId, seq, at: event.at ?? now, kind: event.kind, actor: event.actor, text: event.text,
+        ...(event.data === undefined ? {} : { data: event.data }), visibility: event.visibility,
+      };
+      this.statements.insertEvent.run({
+        id: full.id, episode_id: episodeId, seq, at: full.at, kind: full.kind, actor: full.actor, text: full.text,
+        data: full.data === undefined ? null : JSON.stringify(full.data), visibility: JSON.stringify(full.visibility),
       });
-      this.updateEpisodeSync(episodeId, { meta: patch?.meta });
-      return stored;
-    })();
+      return full;
+    });
+    this.updateEpisodeSync(episodeId, { meta: patch?.meta });
+    return stored;
   }
 
   async listEvents(episodeId: string): Promise<SceneEvent[]> {
@@ -208,19 +264,44 @@ class SqliteStore implements Store {
     this.statements.cachePut.run(key, JSON.stringify(value), new Date().toISOString());
   }
 
+  /**
+   * Queues a usage row; queued rows are written in one transaction on the next tick (or with the next events),
+   * which halves the commits of a busy run. Reads of usage write the queue first.
+   */
   async recordUsage(usage: UsageRecord): Promise<void> {
-    this.statements.recordUsage.run(
-      usage.episodeId ?? null, usage.runId ?? null, usage.model, usage.inputTokens, usage.outputTokens, usage.cachedInputTokens ?? 0,
-      usage.cached ? 1 : 0, usage.at ?? new Date().toISOString(),
-    );
+    this.pendingUsage.push({ ...usage, at: usage.at ?? new Date().toISOString() });
+    if (this.usageFlushScheduled) return;
+    this.usageFlushScheduled = true;
+    setImmediate(() => this.flushUsage());
+  }
+
+  private flushUsage(): void {
+    this.usageFlushScheduled = false;
+    if (this.pendingUsage.length === 0 || !this.db.open) return;
+    this.db.transaction(() => this.writePendingUsage())();
+  }
+
+  /** Writes queued usage rows; call inside a transaction. */
+  private writePendingUsage(): void {
+    const rows = this.pendingUsage;
+    if (rows.length === 0) return;
+    this.pendingUsage = [];
+    for (const usage of rows) {
+      this.statements.recordUsage.run(
+        usage.episodeId ?? null, usage.runId ?? null, usage.model, usage.inputTokens, usage.outputTokens, usage.cachedInputTokens ?? 0,
+        usage.cached ? 1 : 0, usage.at,
+      );
+    }
   }
 
   async usageTotals(filter?: { episodeId?: string; runId?: string }): Promise<UsageTotals> {
+    this.flushUsage();
     const row = this.statements.usage.get({ episode: filter?.episodeId ?? null, run: filter?.runId ?? null }) as UsageTotals;
     return { calls: row.calls, cachedCalls: row.cachedCalls, inputTokens: row.inputTokens, outputTokens: row.outputTokens };
   }
 
   async usageByModel(filter?: { episodeId?: string; runId?: string }): Promise<ModelUsage[]> {
+    this.flushUsage();
     const rows = this.statements.usageByModel.all({ episode: filter?.episodeId ?? null, run: filter?.runId ?? null }) as ModelUsage[];
     return rows.map((r) => ({ model: r.model, calls: r.calls, cachedCalls: r.cachedCalls, inputTokens: r.inputTokens, outputTokens: r.outputTokens }));
   }
@@ -296,6 +377,8 @@ class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.commitGroup();
+    this.flushUsage();
     if (this.db.open) this.db.close();
   }
 }

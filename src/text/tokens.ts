@@ -5,3 +5,22 @@ export type TokenCounter = (text: string) => number;
 
 /** o200k_base token count (GPT-4o family), a close-enough estimate for most current chat models. */
 export const countTokens: TokenCounter = (text) => (text.length === 0 ? 0 : countO200k(text));
+
+/**
+ * A counter that remembers the counts of long texts (character sheets, card descriptions) so that many episodes
+ * of one scene count them once. Bounded: it forgets everything when it holds `limit` texts.
+ */
+export function memoizedCounter(count: TokenCounter = countTokens, options: { minLength?: number; limit?: number } = {}): TokenCounter {
+  const minLength = options.minLength ?? 256;
+  const limit = options.limit ?? 2048;
+  const memo = new Map<string, number>();
+  return (text) => {
+    if (text.length < minLength) return count(text);
+    const hit = memo.get(text);
+    if (hit !== undefined) return hit;
+    const n = count(text);
+    if (memo.size >= limit) memo.clear();
+    memo.set(text, n);
+    return n;
+  };
+}

@@ -32,7 +32,7 @@ describe('response cache', () => {
   it('replays a cached stream as a stream, structured output included', async () => {
     const store = memoryStore();
     const schema = z.object({ speech: z.string() });
-    fake.enqueue({ json: { speech: 'The storm broke the mast.' }, chunkSize: 3 });
+    fake.enqueue({ json: { speech: 'The storm broke the mast.' }, chunkSize: 3, chunkDelayMs: 5 });
     const model = fakeModel(fake, { store });
     const run = () => streamText({ model, messages, output: Output.object({ schema }) });
     const first = run();

@@ -43,7 +43,7 @@ describe('text through the real providers', () => {
 
   it('streams text in pieces with both providers', async () => {
     for (const [spec, extra] of [['openai-compatible:fake', {}], ['openai:gpt-4o-mini', { apiKey: 'k' }]] as const) {
-      fake.enqueue({ text: 'The tide is turning, friend.', chunkSize: 4 });
+      fake.enqueue({ text: 'The tide is turning, friend.', chunkSize: 4, chunkDelayMs: 5 });
       const result = streamText({ model: fakeModel(fake, extra, spec), prompt: 'Hi', maxRetries: 0 });
       const deltas: string[] = [];
       for await (const delta of result.textStream) deltas.push(delta);

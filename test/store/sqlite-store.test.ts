@@ -29,6 +29,22 @@ describe('sqlite store', () => {
     raw.close();
   });
 
+  it('writes queued usage with the next events, on the next tick, and on close', async () => {
+    const path = join(dir, 'usage', 'dramatis.db');
+    const store = openSqliteStore(path);
+    const rows = () => { const raw = new Database(path); try { return (raw.prepare('SELECT COUNT(*) AS n FROM usage').get() as { n: number }).n; } finally { raw.close(); } };
+    await store.recordUsage({ episodeId: 'e', model: 'm', inputTokens: 1, outputTokens: 1, cached: false });
+    await new Promise((r) => setImmediate(r));
+    expect(rows()).toBe(1);
+    await store.createEpisode({ id: 'e', kind: 'scene', title: 't' });
+    await store.recordUsage({ episodeId: 'e', model: 'm', inputTokens: 1, outputTokens: 1, cached: false });
+    await store.appendEvents('e', [{ kind: 'speech', actor: 'A', text: 'hi', visibility: 'all' }]);
+    expect(rows()).toBe(2);
+    await store.recordUsage({ episodeId: 'e', model: 'm', inputTokens: 1, outputTokens: 1, cached: false });
+    await store.close();
+    expect(rows()).toBe(3);
+  });
+
   it('upgrades a store written by the first schema version, keeping its data', async () => {
     const path = join(dir, 'upgrade', 'dramatis.db');
     const { mkdirSync } = await import('node:fs');
