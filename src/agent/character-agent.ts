@@ -86,6 +86,7 @@ export class CharacterAgent {
   }
 
   get name(): string { return this.character.name; }
+  get model(): LanguageModelV3 { return this.options.model; }
   get mode(): OutputMode { return this.currentMode; }
   /** The fixed system prompt (character sheet and rules). */
   get systemPrompt(): string { return this.system; }
@@ -225,7 +226,7 @@ export class CharacterAgent {
 }
 
 /** Whether a model call failed because the server does not accept a JSON-schema response format. */
-function rejectsJsonSchema(error: unknown): boolean {
+export function rejectsJsonSchema(error: unknown): boolean {
   const { code, message } = error as { code?: unknown; message?: unknown };
   return code === 'llm/bad-request' && /response_format|json_schema|json schema|structured output|grammar/i.test(String(message));
 }

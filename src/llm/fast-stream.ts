@@ -88,6 +88,8 @@ function eventsToParts(body: ReadableStream<Uint8Array>, warnings: never[]): Rea
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
+  /** A '\r' at the end of a read, kept until the next read shows whether a '\n' follows it. */
+  let pendingCR = '';
   let textOpen = false;
   let reasoningOpen = false;
   let metadataSent = false;
@@ -126,12 +128,12 @@ function eventsToParts(body: ReadableStream<Uint8Array>, warnings: never[]): Rea
           return;
         }
         if (read.done) {
-          buffer += decoder.decode();
+          buffer += normalize(decoder.decode(), true);
           if (buffer.trim()) handleEvents(`${buffer}\n\n`, controller);
           finish(controller);
           return;
         }
-        buffer += decoder.decode(read.value, { stream: true });
+        buffer += normalize(decoder.decode(read.value, { stream: true }), false);
         const end = buffer.lastIndexOf('\n\n');
         if (end === -1) continue;
         const complete = buffer.slice(0, end + 2);
@@ -141,6 +143,17 @@ function eventsToParts(body: ReadableStream<Uint8Array>, warnings: never[]): Rea
     },
     cancel: (reason) => reader.cancel(reason),
   });
+
+  /** SSE allows CRLF and CR line ends: make them all '\n' so events split on a blank line. */
+  function normalize(text: string, last: boolean): string {
+    let joined = pendingCR + text;
+    pendingCR = '';
+    if (!last && joined.endsWith('\r')) {
+      pendingCR = '\r';
+      joined = joined.slice(0, -1);
+    }
+    return joined.includes('\r') ? joined.replace(/\r\n?/g, '\n') : joined;
+  }
 
   /** Handles complete events; returns true when a part was enqueued (so `pull` may return). */
   function handleEvents(text: string, controller: ReadableStreamDefaultController<LanguageModelV3StreamPart>): boolean {

@@ -118,6 +118,8 @@ export async function executeSceneRun(options: ExecuteSceneRunOptions): Promise<
     ...(settings.retries === undefined ? {} : { retry: { maxRetries: settings.retries } }),
   }));
   const countTokens = memoizedCounter();
+  // Model specs found to refuse JSON-schema output: later episodes start their roles in the text formats.
+  const textOnly = new Set<string>();
   return runLocal({
     store, runId: run.id, concurrency: options.activeEpisodes ?? activeEpisodesFor(options.concurrency), onProgress: options.onProgress, onJobError: options.onJobError, signal: options.signal,
     execute: async (job: Job, signal: AbortSignal) => {
@@ -131,11 +133,15 @@ export async function executeSceneRun(options: ExecuteSceneRunOptions): Promise<
       const roles = roleModels(scene, input.model);
       const episode = await openSceneEpisode({
         store, scene, episodeId: input.episodeId, seed: input.seed, mode: settings.mode, contextTokens: settings.contextTokens, countTokens,
+        modeFor: (role) => (textOnly.has(roles[role]) ? 'tagged' : undefined),
         models: { character: (name) => model(roles[name]), ...(scene.narrator ? { narrator: model(roles[NARRATOR]) } : {}) },
         meta: { runId: run.id, job: job.id, episode: input.episode, models: roles, profiles: profilesOf(scene) },
       });
+      const learnModes = () => {
+        for (const [role, mode] of Object.entries(episode.roleModes)) if (mode === 'tagged') textOnly.add(roles[role]);
+      };
       try {
-        const outcome = await episode.run({ abortSignal: signal, onWarning: (w) => options.onWarning?.(input.episodeId, w) });
+        const outcome = await episode.run({ abortSignal: signal, onWarning: (w) => options.onWarning?.(input.episodeId, w), onEvents: learnModes });
         return { episodeId: outcome.episodeId, ended: outcome.ended, speechTurns: outcome.speechTurns, steps: outcome.steps };
       } catch (error) {
         if (!signal.aborted) await store.updateEpisode(input.episodeId, { status: 'failed', meta: { error: (error as Error).message } });

@@ -2,6 +2,7 @@ import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { generateText, type ModelMessage } from 'ai';
 import { z } from 'zod';
 import { planCompaction, summaryPrompt, type CompactedBlock } from '../agent/compaction.ts';
+import { rejectsJsonSchema } from '../agent/character-agent.ts';
 import { AgentError } from '../agent/errors.ts';
 import type { HistoryMessage } from '../agent/history.ts';
 import { streamModelText, toJsonSchema } from '../agent/generate-turn.ts';
@@ -84,16 +85,23 @@ export class NarratorAgent {
   private readonly castNames: string[];
   private readonly countTokens: TokenCounter;
   private readonly tokenCache = new Map<string, number>();
+  private currentMode: OutputMode;
 
   constructor(private readonly options: NarratorAgentOptions) {
+    this.currentMode = options.mode;
     this.name = options.setup.name;
     this.castNames = options.scene.cast.map((c) => c.name);
     this.system = narratorSheet(options);
     this.countTokens = options.countTokens ?? defaultCountTokens;
   }
 
-  get mode(): OutputMode { return this.options.mode; }
+  /** `tagged` once the server refused JSON-schema output: the narrator then writes its JSON as plain text. */
+  get mode(): OutputMode { return this.currentMode; }
   get systemPrompt(): string { return this.system; }
+  get model(): LanguageModelV3 { return this.options.model; }
+
+  /** Switches to writing the JSON as plain text (for servers without JSON-schema output). */
+  useTextMode(): void { this.currentMode = 'tagged'; }
 
   /** The events the narrator perceives: all of them when omniscient, else what everyone sees and what is for it. */
   perspective(log: readonly SceneEvent[]): SceneEvent[] {
@@ -134,14 +142,21 @@ export class NarratorAgent {
     const call = (prompt: ModelMessage[]) => streamModelText({
       model: this.options.model,
       messages: prompt,
-      responseFormat: this.options.mode === 'json' ? { type: 'json', schema: jsonSchema, name: 'narrator_turn' } : { type: 'text' },
+      responseFormat: this.currentMode === 'json' ? { type: 'json', schema: jsonSchema, name: 'narrator_turn' } : { type: 'text' },
       abortSignal: request.abortSignal,
       temperature: this.options.temperature,
       topP: this.options.topP,
       seed: this.options.seed,
       maxOutputTokens: this.options.maxOutputTokens ?? 1024,
     });
-    const first = await call(messages);
+    let first: string;
+    try {
+      first = await call(messages);
+    } catch (error) {
+      if (this.currentMode !== 'json' || !rejectsJsonSchema(error)) throw error;
+      this.currentMode = 'tagged';
+      first = await call(messages);
+    }
     const firstParse = this.parse(first, request);
     if (firstParse.ok) return { output: firstParse.output, repaired: false, blocks };
     const second = await call([

@@ -47,6 +47,8 @@ export interface SceneEpisodeOptions {
   /** The episode's seed: decides the natural policy's draws and is sent to the models as their sampling seed. */
   seed: number;
   mode?: OutputMode;
+  /** The output mode to start a role with (e.g. `tagged` for a model already known to refuse JSON schemas). */
+  modeFor?: (role: string) => OutputMode | undefined;
   contextTokens?: number;
   /** Token counter (share a memoized one across the episodes of a run: they count the same sheets). */
   countTokens?: TokenCounter;
@@ -133,7 +135,7 @@ export class SceneEpisode {
         character: member.character,
         model: options.models.character(member.name),
         userName: others.join(' and ') || 'nobody',
-        mode: this.modes[member.name] ?? options.mode ?? 'json',
+        mode: this.modes[member.name] ?? options.modeFor?.(member.name) ?? options.mode ?? 'json',
         pickSeed: String(options.seed),
         privateSetup: member.privateSetup,
         scene: {
@@ -152,7 +154,7 @@ export class SceneEpisode {
       if (!options.models.narrator) throw new SceneError('scene/invalid', `"${this.scene.title}" has a narrator but no narrator model was given`);
       this.narrator = new NarratorAgent({
         scene: this.scene, setup: this.scene.narrator, model: options.models.narrator, rules,
-        mode: this.modes[NARRATOR] ?? options.mode ?? 'json',
+        mode: this.modes[NARRATOR] ?? options.modeFor?.(NARRATOR) ?? options.mode ?? 'json',
         temperature: sampling.temperature, topP: sampling.topP, seed: options.seed, maxOutputTokens: sampling.maxOutputTokens,
         contextTokens: options.contextTokens,
         countTokens: options.countTokens,
@@ -164,6 +166,8 @@ export class SceneEpisode {
   get log(): readonly SceneEvent[] { return this.events; }
   get done(): boolean { return this.state.ended !== undefined; }
   get current(): Readonly<SceneState> { return this.state; }
+  /** The output mode of each role now (`tagged` after a server refused JSON-schema output). */
+  get roleModes(): Record<string, OutputMode> { return this.currentModes(); }
 
   /** The character agent of a cast member (its prompts are built only from its perspective). */
   agent(name: string): CharacterAgent {
@@ -257,6 +261,7 @@ export class SceneEpisode {
     const result = await narrator.act(this.events, { ...request, present, speechTurns: this.state.speechTurns, abortSignal: options.abortSignal }, this.compaction[NARRATOR] ?? []);
     const { output } = result;
     this.compaction[NARRATOR] = result.blocks;
+    if (narrator.mode === 'tagged') this.textModeFor(narrator.model);
     const data = { turn: turnId, ...this.narratorData(), ...(result.repaired ? { repaired: true } : {}) };
     const events: NewEvent[] = [];
     if (output.narration.trim()) events.push({ kind: 'narration', actor: NARRATOR, text: output.narration.trim(), visibility: 'all', data });
@@ -295,6 +300,7 @@ export class SceneEpisode {
       const { generated, prepared, blocks } = acts[i];
       this.compaction[name] = blocks;
       this.modes[name] = this.agent(name).mode;
+      if (this.modes[name] === 'tagged') this.textModeFor(this.agent(name).model);
       const turn = names.length > 1 ? `t${turnBase}.${i + 1}` : `t${turnBase}`;
       const { thought, action, speech } = generated.output;
       const to = generated.output.to && generated.output.to !== name && this.present().includes(generated.output.to) ? [generated.output.to] : undefined;
@@ -329,6 +335,12 @@ export class SceneEpisode {
     this.state = state;
     options.onEvents?.(stored);
     return stored;
+  }
+
+  /** A model refused JSON-schema output: every role it plays writes text from now on (no refusal per role). */
+  private textModeFor(model: LanguageModelV3): void {
+    for (const agent of this.agents.values()) if (agent.model === model && agent.mode !== 'tagged') agent.setMode('tagged');
+    if (this.narrator?.model === model) this.narrator.useTextMode();
   }
 
   private currentModes(): Record<string, OutputMode> {

@@ -97,6 +97,14 @@ describe('the fast streaming path for OpenAI-compatible servers', () => {
       expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: { unified: 'stop' }, usage: { inputTokens: { total: 9, cacheRead: 3, noCache: 6 }, outputTokens: { total: 4 } } });
     });
 
+    it('reads events with CRLF line ends, split anywhere', async () => {
+      const crlf = [chunk({ content: 'One ' }), chunk({ content: 'two.' }, 'stop'), 'data: [DONE]\n\n'].join('').replace(/\n/g, '\r\n');
+      events = [crlf.slice(0, 7), crlf.slice(7, crlf.indexOf('\r\n') + 1), crlf.slice(crlf.indexOf('\r\n') + 1)];
+      const parts = await partsOf(withFastStream(sdkModel(url)), { prompt: call.prompt });
+      expect(text(parts)).toBe('One two.');
+      expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: { unified: 'stop' } });
+    });
+
     it('turns an error event or a broken event into an error part', async () => {
       events = [chunk({ content: 'Hi' }), `data: ${JSON.stringify({ error: { message: 'overloaded, try later' } })}\n\n`];
       const parts = await partsOf(withFastStream(sdkModel(url)), { prompt: call.prompt });
