@@ -29,6 +29,16 @@ export const InlineCharacter = z.object({
   }).optional(),
   secrets: z.array(z.string()).optional(),
   goals: z.array(z.string()).optional(),
+  // The other Character Card V2/V3 fields, so a card's data can be pasted inline (the card parser checks them).
+  creator_notes: z.string().optional(),
+  alternate_greetings: z.array(z.string()).optional(),
+  group_only_greetings: z.array(z.string()).optional(),
+  tags: z.array(z.string()).optional(),
+  creator: z.string().optional(),
+  character_version: z.string().optional(),
+  nickname: z.string().optional(),
+  character_book: z.unknown().optional(),
+  extensions: z.record(z.string(), z.unknown()).optional(),
 }).strict();
 export type InlineCharacter = z.infer<typeof InlineCharacter>;
 
