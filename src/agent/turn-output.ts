@@ -62,19 +62,23 @@ export function stripReasoning(text: string): string {
   return text.replace(/<think(?:ing)?>[\s\S]*?(?:<\/think(?:ing)?>|$)/gi, '');
 }
 
-/** Parses a JSON-mode reply (tolerating a ```json fence, a reasoning block or prose around the object). */
-export function parseJsonOutput(raw: string, schema: z.ZodType<TurnOutput> = TurnOutput): ParseResult {
+/** The JSON object in a model's reply, tolerating a ```json fence, a reasoning block or prose around it. */
+export function extractJsonObject(raw: string): { ok: true; value: unknown } | { ok: false; error: string } {
   const text = stripReasoning(raw);
   const start = text.indexOf('{');
   const end = text.lastIndexOf('}');
   if (start === -1 || end <= start) return { ok: false, error: 'the reply contains no JSON object' };
-  let value: unknown;
   try {
-    value = JSON.parse(text.slice(start, end + 1));
+    return { ok: true, value: JSON.parse(text.slice(start, end + 1)) };
   } catch (error) {
     return { ok: false, error: `the reply is not valid JSON (${(error as Error).message})` };
   }
-  return validate(value, schema);
+}
+
+/** Parses a JSON-mode reply (see `extractJsonObject`) against the turn schema. */
+export function parseJsonOutput(raw: string, schema: z.ZodType<TurnOutput> = TurnOutput): ParseResult {
+  const extracted = extractJsonObject(raw);
+  return extracted.ok ? validate(extracted.value, schema) : extracted;
 }
 
 /** Parses a tagged-text reply: <thought> with `key: value` lines, optional <action>, and <speech> (and <to>, <leave> in scenes). */

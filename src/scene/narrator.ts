@@ -7,7 +7,7 @@ import { AgentError } from '../agent/errors.ts';
 import type { HistoryMessage } from '../agent/history.ts';
 import { streamModelText, toJsonSchema } from '../agent/generate-turn.ts';
 import { canSee } from '../agent/perspective.ts';
-import { stripReasoning, type OutputMode } from '../agent/turn-output.ts';
+import { extractJsonObject, type OutputMode } from '../agent/turn-output.ts';
 import type { SceneEvent } from '../store/types.ts';
 import { countTokens as defaultCountTokens, type TokenCounter } from '../text/tokens.ts';
 import type { CastMember, NarratorSetup, Scene } from './scene-schema.ts';
@@ -220,17 +220,9 @@ export class NarratorAgent {
 
   /** Parses a reply; when only `next` is wrong, `output` still carries the rest. */
   private parse(raw: string, request: NarratorTurnRequest): { ok: true; output: NarratorOutput } | { ok: false; error: string; output?: NarratorOutput } {
-    const text = stripReasoning(raw);
-    const start = text.indexOf('{');
-    const end = text.lastIndexOf('}');
-    if (start === -1 || end <= start) return { ok: false, error: 'the reply contains no JSON object' };
-    let value: unknown;
-    try {
-      value = JSON.parse(text.slice(start, end + 1));
-    } catch (error) {
-      return { ok: false, error: `the reply is not valid JSON (${(error as Error).message})` };
-    }
-    const parsed = Loose.safeParse(value);
+    const extracted = extractJsonObject(raw);
+    if (!extracted.ok) return extracted;
+    const parsed = Loose.safeParse(extracted.value);
     if (!parsed.success) {
       return { ok: false, error: `the reply does not match the narrator schema (${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')})` };
     }
