@@ -12,6 +12,11 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
+  // A reader that goes away (`dramatis scene show X | head`) is not an error: stop quietly, as Unix tools do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   return {
     stdout: process.stdout,
     stderr: process.stderr,

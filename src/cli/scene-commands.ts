@@ -280,6 +280,10 @@ async function showRun(store: Store, run: Run, json: boolean, io: CliIo): Promis
   const jobs = await store.listJobs(run.id);
   if (json) return printJson(io, { run, jobs, usage: await store.usageTotals({ runId: run.id }) });
   writeLine(io.stdout, `# ${run.title} — run ${run.id} (${displayStatus(run)})`);
+  const means = meanMetrics(jobs.map((job) => job.result?.metrics as Record<string, number> | undefined).filter((m) => m !== undefined));
+  if (means.episodes > 0) {
+    writeLine(io.stdout, `mean over ${means.episodes} finished episode(s): ${Object.entries(means.values).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(2)}`).join(', ')}`);
+  }
   for (const job of jobs) {
     writeLine(io.stdout, `${String(job.input.episodeId).padEnd(32)}  ${job.status.padEnd(7)}  ${String(job.input.model)}${job.result?.ended ? `  ended: ${String(job.result.ended)}` : ''}${job.error ? `  ${job.error}` : ''}`);
   }
@@ -291,6 +295,12 @@ function assertCastMember(episode: Episode, name: string): void {
   if (!cast.includes(name)) {
     throw Object.assign(new Error(`no character '${name}' in episode ${episode.id}; use one of: ${cast.join(', ')}`), { code: 'cli/not-in-cast' });
   }
+}
+
+function meanMetrics(all: Record<string, number>[]): { episodes: number; values: Record<string, number> } {
+  const sums: Record<string, number> = {};
+  for (const metrics of all) for (const [key, value] of Object.entries(metrics)) sums[key] = (sums[key] ?? 0) + value;
+  return { episodes: all.length, values: Object.fromEntries(Object.entries(sums).map(([key, sum]) => [key, sum / all.length])) };
 }
 
 async function episodesOf(store: Store, id: string): Promise<Episode[]> {

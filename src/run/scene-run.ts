@@ -5,6 +5,7 @@ import { createLanguageModel, formatModelSpec, parseModelSpec, resolveModelSpec,
 import { readSceneSource } from '../scene/characterbox.ts';
 import { SceneError } from '../scene/errors.ts';
 import { NARRATOR } from '../scene/narrator.ts';
+import { findScenarioKind } from '../scene/scenario-kinds.ts';
 import { openSceneEpisode } from '../scene/scene-episode.ts';
 import type { Scene } from '../scene/scene-schema.ts';
 import { seededInt } from '../scene/turn-policy.ts';
@@ -142,7 +143,8 @@ export async function executeSceneRun(options: ExecuteSceneRunOptions): Promise<
       };
       try {
         const outcome = await episode.run({ abortSignal: signal, onWarning: (w) => options.onWarning?.(input.episodeId, w), onEvents: learnModes });
-        return { episodeId: outcome.episodeId, ended: outcome.ended, speechTurns: outcome.speechTurns, steps: outcome.steps };
+        const metrics = findScenarioKind(scene.kind)?.metrics(scene, episode.log) ?? {};
+        return { episodeId: outcome.episodeId, ended: outcome.ended, speechTurns: outcome.speechTurns, steps: outcome.steps, metrics };
       } catch (error) {
         if (!signal.aborted) await store.updateEpisode(input.episodeId, { status: 'failed', meta: { error: (error as Error).message } });
         throw error;
