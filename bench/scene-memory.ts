@@ -12,7 +12,7 @@ import { createSceneRun, executeSceneRun } from '../src/run/scene-run.ts';
 import { openSqliteStore } from '../src/store/index.ts';
 import { benchScene, fixed, startFakeLlmProcess } from './scene-fixtures.ts';
 
-const EPISODES = 2000;
+const EPISODES = Number(process.env.EPISODES ?? 2000);
 const TURNS = 4;
 const CONCURRENCY = 16;
 const WARM_UP_EPISODES = 64;
