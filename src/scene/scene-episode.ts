@@ -126,7 +126,12 @@ export class SceneEpisode {
     this.state = { ...initialState(), ...meta.state };
     this.compaction = { ...meta.compaction };
     this.modes = { ...meta.modes };
-    const rules = findScenarioKind(this.scene.kind)?.rules(this.scene);
+    const phrase = this.scene.stop.phrase;
+    // Nobody says a stop phrase they were never told about.
+    const rules = [
+      findScenarioKind(this.scene.kind)?.rules(this.scene),
+      phrase && `When the scene has clearly come to its end, include "${phrase}" in what you say.`,
+    ].filter(Boolean).join('\n') || undefined;
     const sampling = this.scene.sampling;
     const narratorName = this.scene.narrator?.name;
     for (const member of this.scene.cast) {

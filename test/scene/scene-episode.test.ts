@@ -170,8 +170,10 @@ turns: { policy: natural, max: 30 }
   });
 
   it('stops on the stop phrase, on the narrator ending it, and when everyone has left', async () => {
-    const phrase = await episodeOf(`title: Ph\n${cast3}stop: { phrase: "[END]" }\n`, sceneModel({ characters: (name) => ({ speech: name === 'Bo' ? 'Enough. [END]' : 'Hm.' }) }));
+    const told = sceneModel({ characters: (name) => ({ speech: name === 'Bo' ? 'Enough. [END]' : 'Hm.' }) });
+    const phrase = await episodeOf(`title: Ph\n${cast3}stop: { phrase: "[END]" }\n`, told);
     expect((await phrase.episode.run()).ended).toBe('phrase');
+    expect(String(told.doStreamCalls[0].prompt[0].content)).toContain('include "[END]" in what you say');
     expect(phrase.episode.current.speechTurns).toBe(2);
 
     const ends = await episodeOf(`title: E\n${cast3}narrator: { enabled: true }\n`, sceneModel({ narrator: (call) => ({ end: call === 1 }) }));
