@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { perspectiveOf } from '../agent/perspective.ts';
 import type { SceneEvent } from '../store/types.ts';
+import { SceneError } from './errors.ts';
 
 /** The five mental states of a thought; the same words as ToMATO's `mental_state` values. */
 export const MentalState = z.enum(['belief', 'intention', 'desire', 'emotion', 'knowledge']);
@@ -142,7 +143,7 @@ export interface TomatoOptions {
 export function toTomatoTranscript(events: readonly SceneEvent[], options: TomatoOptions = {}): TomatoEpisode {
   const episodeIds = [...new Set(events.map((event) => event.episodeId))];
   if (episodeIds.length > 1) {
-    throw new Error(`toTomatoTranscript takes the events of one episode; got ${episodeIds.length} (${episodeIds.join(', ')}). Call it once per episode.`);
+    throw new SceneError('scene/invalid', `toTomatoTranscript takes the events of one episode; got ${episodeIds.length} (${episodeIds.join(', ')}). Call it once per episode.`);
   }
   const viewer = options.as === undefined ? undefined : knownName(events, options.as);
   const visible = viewer === undefined ? [...events] : perspectiveOf(events, viewer);
@@ -251,7 +252,7 @@ function knownName(events: readonly SceneEvent[], name: string): string {
   const names = namesIn(events);
   if (names.includes(name)) return name;
   const choices = names.length > 0 ? `use one of: ${names.join(', ')}` : 'this log has no characters';
-  throw new Error(`No character "${name}" in this scene log to take the perspective of; ${choices}.`);
+  throw new SceneError('scene/unknown-name', `No character "${name}" in this scene log to take the perspective of; ${choices}.`);
 }
 
 function turnOf(event: SceneEvent): string | undefined {
