@@ -95,11 +95,12 @@ export class CharacterAgent {
    * Builds the prompt for the character's next turn from `log` (the whole episode: only its perspective is
    * used). Pure: compaction is only planned in `act`, so a caller can measure the engine's own work.
    */
-  preparePrompt(log: readonly SceneEvent[], blocks: readonly CompactedBlock[]): PreparedPrompt {
+  preparePrompt(log: readonly SceneEvent[], blocks: readonly CompactedBlock[], options: { countTokens?: boolean } = {}): PreparedPrompt {
     const name = this.name;
     const perspective = perspectiveOf(log, name);
     const lastCompacted = blocks.at(-1)?.throughSeq ?? 0;
-    const history = historyMessages(perspective, { character: name, countTokens: this.countTokens, tokenCache: this.tokenCache })
+    const countTokens = options.countTokens === false ? undefined : this.countTokens;
+    const history = historyMessages(perspective, { character: name, countTokens, tokenCache: countTokens && this.tokenCache })
       .filter((m) => m.seq > lastCompacted);
     const { text: lore, entries } = this.activateLore(history);
     const post = this.character.post_history_instructions;
@@ -143,7 +144,10 @@ export class CharacterAgent {
 
   private async attempt(log: readonly SceneEvent[], current: readonly CompactedBlock[], options: ActOptions): Promise<Act> {
     let blocks = [...current];
-    let prepared = this.preparePrompt(log, blocks);
+    // A token is at least one byte: a prompt whose bytes fit the budget fits, with no need to count its tokens.
+    let prepared = this.preparePrompt(log, blocks, { countTokens: false });
+    if (promptBytes(prepared) + this.replyTokens <= this.contextTokens) return this.generate(prepared, blocks, options);
+    prepared = this.preparePrompt(log, blocks);
     const plan = planCompaction({
       history: prepared.history,
       blocks,
@@ -154,6 +158,10 @@ export class CharacterAgent {
       blocks = await this.compact(blocks, plan.block, plan.mergeSummaries, options);
       prepared = this.preparePrompt(log, blocks);
     }
+    return this.generate(prepared, blocks, options);
+  }
+
+  private async generate(prepared: PreparedPrompt, blocks: CompactedBlock[], options: ActOptions): Promise<Act> {
     const generated = await generateTurn({
       model: this.options.model,
       messages: prepared.messages,
@@ -223,6 +231,12 @@ export class CharacterAgent {
       throw new AgentError('agent/context-too-small', `--context-tokens ${this.contextTokens} is too small: ${this.name}'s character sheet alone takes ${this.systemTokens} tokens plus ${this.replyTokens} for the reply; raise it`);
     }
   }
+}
+
+function promptBytes(prepared: PreparedPrompt): number {
+  let bytes = 0;
+  for (const message of prepared.messages) bytes += Buffer.byteLength(typeof message.content === 'string' ? message.content : JSON.stringify(message.content));
+  return bytes;
 }
 
 /** Whether a model call failed because the server does not accept a JSON-schema response format. */

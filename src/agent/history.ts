@@ -14,7 +14,8 @@ export interface HistoryMessage {
 
 export interface HistoryOptions {
   character: string;
-  countTokens: TokenCounter;
+  /** Counts each message's tokens; without it `tokens` is 0 (for callers that know the prompt fits). */
+  countTokens?: TokenCounter;
   /** Token counts by event id, kept across turns so each text is counted once. */
   tokenCache?: Map<string, number>;
 }
@@ -29,6 +30,7 @@ export function historyMessages(events: readonly SceneEvent[], options: HistoryO
   const count = (id: string, text: string) => {
     const hit = cache?.get(id);
     if (hit !== undefined) return hit;
+    if (!options.countTokens) return 0;
     const n = options.countTokens(text);
     cache?.set(id, n);
     return n;

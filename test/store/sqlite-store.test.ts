@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/index.ts';
+import { timeOrderedId } from '../../src/store/sqlite-store.ts';
 import { sqliteMigrations } from '../../src/store/migrations.ts';
 import { runStoreContract } from './store-contract.ts';
 
@@ -27,6 +28,13 @@ describe('sqlite store', () => {
     const raw = new Database(path);
     expect(raw.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get()).toEqual({ n: sqliteMigrations.length });
     raw.close();
+  });
+
+  it('event ids are version-7 UUIDs that sort by time', () => {
+    const ids = [timeOrderedId(1_700_000_000_000), timeOrderedId(1_700_000_000_001), timeOrderedId(1_800_000_000_000)];
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(Array.from({ length: 1000 }, () => timeOrderedId(5))).size).toBe(1000);
   });
 
   it('writes queued usage with the next events, on the next tick, and on close', async () => {
