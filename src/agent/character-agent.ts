@@ -1,12 +1,13 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
-import { generateText, type ModelMessage } from 'ai';
+import type { ModelMessage } from 'ai';
 import type { Character, Lorebook } from '../character/schema.ts';
 import { activateLorebook, renderActivatedEntries } from '../character/lorebook-activation.ts';
 import { renderMacros } from '../character/macros.ts';
 import type { SceneEvent } from '../store/types.ts';
 import { countTokens as defaultCountTokens, type TokenCounter } from '../text/tokens.ts';
 import { buildCharacterSheet, type SceneContext } from './character-sheet.ts';
-import { blockTranscript, planCompaction, summaryPrompt, type CompactedBlock } from './compaction.ts';
+import { compactHistory } from './compact-history.ts';
+import { blockTranscript, planCompaction, type CompactedBlock } from './compaction.ts';
 import { AgentError } from './errors.ts';
 import { generateTurn, type GeneratedTurn } from './generate-turn.ts';
 import { historyMessages, type HistoryMessage } from './history.ts';
@@ -155,7 +156,10 @@ export class CharacterAgent {
       fixedTokens: this.systemTokens + this.countTokens(String(prepared.messages.at(-1)?.content ?? '')) + this.replyTokens,
     });
     if (plan.block.length > 0 || plan.mergeSummaries) {
-      blocks = await this.compact(blocks, plan.block, plan.mergeSummaries, options);
+      blocks = await compactHistory(blocks, plan, {
+        model: this.options.summaryModel ?? this.options.model, who: this.name, countTokens: this.countTokens, seed: this.options.seed,
+        transcript: (block) => blockTranscript(block, this.name, this.options.userName), abortSignal: options.abortSignal, onBlock: options.onCompaction,
+      });
       prepared = this.preparePrompt(log, blocks);
     }
     return this.generate(prepared, blocks, options);
@@ -195,35 +199,6 @@ export class CharacterAgent {
       for (const a of result.activated) entries.push({ id: a.entry.id, name: a.entry.name ?? a.entry.comment });
     }
     return { text: texts.join('\n\n'), entries };
-  }
-
-  private async compact(blocks: CompactedBlock[], block: HistoryMessage[], merge: boolean, options: ActOptions): Promise<CompactedBlock[]> {
-    let next = blocks;
-    if (merge) {
-      const merged = await this.summarize(next.map((b) => b.summary).join('\n\n'), options.abortSignal);
-      next = [{ throughSeq: next.at(-1)!.throughSeq, summary: merged, tokens: this.countTokens(merged) }];
-    }
-    if (block.length > 0) {
-      const summary = await this.summarize(blockTranscript(block, this.name, this.options.userName), options.abortSignal);
-      const added: CompactedBlock = { throughSeq: block.at(-1)!.seq, summary, tokens: this.countTokens(summary) };
-      options.onCompaction?.(added);
-      next = [...next, added];
-    }
-    return next;
-  }
-
-  private async summarize(transcript: string, abortSignal?: AbortSignal): Promise<string> {
-    const result = await generateText({
-      model: this.options.summaryModel ?? this.options.model,
-      prompt: summaryPrompt(transcript, this.name),
-      maxRetries: 0,
-      abortSignal,
-      maxOutputTokens: 400,
-      seed: this.options.seed,
-    });
-    const summary = result.text.trim();
-    if (!summary) throw new AgentError('agent/empty-summary', 'the model returned an empty summary while compacting history; try again or raise --context-tokens');
-    return summary;
   }
 
   private assertBudget(): void {

@@ -1,7 +1,8 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
-import { generateText, type ModelMessage } from 'ai';
+import type { ModelMessage } from 'ai';
 import { z } from 'zod';
-import { planCompaction, summaryPrompt, type CompactedBlock } from '../agent/compaction.ts';
+import { compactHistory } from '../agent/compact-history.ts';
+import { planCompaction, type CompactedBlock } from '../agent/compaction.ts';
 import { rejectsJsonSchema } from '../agent/character-agent.ts';
 import { AgentError } from '../agent/errors.ts';
 import type { HistoryMessage } from '../agent/history.ts';
@@ -183,25 +184,11 @@ export class NarratorAgent {
       history: this.history(log, blocks), blocks, contextTokens,
       fixedTokens: this.countTokens(this.system) + this.countTokens(this.tail(request)) + replyTokens,
     });
-    let next = [...blocks];
-    if (plan.mergeSummaries) {
-      const merged = await this.summarize(next.map((b) => b.summary).join('\n\n'), request.abortSignal);
-      next = [{ throughSeq: next.at(-1)!.throughSeq, summary: merged, tokens: this.countTokens(merged) }];
-    }
-    if (plan.block.length > 0) {
-      const summary = await this.summarize(plan.block.map((m) => m.text).join('\n'), request.abortSignal);
-      next.push({ throughSeq: plan.block.at(-1)!.seq, summary, tokens: this.countTokens(summary) });
-    }
-    return next;
-  }
-
-  private async summarize(transcript: string, abortSignal?: AbortSignal): Promise<string> {
-    const result = await generateText({
-      model: this.options.model, prompt: summaryPrompt(transcript, this.name), maxRetries: 0, abortSignal, maxOutputTokens: 400, seed: this.options.seed,
+    if (plan.block.length === 0 && !plan.mergeSummaries) return [...blocks];
+    return compactHistory(blocks, plan, {
+      model: this.options.model, who: this.name, countTokens: this.countTokens, seed: this.options.seed,
+      transcript: (block) => block.map((m) => m.text).join('\n'), abortSignal: request.abortSignal,
     });
-    const summary = result.text.trim();
-    if (!summary) throw new AgentError('agent/empty-summary', 'the model returned an empty summary while compacting the narrator\'s history; try again or raise --context-tokens');
-    return summary;
   }
 
   private schema(request: NarratorTurnRequest) {
