@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
@@ -12,8 +11,9 @@ import { openChatSession, type ChatSession, type ChatTurn } from '../scene/chat-
 import type { Store } from '../store/types.ts';
 import { formatEvent, formatThought } from './format.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
+import { readableId } from '../text/readable-id.ts';
 import { withStore } from './store-option.ts';
-import { nonNegativeInt, parseMode, positiveInt, positiveNumber } from './option-values.ts';
+import { collect, nonNegativeInt, parseMode, positiveInt, positiveNumber } from './option-values.ts';
 
 interface ChatOptions {
   model?: string;
@@ -33,7 +33,6 @@ interface ChatOptions {
   json?: boolean;
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function registerChatCommand(program: Command, io: CliIo): void {
   program.command('chat')
@@ -82,7 +81,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
       }
 
       await withStore(command, io, async (store) => {
-        const sessionId = options.session ?? newSessionId(loaded.character.name);
+        const sessionId = options.session ?? readableId(loaded.character.name, 'chat');
         const runtime = createModelRuntime({});
         const model = createLanguageModel(spec, {
           baseURL: options.baseUrl, env: io.env, runtime, store, cache: options.cache, episodeId: sessionId,
@@ -195,7 +194,3 @@ async function streamTurn(session: ChatSession, text: string, showThoughts: bool
   }
 }
 
-function newSessionId(name: string): string {
-  const slug = name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 24) || 'chat';
-  return `${slug}-${randomBytes(3).toString('hex')}`;
-}

@@ -3,6 +3,9 @@ import { UsageError } from './io.ts';
 
 /** Parsers for option values shared by commands; a bad value is a usage error (exit 2). */
 
+/** Collects a repeatable option's values (`--model a --model b`). */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
 export function parseMode(value: string | undefined): OutputMode | undefined {
   if (value === undefined || value === 'json' || value === 'tagged') return value;
   throw new UsageError(`--output-mode must be json or tagged, not '${value}'`);

@@ -11,7 +11,7 @@ import { createProgressReporter } from '../run/progress.ts';
 import { createSceneRun, executeSceneRun, loadRunScene, type SceneRunMeta } from '../run/scene-run.ts';
 import type { Episode, Run, Store } from '../store/types.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
-import { nonNegativeInt, parseMode, positiveInt, positiveNumber } from './option-values.ts';
+import { collect, nonNegativeInt, parseMode, positiveInt, positiveNumber } from './option-values.ts';
 import { withStore } from './store-option.ts';
 
 interface RunOptions {
@@ -31,7 +31,6 @@ interface RunOptions {
   quiet?: boolean;
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** The option behind each run setting (to tell which ones a resume was given explicitly). */
 const settingOption: Record<string, string> = {

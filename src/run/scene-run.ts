@@ -10,6 +10,7 @@ import { openSceneEpisode } from '../scene/scene-episode.ts';
 import type { Scene } from '../scene/scene-schema.ts';
 import { seededInt } from '../scene/turn-policy.ts';
 import type { Job, Run, Store } from '../store/types.ts';
+import { readableId } from '../text/readable-id.ts';
 import { memoizedCounter } from '../text/tokens.ts';
 import { runLocal, type LocalRunOptions, type LocalRunResult } from './local-runner.ts';
 
@@ -66,7 +67,7 @@ export async function createSceneRun(options: CreateSceneRunOptions): Promise<Ru
     ? options.models.map((m) => formatModelSpec(parseModelSpec(m)))
     : [formatModelSpec(resolveModelSpec({ model: scene.models.default, env: options.env }))];
   const seed = options.seed ?? scene.seed;
-  const runId = options.runId ?? newRunId(scene.title);
+  const runId = options.runId ?? readableId(scene.title, 'run');
   const jobs: { id: string; input: Record<string, unknown> }[] = [];
   for (let episode = 0; episode < options.episodes; episode++) {
     models.forEach((model, m) => {
@@ -182,9 +183,4 @@ function sceneHash(scene: Scene): string {
   const { file: _file, ...rest } = scene;
   const cast = rest.cast.map(({ source: _source, ...member }) => member);
   return createHash('sha256').update(JSON.stringify({ ...rest, cast })).digest('hex').slice(0, 16);
-}
-
-function newRunId(title: string): string {
-  const slug = title.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 24) || 'run';
-  return `${slug}-${createHash('sha256').update(`${Date.now()}${Math.random()}`).digest('hex').slice(0, 6)}`;
 }
