@@ -117,7 +117,6 @@ export class SceneEpisode {
   private readonly narrator?: NarratorAgent;
   private state: SceneState;
   private readonly compaction: Record<string, CompactedBlock[]>;
-  private readonly modes: Record<string, OutputMode>;
 
   constructor(private readonly options: SceneEpisodeOptions, private readonly episode: Episode, events: SceneEvent[]) {
     this.scene = options.scene;
@@ -125,7 +124,7 @@ export class SceneEpisode {
     const meta = episode.meta as Partial<SceneMeta>;
     this.state = { ...initialState(), ...meta.state };
     this.compaction = { ...meta.compaction };
-    this.modes = { ...meta.modes };
+    const storedModes = meta.modes ?? {};
     const phrase = this.scene.stop.phrase;
     // Nobody says a stop phrase they were never told about.
     const rules = [
@@ -140,7 +139,7 @@ export class SceneEpisode {
         character: member.character,
         model: options.models.character(member.name),
         userName: others.join(' and ') || 'nobody',
-        mode: this.modes[member.name] ?? options.modeFor?.(member.name) ?? options.mode ?? 'json',
+        mode: storedModes[member.name] ?? options.modeFor?.(member.name) ?? options.mode ?? 'json',
         pickSeed: String(options.seed),
         privateSetup: member.privateSetup,
         scene: {
@@ -159,7 +158,7 @@ export class SceneEpisode {
       if (!options.models.narrator) throw new SceneError('scene/invalid', `"${this.scene.title}" has a narrator but no narrator model was given`);
       this.narrator = new NarratorAgent({
         scene: this.scene, setup: this.scene.narrator, model: options.models.narrator, rules,
-        mode: this.modes[NARRATOR] ?? options.modeFor?.(NARRATOR) ?? options.mode ?? 'json',
+        mode: storedModes[NARRATOR] ?? options.modeFor?.(NARRATOR) ?? options.mode ?? 'json',
         temperature: sampling.temperature, topP: sampling.topP, seed: options.seed, maxOutputTokens: sampling.maxOutputTokens,
         contextTokens: options.contextTokens,
         countTokens: options.countTokens,
@@ -221,7 +220,7 @@ export class SceneEpisode {
   private pickSpeaker(present: string[]): string {
     const { turns } = this.scene;
     if (turns.policy === 'natural') {
-      const lastHeard = [...this.events].reverse().find((e) => (e.kind === 'speech' || e.kind === 'narration') && e.visibility === 'all');
+      const lastHeard = this.events.findLast((e) => (e.kind === 'speech' || e.kind === 'narration') && e.visibility === 'all');
       const speakers = this.scene.cast.filter((c) => present.includes(c.name)).map((c) => ({ name: c.name, talkativeness: c.talkativeness }));
       const pick = nextNatural({
         speakers, last: this.state.last, lastText: lastHeard?.text, allowRepeat: turns.allowRepeat,
@@ -304,8 +303,7 @@ export class SceneEpisode {
     names.forEach((name, i) => {
       const { generated, prepared, blocks } = acts[i];
       this.compaction[name] = blocks;
-      this.modes[name] = this.agent(name).mode;
-      if (this.modes[name] === 'tagged') this.textModeFor(this.agent(name).model);
+      if (this.agent(name).mode === 'tagged') this.textModeFor(this.agent(name).model);
       const turn = names.length > 1 ? `t${turnBase}.${i + 1}` : `t${turnBase}`;
       const { thought, action, speech } = generated.output;
       const to = generated.output.to && generated.output.to !== name && this.present().includes(generated.output.to) ? [generated.output.to] : undefined;
