@@ -26,19 +26,20 @@ describe('concurrency limit', () => {
   });
 
   it('gives each provider endpoint its own limiter', async () => {
-    fake = await startFakeLlm({ latencyMs: 100 });
-    const other = await startFakeLlm({ latencyMs: 100 });
+    // Whichever server gets its request second records whether the other one's is still in flight.
+    let overlapped = false;
+    let other: FakeLlm | undefined;
+    fake = await startFakeLlm({ latencyMs: 300, handler: () => { overlapped ||= other!.inFlight === 1; return undefined; } });
+    other = await startFakeLlm({ latencyMs: 300, handler: () => { overlapped ||= fake!.inFlight === 1; return undefined; } });
     try {
       const runtime = createModelRuntime({ concurrency: 1 });
-      const started = Date.now();
       await Promise.all([generateText({ model: fakeModel(fake, { runtime }), prompt: 'a' }), generateText({ model: fakeModel(other, { runtime }), prompt: 'b' })]);
-      // In parallel: well under the 200 ms two queued calls would take.
-      expect(Date.now() - started).toBeLessThan(190);
+      expect(overlapped).toBe(true);
       expect(runtime.limiter('openai-compatible', fake.url)).toBe(runtime.limiter('openai-compatible', fake.url));
       expect(runtime.limiter('openai-compatible', fake.url)).not.toBe(runtime.limiter('openai-compatible', other.url));
       expect(runtime.limiter('ollama', fake.url)).not.toBe(runtime.limiter('openai-compatible', fake.url));
     } finally {
-      await other.close();
+      await other!.close();
     }
   });
 
