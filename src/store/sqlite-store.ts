@@ -114,6 +114,8 @@ class SqliteStore implements Store {
   /** Usage rows not yet written: they are written together, in the next event transaction or the next tick. */
   private pendingUsage: UsageRecord[] = [];
   /** Event writes waiting for the next group commit. */
+  private pendingCache = new Map<string, { value: string; at: string }>();
+  private cacheFlushScheduled = false;
   private pendingWrites: { work: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }[] = [];
   private usageFlushScheduled = false;
 
@@ -195,8 +197,13 @@ class SqliteStore implements Store {
    * The promise resolves once the commit is done, so a step is stored before the caller goes on.
    */
   async appendEvents(episodeId: string, events: NewEvent[], patch?: { meta?: Record<string, unknown> }): Promise<SceneEvent[]> {
-    return new Promise<SceneEvent[]>((resolve, reject) => {
-      this.pendingWrites.push({ work: () => this.appendEventsSync(episodeId, events, patch), resolve: resolve as (value: unknown) => void, reject });
+    return this.groupWrite(() => this.appendEventsSync(episodeId, events, patch));
+  }
+
+  /** Runs `work` in the next group commit (its own savepoint); resolves once that commit is done. */
+  private groupWrite<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pendingWrites.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (this.pendingWrites.length === 1) setImmediate(() => this.commitGroup());
     });
   }
@@ -217,6 +224,7 @@ class SqliteStore implements Store {
           }
         }
         this.writePendingUsage();
+        this.writePendingCache();
       })();
     } catch (error) {
       for (const write of group) write.reject(error);
@@ -254,12 +262,32 @@ class SqliteStore implements Store {
   }
 
   async cacheGet(key: string): Promise<CachedResponse | undefined> {
+    const pending = this.pendingCache.get(key);
+    if (pending) return { key, value: JSON.parse(pending.value) as unknown, createdAt: pending.at };
     const row = this.statements.cacheGet.get(key) as { key: string; value: string; created_at: string } | undefined;
     return row && { key: row.key, value: JSON.parse(row.value) as unknown, createdAt: row.created_at };
   }
 
+  /**
+   * Queues a cache entry, written with the next group commit or on the next tick (a benchmark item's answer is
+   * cached just before its job is stored: one commit for both). Reads see queued entries.
+   */
   async cachePut(key: string, value: unknown): Promise<void> {
-    this.statements.cachePut.run(key, JSON.stringify(value), new Date().toISOString());
+    this.pendingCache.set(key, { value: JSON.stringify(value), at: new Date().toISOString() });
+    if (this.cacheFlushScheduled) return;
+    this.cacheFlushScheduled = true;
+    setImmediate(() => {
+      this.cacheFlushScheduled = false;
+      if (this.pendingCache.size > 0 && this.db.open) this.db.transaction(() => this.writePendingCache())();
+    });
+  }
+
+  /** Writes queued cache entries; call inside a transaction. */
+  private writePendingCache(): void {
+    if (this.pendingCache.size === 0) return;
+    const entries = this.pendingCache;
+    this.pendingCache = new Map();
+    for (const [key, entry] of entries) this.statements.cachePut.run(key, entry.value, entry.at);
   }
 
   /**
@@ -348,8 +376,9 @@ class SqliteStore implements Store {
     return filter?.status ? jobs.filter((job) => filter.status!.includes(job.status)) : jobs;
   }
 
+  /** Updates a job in the next group commit: a run's many concurrent jobs share commits. */
   async updateJob(runId: string, jobId: string, patch: JobPatch): Promise<Job> {
-    return this.db.transaction(() => {
+    return this.groupWrite(() => {
       const row = this.statements.getJob.get(runId, jobId) as JobRow | undefined;
       if (!row) throw new StoreError('store/not-found', `run '${runId}' has no job '${jobId}'`);
       const next: JobRow = {
@@ -362,7 +391,7 @@ class SqliteStore implements Store {
       };
       this.statements.updateJob.run(next);
       return toJob(next);
-    })();
+    });
   }
 
   async jobCounts(runId: string): Promise<JobCounts> {
@@ -377,6 +406,7 @@ class SqliteStore implements Store {
   async close(): Promise<void> {
     this.commitGroup();
     this.flushUsage();
+    if (this.pendingCache.size > 0 && this.db.open) this.db.transaction(() => this.writePendingCache())();
     if (this.db.open) this.db.close();
   }
 }
