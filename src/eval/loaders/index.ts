@@ -1,0 +1,16 @@
+import { EvalError } from '../errors.ts';
+import { humanLabelsLoader } from './human-labels.ts';
+import { tomatoLoader } from './tomato.ts';
+import type { DatasetLoader } from './types.ts';
+
+export type { DatasetLoader } from './types.ts';
+
+/** Every loader Dramatis ships, by name. */
+export const LOADERS: readonly DatasetLoader[] = [tomatoLoader, humanLabelsLoader];
+
+/** The loader with this name, or an error listing the known ones. */
+export function findLoader(name: string): DatasetLoader {
+  const loader = LOADERS.find((l) => l.name === name);
+  if (!loader) throw new EvalError('eval/unknown-loader', `no dataset loader named '${name}'; known loaders: ${LOADERS.map((l) => l.name).join(', ')}`);
+  return loader;
+}

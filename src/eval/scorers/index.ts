@@ -1,0 +1,26 @@
+import type { ScorerReference } from '../definition.ts';
+import { EvalError } from '../errors.ts';
+import { createAgreementScorer, createPairwiseScorer, createRubricScorer } from '../judges/index.ts';
+import { createChoiceScorer } from './choice.ts';
+import type { Scorer } from './types.ts';
+
+export type { Scorer, ScoreInput, ItemScore, MetricDefinition } from './types.ts';
+export { extractChoice, type ChoiceExtraction } from './extract-choice.ts';
+
+type ScorerFactory = (options: Record<string, unknown>) => Scorer;
+
+/** Every scorer Dramatis ships, by the name benchmark definitions use. */
+export const SCORERS: Readonly<Record<string, ScorerFactory>> = {
+  choice: createChoiceScorer,
+  rubric: createRubricScorer,
+  pairwise: createPairwiseScorer,
+  agreement: createAgreementScorer,
+};
+
+/** Builds the scorer a definition names (with its options), or fails listing the known names. */
+export function createScorer(reference: ScorerReference): Scorer {
+  const options = typeof reference === 'string' ? { name: reference } : reference;
+  const factory = Object.hasOwn(SCORERS, options.name) ? SCORERS[options.name] : undefined;
+  if (!factory) throw new EvalError('eval/unknown-scorer', `no scorer named '${options.name}'; known scorers: ${Object.keys(SCORERS).join(', ')}`);
+  return factory(options);
+}
