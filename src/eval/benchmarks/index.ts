@@ -1,5 +1,7 @@
 import type { BenchmarkDefinitionInput } from '../definition.ts';
+import { beyondOneWorldCanonBenchmark } from './beyond-one-world-canon.ts';
+import { beyondOneWorldDilemmaBenchmark } from './beyond-one-world-dilemma.ts';
 import { tomatoBenchmark } from './tomato.ts';
 
 /** The benchmarks `bench run NAME` knows. */
-export const BUILT_IN_BENCHMARKS: readonly BenchmarkDefinitionInput[] = [tomatoBenchmark];
+export const BUILT_IN_BENCHMARKS: readonly BenchmarkDefinitionInput[] = [tomatoBenchmark, beyondOneWorldCanonBenchmark, beyondOneWorldDilemmaBenchmark];

@@ -1,4 +1,5 @@
 import { EvalError } from '../errors.ts';
+import { beyondOneWorldCanonLoader, beyondOneWorldDilemmaLoader, beyondOneWorldLoader } from './beyond-one-world.ts';
 import { humanLabelsLoader } from './human-labels.ts';
 import { tomatoLoader } from './tomato.ts';
 import type { DatasetLoader } from './types.ts';
@@ -6,7 +7,9 @@ import type { DatasetLoader } from './types.ts';
 export type { DatasetLoader } from './types.ts';
 
 /** Every loader Dramatis ships, by name. */
-export const LOADERS: readonly DatasetLoader[] = [tomatoLoader, humanLabelsLoader];
+export const LOADERS: readonly DatasetLoader[] = [
+  tomatoLoader, beyondOneWorldCanonLoader, beyondOneWorldDilemmaLoader, beyondOneWorldLoader, humanLabelsLoader,
+];
 
 /** The loader with this name, or an error listing the known ones. */
 export function findLoader(name: string): DatasetLoader {

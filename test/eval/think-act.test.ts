@@ -1,0 +1,234 @@
+import type { LanguageModelV3 } from '@ai-sdk/provider';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { toJsonSchema } from '../../src/agent/generate-turn.ts';
+import { beyondOneWorldDilemmaBenchmark } from '../../src/eval/benchmarks/beyond-one-world-dilemma.ts';
+import { BenchmarkDefinition } from '../../src/eval/definition.ts';
+import { EvalError } from '../../src/eval/errors.ts';
+import type { BenchItem } from '../../src/eval/item.ts';
+import type { Judge, JudgeRequest, JudgeVerdict } from '../../src/eval/judges/types.ts';
+import { beyondOneWorldDilemmaLoader } from '../../src/eval/loaders/beyond-one-world.ts';
+import { modelReply } from '../../src/eval/model-reply.ts';
+import { parseThinkAct } from '../../src/eval/scorers/parse-think-act.ts';
+import { createThinkActScorer, type ThinkActVerdict } from '../../src/eval/scorers/think-act.ts';
+import { renderPrompt } from '../../src/eval/template.ts';
+import { createLanguageModel, createModelRuntime } from '../../src/llm/index.ts';
+import { startFakeLlm, type FakeLlm } from '../support/fake-llm/index.ts';
+
+describe('parseThinkAct', () => {
+  it.each([
+    ['<thinking>Pepper would never forgive me.</thinking>\n<acting>B) I pull the reactor.</acting>', 'Pepper would never forgive me.', 'B) I pull the reactor.', 'tags'],
+    ['<think>weigh it</think><act>A</act>', 'weigh it', 'A', 'tags'],
+    ['<reasoning>\n  the town first\n</reasoning>\n\n<action>\nI hold the wall.\n</action>', 'the town first', 'I hold the wall.', 'tags'],
+    ['<THINKING>loud</THINKING><Decision>B</Decision>', 'loud', 'B', 'tags'],
+    ['<thinking>first</thinking><acting>one</acting><thinking>second</thinking><acting>two</acting>', 'first\n\nsecond', 'one\n\ntwo', 'tags'],
+    ['<thinking>closed the way the prompt writes it<thinking/><acting>A, I fly upstream.', 'closed the way the prompt writes it', 'A, I fly upstream.', 'tags'],
+    ['<thinking>no closer <acting>B: I stay.</acting>', 'no closer', 'B: I stay.', 'tags'],
+    ['```json\n{"reasoning": "Duty first.", "action": "A: I answer the call."}\n```', 'Duty first.', 'A: I answer the call.', 'JSON fields'],
+    ['{"thinking": "t", "acting": "a"}', 't', 'a', 'JSON fields'],
+    ['{"thought": "t", "final_decision": "B"}', 't', 'B', 'JSON fields'],
+    ['Reasoning: The valley has thousands.\nMy brother would understand.\nAction: B. I brace the dam.', 'The valley has thousands.\nMy brother would understand.', 'B. I brace the dam.', 'headings'],
+    ['## Thinking\nI was built for this.\n\n## Acting\nI take the army.', 'I was built for this.', 'I take the army.', 'headings'],
+    ['**Thinking:** quiet\n**Decision:** A', 'quiet', 'A', 'headings'],
+    ['**Internal deliberation**\nhmm\n__Action__\nwalk away', 'hmm', 'walk away', 'headings'],
+    ['<think>the hidden chain of a reasoning model</think>\nI choose A and fly upstream.', 'the hidden chain of a reasoning model', 'I choose A and fly upstream.', 'a reasoning block and the text after it'],
+    ['<think>native</think>\nThinking: mine\nAction: A', 'mine', 'A', 'headings'],
+    ['<thinking>tagged</thinking>\nDecision: B', 'tagged', 'B', 'a tag and a heading'],
+    ['Thinking: headed\n<acting>A</acting>', 'headed', 'A', 'a tag and a heading'],
+  ])('reads %j', (answer, reasoning, action, how) => {
+    expect(parseThinkAct(answer)).toEqual({ ok: true, reasoning, action, how });
+  });
+
+  it.each([
+    ['', 'the answer is empty'],
+    ['I would save them all, obviously.', 'no reasoning and no action found'],
+    ['<thinking>only thinking</thinking>', 'reasoning but no action found'],
+    ['<acting>I just act.</acting>', 'an action but no reasoning found'],
+    ['Choice A: fly upstream. Choice B: hold the dam.', 'no reasoning and no action found'],
+    ['{"answer": "A"}', 'no reasoning and no action found'],
+    ['<thinking>   </thinking><acting>A</acting>', 'an action but no reasoning found'],
+    ['Reasoning is overrated. I fly upstream.', 'no reasoning and no action found'],
+  ])('refuses %j', (answer, reason) => {
+    const parsed = parseThinkAct(answer);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.reason.startsWith(reason)).toBe(true);
+  });
+});
+
+const item: BenchItem = {
+  id: 'dilemma/1/x',
+  record: 1,
+  vars: {
+    name: 'Mara Vance “Ironclad”',
+    lore: 'Comics, earth 616',
+    attributes: 'Age:41',
+    dilemma: 'The dam breaks.\nChoice A: save her brother Consequence A: the town floods\nChoice B: hold the dam Consequence B: her brother drowns',
+    question: 'What will you choose between A) Save the One You Love vs B) Save the Greater Good',
+  },
+  categories: { task: 'dilemma' },
+  meta: { choices: ['Fly upstream to save her brother.', 'Hold the dam to save the town.'] },
+};
+
+/** A judge object that returns scripted verdicts and records what it was asked. */
+function fakeJudge(...verdicts: (ThinkActVerdict | undefined)[]): Judge & { requests: JudgeRequest<unknown>[] } {
+  const requests: JudgeRequest<unknown>[] = [];
+  return {
+    model: 'fake-judge',
+    requests,
+    async ask<T>(request: JudgeRequest<T>): Promise<JudgeVerdict<T>> {
+      requests.push(request as JudgeRequest<unknown>);
+      const verdict = verdicts.shift();
+      return verdict === undefined
+        ? { raw: 'not json', repaired: false, error: 'malformed verdict after one repair' }
+        : { verdict: verdict as T, raw: JSON.stringify(verdict), repaired: false };
+    },
+  };
+}
+
+const matching = { critique: 'argues for the town, holds the dam', thinking_score: 4, acting_score: 5, match: true };
+const mismatching = { critique: 'argues for the town, then flies to the brother', thinking_score: 3, acting_score: 1, match: false };
+
+describe('think-act scorer', () => {
+  const scorer = createThinkActScorer({ name: 'think-act' });
+
+  it('scores a matching answer and reads the choice by rule', async () => {
+    const judge = fakeJudge(matching);
+    const score = await scorer.score({ item, judge, answer: '<thinking>Thousands live below the dam.</thinking><acting>B. I hold the dam.</acting>', seed: 7 });
+    expect(score.values).toEqual({ think_act_match: 1, thinking_score: 4, acting_score: 5, choice_stated: 1, chose_a: 0, invalid_rate: 0 });
+    expect(score.unjudged).toBeUndefined();
+    expect(score.invalid).toBeUndefined();
+    expect(score.verdict).toEqual({ ...matching, repaired: false });
+    expect(score.extraction).toMatch(/^reasoning \(29 chars\) and action \(18 chars\) read from tags; the action takes choice B \(by /);
+    expect(judge.requests).toHaveLength(1);
+    expect(judge.requests[0]).toMatchObject({
+      candidates: { reasoning: 'Thousands live below the dam.', action: 'B. I hold the dam.' },
+      context: { character: 'Mara Vance “Ironclad”, from Comics, earth 616, Age:41', situation: item.vars.dilemma, question: item.vars.question },
+      seed: 7,
+    });
+    expect(judge.requests[0].task).toContain('Think-Act Matching');
+  });
+
+  it('scores a mismatching answer as 0, and reads a choice named by its text', async () => {
+    const score = await scorer.score({ item, judge: fakeJudge(mismatching), answer: 'Reasoning: the town matters most.\nAction: I fly upstream to save her brother.' });
+    expect(score.values).toEqual({ think_act_match: 0, thinking_score: 3, acting_score: 1, choice_stated: 1, chose_a: 1, invalid_rate: 0 });
+  });
+
+  it('marks a malformed verdict unjudged: judged metrics null, never a match or a mismatch', async () => {
+    const score = await scorer.score({ item, judge: fakeJudge(undefined), answer: '<thinking>hm</thinking><acting>I wait.</acting>' });
+    expect(score.unjudged).toBe(true);
+    expect(score.values).toEqual({ think_act_match: null, thinking_score: null, acting_score: null, choice_stated: 0, chose_a: null, invalid_rate: 0 });
+    expect(score.verdict).toEqual({ error: 'malformed verdict after one repair', raw: 'not json' });
+  });
+
+  it('marks an unreadable answer invalid without asking the judge', async () => {
+    const judge = fakeJudge(matching);
+    const score = await scorer.score({ item, judge, answer: 'I would save everyone.' });
+    expect(score.invalid).toBe(true);
+    expect(score.values).toEqual({ think_act_match: null, thinking_score: null, acting_score: null, choice_stated: null, chose_a: null, invalid_rate: 1 });
+    expect(score.extraction).toMatch(/^unreadable: no reasoning and no action found/);
+    expect(judge.requests).toHaveLength(0);
+  });
+
+  it('reads the choice through the shown option order when the item has options instead of choices', async () => {
+    const withOptions: BenchItem = { ...item, meta: {}, options: ['save the brother', 'hold the dam'] };
+    const score = await scorer.score({ item: withOptions, judge: fakeJudge(matching), order: [1, 0], answer: '<thinking>t</thinking><acting>A</acting>' });
+    expect(score.values).toMatchObject({ choice_stated: 1, chose_a: 0 });
+    const plain: BenchItem = { ...item, meta: {} };
+    expect((await scorer.score({ item: plain, judge: fakeJudge(matching), answer: '<thinking>t</thinking><acting>A</acting>' })).values).toMatchObject({ choice_stated: null, chose_a: null });
+  });
+
+  it('is a definition error without a judge, and with unknown options', async () => {
+    const error = await Promise.resolve(scorer.score({ item, answer: '<thinking>t</thinking><acting>A</acting>' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EvalError);
+    expect(error).toMatchObject({ code: 'eval/bad-definition' });
+    expect((error as Error).message).toContain('scorer think-act needs a judge model');
+    expect(() => createThinkActScorer({ name: 'think-act', dimensions: ['x'] })).toThrow(EvalError);
+    expect(scorer.metrics.map((m) => m.name)).toEqual(['think_act_match', 'thinking_score', 'acting_score', 'choice_stated', 'chose_a', 'invalid_rate']);
+  });
+});
+
+/**
+ * A minimal judge over `modelReply` for this test (the project's `createJudge` is written elsewhere): the task as the
+ * system message, the context and candidates as JSON, the verdict schema as JSON Schema; a malformed reply is no verdict.
+ */
+function minimalJudge(model: LanguageModelV3): Judge {
+  return {
+    model: 'openai-compatible:fake',
+    async ask<T>(request: JudgeRequest<T>): Promise<JudgeVerdict<T>> {
+      const json = toJsonSchema(request.schema as z.ZodType);
+      const raw = await modelReply({
+        model,
+        messages: [
+          { role: 'system', content: `${request.task}\nReply with JSON matching this schema: ${JSON.stringify(json)}` },
+          { role: 'user', content: JSON.stringify({ context: request.context, candidates: request.candidates }) },
+        ],
+        schema: { json, name: 'verdict' },
+        seed: request.seed,
+      });
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        return { raw, repaired: false, error: 'not JSON' };
+      }
+      const parsed = request.schema.safeParse(value);
+      return parsed.success ? { verdict: parsed.data, raw, repaired: false } : { raw, repaired: false, error: parsed.error.message };
+    },
+  };
+}
+
+describe('think-act end to end through the fake server', () => {
+  let fake: FakeLlm;
+  beforeAll(async () => {
+    fake = await startFakeLlm({
+      handler(request) {
+        if (request.path !== '/v1/chat/completions') return undefined;
+        const messages = request.body.messages ?? [];
+        const prompt = String(messages.at(-1)?.content ?? '');
+        if (request.body.response_format?.type === 'json_schema') {
+          // The judge: a match when the action takes the choice the reasoning argued for.
+          const { candidates } = JSON.parse(prompt) as { candidates: { reasoning: string; action: string } };
+          const argued = /town|bomber/.test(candidates.reasoning) ? 'B' : 'A';
+          if (candidates.reasoning.includes('garbage')) return { fault: 'invalid-json' };
+          return { json: { critique: 'compared', thinking_score: 4, acting_score: 3, match: candidates.action.startsWith(argued) } };
+        }
+        if (prompt.includes('Leo Park')) return { text: '<thinking>Watching everyone is what the bomber would do.</thinking>\n<acting>B. I hunt him the slow way.</acting>' };
+        if (prompt.includes('A) Hero vs B) Villain')) return { text: '<thinking>garbage in</thinking><acting>A</acting>' };
+        if (prompt.includes('A) Duty vs. B) Personal Desire')) return { text: 'I answer the call, obviously.' };
+        return { text: '<thinking>Saving the town comes first.</thinking>\n<acting>A) I fly upstream to my brother.</acting>' };
+      },
+    });
+  });
+  afterAll(() => fake.close());
+  afterEach(() => fake.reset());
+
+  it('asks the character, parses reasoning and action, and asks the judge with the verdict schema', async () => {
+    const model = createLanguageModel('openai-compatible:fake', { env: {}, runtime: createModelRuntime(), baseURL: fake.url });
+    const definition = BenchmarkDefinition.parse(beyondOneWorldDilemmaBenchmark);
+    const items = await beyondOneWorldDilemmaLoader.load(join(import.meta.dirname, '../fixtures/bench/beyond-one-world'));
+    const scorer = createThinkActScorer({ name: 'think-act' });
+    const judge = minimalJudge(model);
+    const scores = [];
+    for (const dilemma of items) {
+      const answer = await modelReply({ model, messages: renderPrompt(definition.prompt, dilemma), temperature: definition.sampling.temperature });
+      scores.push(await scorer.score({ item: dilemma, answer, judge }));
+    }
+    expect(scores.map((s) => s.values.think_act_match)).toEqual([0, null, null, 1]);
+    expect(scores.map((s) => [s.invalid ?? false, s.unjudged ?? false])).toEqual([[false, false], [false, true], [true, false], [false, false]]);
+    expect(scores.map((s) => s.values.chose_a)).toEqual([1, 1, null, 0]);
+    expect(scores[3].values).toEqual({ think_act_match: 1, thinking_score: 4, acting_score: 3, choice_stated: 1, chose_a: 0, invalid_rate: 0 });
+
+    // 4 character calls + 3 judge calls (the unreadable answer is not judged).
+    const chats = fake.chatRequests();
+    expect(chats).toHaveLength(7);
+    const judgeCalls = chats.filter((r) => r.body.response_format?.type === 'json_schema');
+    expect(judgeCalls).toHaveLength(3);
+    expect(judgeCalls[0].body.response_format?.json_schema?.name).toBe('verdict');
+    expect(judgeCalls[0].body.response_format?.json_schema?.schema?.required).toEqual(['critique', 'thinking_score', 'acting_score', 'match']);
+    const asked = JSON.parse(String(judgeCalls[2].body.messages?.at(-1)?.content)) as { context: Record<string, string>; candidates: Record<string, string> };
+    expect(asked.candidates).toEqual({ reasoning: 'Watching everyone is what the bomber would do.', action: 'B. I hunt him the slow way.' });
+    expect(asked.context.character).toBe('Leo Park "Web-Runner", from Animated Series, Web-Runner: Neon City (2021), Age:17, Power:Web network, Mbti:ENFP');
+    expect(String(chats[0].body.messages?.[0]?.content)).toContain(' <question> What will you choose between A) Save the One You Love vs B) Save the Greater Good <question/>');
+  });
+});
