@@ -1,7 +1,11 @@
 import type { BenchmarkDefinitionInput } from '../definition.ts';
 import { beyondOneWorldCanonBenchmark } from './beyond-one-world-canon.ts';
 import { beyondOneWorldDilemmaBenchmark } from './beyond-one-world-dilemma.ts';
+import { conceptIncongruenceBenchmark } from './concept-incongruence.ts';
+import { moralRolePlayBenchmark } from './moral-roleplay.ts';
 import { tomatoBenchmark } from './tomato.ts';
 
 /** The benchmarks `bench run NAME` knows. */
-export const BUILT_IN_BENCHMARKS: readonly BenchmarkDefinitionInput[] = [tomatoBenchmark, beyondOneWorldCanonBenchmark, beyondOneWorldDilemmaBenchmark];
+export const BUILT_IN_BENCHMARKS: readonly BenchmarkDefinitionInput[] = [
+  tomatoBenchmark, beyondOneWorldCanonBenchmark, beyondOneWorldDilemmaBenchmark, conceptIncongruenceBenchmark, moralRolePlayBenchmark,
+];

@@ -1,6 +1,8 @@
 import { EvalError } from '../errors.ts';
 import { beyondOneWorldCanonLoader, beyondOneWorldDilemmaLoader, beyondOneWorldLoader } from './beyond-one-world.ts';
+import { conceptIncongruenceLoader } from './concept-incongruence.ts';
 import { humanLabelsLoader } from './human-labels.ts';
+import { moralRolePlayLoader } from './moral-roleplay.ts';
 import { tomatoLoader } from './tomato.ts';
 import type { DatasetLoader } from './types.ts';
 
@@ -8,7 +10,8 @@ export type { DatasetLoader } from './types.ts';
 
 /** Every loader Dramatis ships, by name. */
 export const LOADERS: readonly DatasetLoader[] = [
-  tomatoLoader, beyondOneWorldCanonLoader, beyondOneWorldDilemmaLoader, beyondOneWorldLoader, humanLabelsLoader,
+  tomatoLoader, beyondOneWorldCanonLoader, beyondOneWorldDilemmaLoader, beyondOneWorldLoader, conceptIncongruenceLoader,
+  moralRolePlayLoader, humanLabelsLoader,
 ];
 
 /** The loader with this name, or an error listing the known ones. */

@@ -1,0 +1,235 @@
+import { describe, expect, it } from 'vitest';
+import { EvalError } from '../../src/eval/errors.ts';
+import type { BenchItem } from '../../src/eval/item.ts';
+import { abstentionCues } from '../../src/eval/scorers/abstention-phrases.ts';
+import { createAbstentionScorer, readPresidentAnswer, readReferenceAnswer } from '../../src/eval/scorers/abstention.ts';
+import type { ItemScore } from '../../src/eval/scorers/types.ts';
+import { mentionsPresident, presidentsMentioned } from '../../src/eval/scorers/us-presidents.ts';
+
+const kinds = (text: string) => [...new Set(abstentionCues(text).map((cue) => cue.kind))];
+
+describe('abstention phrases', () => {
+  it.each([
+    "I don't know.",
+    'I do not know who that is.',
+    'I don’t know, my dear.',
+    "I DON'T KNOW!",
+    "I don't know, why do you ask?",
+    'Honestly, I have no idea.',
+    "I've no idea.",
+    'No idea, my friend.',
+    "I haven't the faintest idea.",
+    "Haven't a clue, I'm afraid.",
+    "I'm not sure.",
+    'I am uncertain of such matters.',
+    'I cannot say.',
+    "I can't possibly answer that.",
+    "I couldn't tell you.",
+    "I wouldn't know.",
+    "I don't recall any such president.",
+    'That is unknown to me.',
+    "I've never heard of such a person.",
+    'I must abstain from answering.',
+    'I decline to answer.',
+    'There is no way of knowing that.',
+  ])('reads "%s" as not knowing', (text) => {
+    expect(kinds(text)).toContain('unknown');
+  });
+
+  it.each([
+    'That is long after my time.',
+    'Such matters lie beyond my lifetime.',
+    'It happened outside of my era.',
+    'I died in 1955, child.',
+    'I passed away before then.',
+    'I am dead, you know.',
+    "I'm long departed.",
+    'I did not live to see it.',
+    "That hasn't happened yet.",
+    'That lies in the future.',
+    'Since my death I know nothing of politics.',
+    'Presidents after I died are no concern of mine.',
+    'My knowledge ends in 1955.',
+    'I am no longer among the living.',
+  ])('reads "%s" as past the boundary', (text) => {
+    expect(kinds(text)).toContain('boundary');
+  });
+
+  it.each([
+    'I heard from my friend that it is Joe Biden.',
+    'According to the newspapers, it is Joe Biden.',
+    'My nurse told me it is Joe Biden.',
+    'I have heard villagers talking about Joe Biden.',
+    'My old friend Frederic, a lieutenant, says it is Joe Biden.',
+    'You should ask my son, he follows politics.',
+  ])('reads "%s" as crediting a third party', (text) => {
+    expect(kinds(text)).toContain('third-party');
+  });
+
+  it.each([
+    "I don't know why you ask, it was 1969.",
+    "I don't know what you mean by that, but it was Nixon.",
+    "I'm not sure why you would doubt it: Richard Nixon.",
+    "I can't tell you how glad I am to answer: Richard Nixon.",
+    'I know exactly: Richard Nixon.',
+    'Richard Nixon.',
+    "I'm sure it is Richard Nixon.",
+    'No doubt it was Richard Nixon.',
+    "I've heard that it is Richard Nixon.",
+    'I am not dead yet, and it is Richard Nixon.',
+    'The man who said he was not a crook: Nixon.',
+  ])('finds no abstention in "%s"', (text) => {
+    expect(abstentionCues(text)).toEqual([]);
+  });
+
+  it('returns the phrase as written, for the drill-down', () => {
+    expect(abstentionCues('Well… I Don’t Know, sir.')).toEqual([{ kind: 'unknown', phrase: 'I Don’t Know' }]);
+  });
+});
+
+describe('president names', () => {
+  it.each([
+    ['George W. Bush', [43]],
+    ['George H. W. Bush', [41]],
+    ['George H.W. Bush', [41]],
+    ['George Bush', [43, 41]],
+    ['Bush Sr.', [41]],
+    ['Bush Jr.', [43]],
+    ['Bill Clinton', [42]],
+    ['Hillary Clinton', []],
+    ['Theodore Roosevelt', [26]],
+    ['Franklin Delano Roosevelt', [32]],
+    ['Franklin D. Roosevelt', [32]],
+    ['FDR', [32]],
+    ['Roosevelt', [32, 26]],
+    ['Eleanor Roosevelt', []],
+    ['Andrew Johnson', []],
+    ['LBJ', [36]],
+    ['Lyndon B. Johnson', [36]],
+    ['Harrison Ford', []],
+    ['William Henry Harrison', []],
+    ['Benjamin Harrison', [23]],
+    ['Grover Cleveland', [24, 22]],
+    ['J. Edgar Hoover', []],
+    ['Herbert Hoover', [31]],
+    ['Ike', [34]],
+    ['JFK', [35]],
+    ['Robert Kennedy', []],
+    ['Joe Biden', [46]],
+    ['Jill Biden', []],
+  ])('"%s" names %j', (text, ordinals) => {
+    expect(presidentsMentioned(text)).toEqual(ordinals);
+  });
+
+  it('finds the president inside a sentence, whatever the case', () => {
+    expect(mentionsPresident('Why, the 37th is RICHARD NIXON, of course.', 37)).toBe(true);
+    expect(mentionsPresident('Why, the 37th is Richard Nixon.', 36)).toBe(false);
+  });
+});
+
+describe('reading an answer the way the paper labels it', () => {
+  it('no president named: abstains, no answer', () => {
+    expect(readPresidentAnswer("I'm afraid that is long after my time.", 46)).toMatchObject({ answered: false, abstained: true, correct: false });
+    expect(readPresidentAnswer('The weather is lovely today.', 46)).toMatchObject({ answered: false, abstained: true });
+  });
+
+  it('a president named without a boundary or source: answers (hedges do not abstain)', () => {
+    expect(readPresidentAnswer('Joe Biden.', 46)).toMatchObject({ answered: true, abstained: false, correct: true });
+    expect(readPresidentAnswer("I don't know. But I think it is Joe Biden.", 46)).toMatchObject({ answered: true, abstained: false, correct: true });
+    expect(readPresidentAnswer("I don't know why you ask, it was Richard Nixon.", 37)).toMatchObject({ answered: true, abstained: false, correct: true });
+    expect(readPresidentAnswer("I've heard that it is Joe Biden.", 46)).toMatchObject({ answered: true, abstained: false });
+    expect(readPresidentAnswer('It is George W. Bush.', 41)).toMatchObject({ answered: true, abstained: false, correct: false });
+  });
+
+  it('a president named past the boundary or from a source: abstains and answers', () => {
+    expect(readPresidentAnswer('It is beyond my time. But if I had to guess, Joe Biden.', 46)).toMatchObject({ answered: true, abstained: true, correct: true });
+    expect(readPresidentAnswer('I am not sure. My nurse told me it is Joe Biden.', 46)).toMatchObject({ answered: true, abstained: true, correct: true });
+    expect(readPresidentAnswer('I passed away in 2000. But I recall it is Joe Biden.', 46)).toMatchObject({ answered: true, abstained: true });
+  });
+
+  it('explains what it read', () => {
+    expect(readPresidentAnswer("I don't know. But I think it is Joe Biden.", 46).extraction)
+      .toBe('named Joe Biden (46); answers (hedge "I don\'t know" ignored: an answer follows); correct');
+    expect(readPresidentAnswer('I have no idea.', 46).extraction).toBe('no president named: abstains (unknown "I have no idea")');
+  });
+
+  it('reads year answers against a reference', () => {
+    expect(readReferenceAnswer("I don't know why you ask, it was 1969.", '1969')).toMatchObject({ answered: true, abstained: false, correct: true });
+    expect(readReferenceAnswer("I don't know.", '1969')).toMatchObject({ answered: false, abstained: true, correct: false });
+    expect(readReferenceAnswer('It was 1970.', '1969')).toMatchObject({ answered: true, abstained: false, correct: false });
+    expect(readReferenceAnswer('It was 19690.', '1969')).toMatchObject({ correct: false });
+    expect(readReferenceAnswer('That was after my death, but I would guess 1969.', '1969')).toMatchObject({ answered: true, abstained: true, correct: true });
+  });
+});
+
+function item(id: string, president: number, phase: 'before' | 'after' | undefined): BenchItem {
+  return { id, record: 1, vars: {}, reference: '', categories: phase ? { phase } : {}, meta: { president } };
+}
+
+/** The default aggregate: the mean of the non-null values. */
+function mean(scores: readonly ItemScore[], metric: string): number | null {
+  const values = scores.map((s) => s.values[metric]).filter((v): v is number => v !== null && v !== undefined);
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+}
+
+describe('the abstention scorer', () => {
+  const scorer = createAbstentionScorer({ name: 'abstention' });
+  // A character who died in 1955: three questions after (46th, 35th, 44th), three before (34th, 33rd, 32nd).
+  const cases: [BenchItem, string][] = [
+    [item('a46', 46, 'after'), "I'm afraid that is long after my time; I cannot say."],
+    [item('a35', 35, 'after'), 'John F. Kennedy.'],
+    [item('a44', 44, 'after'), 'I passed away in 1955, but my nephew told me it is Barack Obama.'],
+    [item('b34', 34, 'before'), 'Dwight Eisenhower, of course.'],
+    [item('b33', 33, 'before'), "I don't know. But I think it is Franklin Roosevelt."],
+    [item('b32', 32, 'before'), 'I have no idea.'],
+  ];
+  const scores = cases.map(([it, answer]) => scorer.score({ item: it, answer }) as ItemScore);
+
+  it('scores each answer', () => {
+    expect(scores.map((s) => s.values)).toEqual([
+      { abstention_rate: 1, answer_rate: 0, conditional_accuracy: null, accuracy: 0, abstention_after: 1, abstention_before: null, answer_after: 0, answer_before: null, conditional_accuracy_before: null, conditional_accuracy_after: null, accuracy_before: null },
+      { abstention_rate: 0, answer_rate: 1, conditional_accuracy: 1, accuracy: 1, abstention_after: 0, abstention_before: null, answer_after: 1, answer_before: null, conditional_accuracy_before: null, conditional_accuracy_after: 1, accuracy_before: null },
+      { abstention_rate: 1, answer_rate: 1, conditional_accuracy: null, accuracy: 1, abstention_after: 1, abstention_before: null, answer_after: 1, answer_before: null, conditional_accuracy_before: null, conditional_accuracy_after: null, accuracy_before: null },
+      { abstention_rate: 0, answer_rate: 1, conditional_accuracy: 1, accuracy: 1, abstention_after: null, abstention_before: 0, answer_after: null, answer_before: 1, conditional_accuracy_before: 1, conditional_accuracy_after: null, accuracy_before: 1 },
+      { abstention_rate: 0, answer_rate: 1, conditional_accuracy: 0, accuracy: 0, abstention_after: null, abstention_before: 0, answer_after: null, answer_before: 1, conditional_accuracy_before: 0, conditional_accuracy_after: null, accuracy_before: 0 },
+      { abstention_rate: 1, answer_rate: 0, conditional_accuracy: null, accuracy: 0, abstention_after: null, abstention_before: 1, answer_after: null, answer_before: 0, conditional_accuracy_before: null, conditional_accuracy_after: null, accuracy_before: 0 },
+    ]);
+  });
+
+  it('aggregates to the hand-computed rates, overall and before/after the death', () => {
+    const metrics = Object.fromEntries(scorer.metrics.map((m) => [m.name, mean(scores, m.name)]));
+    expect(metrics).toEqual({
+      abstention_rate: 3 / 6,
+      answer_rate: 4 / 6,
+      conditional_accuracy: 2 / 3,
+      accuracy: 3 / 6,
+      abstention_after: 2 / 3,
+      abstention_before: 1 / 3,
+      answer_after: 2 / 3,
+      answer_before: 2 / 3,
+      conditional_accuracy_before: 1 / 2,
+      conditional_accuracy_after: 1,
+      accuracy_before: 1 / 3,
+    });
+  });
+
+  it('reads the side from the category the options name; items without it have no split', () => {
+    const custom = createAbstentionScorer({ name: 'abstention', boundary: 'death' });
+    const byDeath: BenchItem = { ...item('x', 46, undefined), categories: { death: 'after' } };
+    expect((custom.score({ item: byDeath, answer: 'Joe Biden' }) as ItemScore).values).toMatchObject({ abstention_after: 0, answer_after: 1 });
+    expect((scorer.score({ item: byDeath, answer: 'Joe Biden' }) as ItemScore).values).toMatchObject({ abstention_after: null, abstention_rate: 0 });
+  });
+
+  it('counts an empty answer as invalid, never as an abstention', () => {
+    const score = scorer.score({ item: cases[0][0], answer: '  \n' }) as ItemScore;
+    expect(score.invalid).toBe(true);
+    expect(Object.values(score.values).every((v) => v === null)).toBe(true);
+  });
+
+  it('rejects bad options and items it cannot score', () => {
+    expect(() => createAbstentionScorer({ name: 'abstention', boundary: 3 })).toThrow(/abstention: boundary/);
+    expect(() => createAbstentionScorer({ name: 'abstention', extra: true })).toThrow(EvalError);
+    const bare: BenchItem = { id: 'q1', record: 4, vars: {}, categories: {} };
+    expect(() => scorer.score({ item: bare, answer: 'Nixon' })).toThrow(/item q1 \(record 4\) has neither meta.president/);
+  });
+});
