@@ -7,7 +7,7 @@ import { beyondOneWorldDilemmaBenchmark } from '../../src/eval/benchmarks/beyond
 import { BenchmarkDefinition } from '../../src/eval/definition.ts';
 import { EvalError } from '../../src/eval/errors.ts';
 import { readCanonOptions } from '../../src/eval/loaders/beyond-one-world-canon.ts';
-import { parseCsv } from '../../src/eval/loaders/beyond-one-world-profiles.ts';
+import { parseCsv } from '../../src/eval/loaders/csv.ts';
 import { loreParts } from '../../src/eval/loaders/beyond-one-world-version.ts';
 import { beyondOneWorldCanonLoader, beyondOneWorldDilemmaLoader, beyondOneWorldLoader } from '../../src/eval/loaders/beyond-one-world.ts';
 import { renderPrompt } from '../../src/eval/template.ts';
@@ -218,7 +218,7 @@ describe('loreParts and parseCsv', () => {
   });
 
   it('parses quoted fields with commas, newlines and doubled quotes', () => {
-    expect(parseCsv('a,b\r\n1,"x, ""y""\nz"\n\n')).toEqual([['a', 'b'], ['1', 'x, "y"\nz']]);
+    expect(parseCsv('a,b\r\n1,"x, ""y""\nz"\n\n')).toEqual({ header: ['a', 'b'], rows: [['1', 'x, "y"\nz']] });
   });
 });
 

@@ -3,6 +3,8 @@ import { beyondOneWorldCanonLoader, beyondOneWorldDilemmaLoader, beyondOneWorldL
 import { conceptIncongruenceLoader } from './concept-incongruence.ts';
 import { humanLabelsLoader } from './human-labels.ts';
 import { moralRolePlayLoader } from './moral-roleplay.ts';
+import { personaEvalLoader } from './persona-eval.ts';
+import { roleMrcLoader } from './role-mrc.ts';
 import { tomatoLoader } from './tomato.ts';
 import type { DatasetLoader } from './types.ts';
 
@@ -10,7 +12,7 @@ export type { DatasetLoader } from './types.ts';
 
 /** Every loader Dramatis ships, by name. */
 export const LOADERS: readonly DatasetLoader[] = [
-  tomatoLoader, beyondOneWorldCanonLoader, beyondOneWorldDilemmaLoader, beyondOneWorldLoader, conceptIncongruenceLoader,
+  tomatoLoader, personaEvalLoader, roleMrcLoader, beyondOneWorldCanonLoader, beyondOneWorldDilemmaLoader, beyondOneWorldLoader, conceptIncongruenceLoader,
   moralRolePlayLoader, humanLabelsLoader,
 ];
 

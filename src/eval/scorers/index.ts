@@ -1,7 +1,12 @@
 import type { ScorerReference } from '../definition.ts';
 import { EvalError } from '../errors.ts';
 import { createAgreementScorer, createPairwiseScorer, createRubricScorer } from '../judges/index.ts';
+import { createAbstentionScorer } from './abstention.ts';
 import { createChoiceScorer } from './choice.ts';
+import { createDistributionScorer } from './distribution.ts';
+import { createReferenceScorer } from './reference.ts';
+import { createMoralFidelityScorer } from './moral-fidelity.ts';
+import { createThinkActScorer } from './think-act.ts';
 import type { Scorer } from './types.ts';
 
 export type { Scorer, ScoreInput, ItemScore, MetricDefinition } from './types.ts';
@@ -12,9 +17,14 @@ type ScorerFactory = (options: Record<string, unknown>) => Scorer;
 /** Every scorer Dramatis ships, by the name benchmark definitions use. */
 export const SCORERS: Readonly<Record<string, ScorerFactory>> = {
   choice: createChoiceScorer,
+  distribution: createDistributionScorer,
+  reference: createReferenceScorer,
   rubric: createRubricScorer,
   pairwise: createPairwiseScorer,
   agreement: createAgreementScorer,
+  'think-act': createThinkActScorer,
+  abstention: createAbstentionScorer,
+  'moral-fidelity': createMoralFidelityScorer,
 };
 
 /** Builds the scorer a definition names (with its options), or fails listing the known names. */
