@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
+import { registerBenchCommands } from './bench-commands.ts';
 import { registerCardCommands } from './card-commands.ts';
 import { registerChatCommand } from './chat-command.ts';
 import { registerSceneCommands } from './scene-commands.ts';
@@ -23,6 +24,7 @@ export function buildProgram(io: CliIo): Command {
   registerChatCommand(program, io);
   registerSessionCommands(program, io);
   registerSceneCommands(program, io);
+  registerBenchCommands(program, io);
   const output = program.configureOutput();
   applyToAll(program, (command) => command.exitOverride().configureOutput(output).showHelpAfterError('(add --help for usage)'));
   return program;
