@@ -73,4 +73,18 @@ export const sqliteMigrations: { version: number; name: string; sql: string }[] 
       CREATE INDEX usage_run ON usage (run_id);
     `,
   },
+  {
+    version: 3,
+    name: 'job inputs in their own table: a status update rewrites a small row, not the job input',
+    sql: `
+      CREATE TABLE run_job_inputs (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        input TEXT NOT NULL,
+        PRIMARY KEY (run_id, id)
+      );
+      INSERT INTO run_job_inputs (run_id, id, input) SELECT run_id, id, input FROM run_jobs;
+      ALTER TABLE run_jobs DROP COLUMN input;
+    `,
+  },
 ];

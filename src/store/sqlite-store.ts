@@ -115,9 +115,8 @@ class SqliteStore implements Store {
   private pendingUsage: UsageRecord[] = [];
   /** Event writes waiting for the next group commit. */
   private pendingCache = new Map<string, { value: string; at: string }>();
-  private cacheFlushScheduled = false;
-  private pendingWrites: { work: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }[] = [];
-  private usageFlushScheduled = false;
+  private pendingWrites: { work: () => unknown; savepoint: boolean; resolve: (value: unknown) => void; reject: (error: unknown) => void }[] = [];
+  private commitScheduled = false;
 
   constructor(private readonly db: Database.Database) {
     this.statements = {
@@ -138,11 +137,14 @@ class SqliteStore implements Store {
       getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
       listRuns: db.prepare('SELECT * FROM runs WHERE (@kind IS NULL OR kind = @kind) ORDER BY created_at, rowid'),
       updateRun: db.prepare('UPDATE runs SET status = @status, meta = @meta, updated_at = @updated_at WHERE id = @id'),
-      insertJob: db.prepare("INSERT INTO run_jobs (run_id, id, idx, status, attempts, input, updated_at) VALUES (@run_id, @id, @idx, 'pending', 0, @input, @updated_at)"),
-      listJobs: db.prepare('SELECT * FROM run_jobs WHERE run_id = ? ORDER BY idx'),
-      getJob: db.prepare('SELECT * FROM run_jobs WHERE run_id = ? AND id = ?'),
-      updateJob: db.prepare('UPDATE run_jobs SET status = @status, attempts = @attempts, error = @error, result = @result, updated_at = @updated_at WHERE run_id = @run_id AND id = @id'),
+      insertJob: db.prepare("INSERT INTO run_jobs (run_id, id, idx, status, attempts, updated_at) VALUES (@run_id, @id, @idx, 'pending', 0, @updated_at)"),
+      insertJobInput: db.prepare('INSERT INTO run_job_inputs (run_id, id, input) VALUES (@run_id, @id, @input)'),
+      listJobs: db.prepare('SELECT j.*, i.input FROM run_jobs j JOIN run_job_inputs i ON i.run_id = j.run_id AND i.id = j.id WHERE j.run_id = ? ORDER BY j.idx'),
+      updateJob: db.prepare('UPDATE run_jobs SET status = @status, attempts = attempts + @attempt, error = @error, result = COALESCE(@result, result), updated_at = @updated_at WHERE run_id = @run_id AND id = @id'),
       jobCounts: db.prepare('SELECT status, COUNT(*) AS n FROM run_jobs WHERE run_id = ? GROUP BY status'),
+      begin: db.prepare('BEGIN'),
+      commit: db.prepare('COMMIT'),
+      rollback: db.prepare('ROLLBACK'),
       savepoint: db.prepare('SAVEPOINT group_write'),
       release: db.prepare('RELEASE group_write'),
       rollbackToSavepoint: db.prepare('ROLLBACK TO group_write'),
@@ -203,31 +205,44 @@ class SqliteStore implements Store {
     return this.groupWrite(() => this.appendEventsSync(episodeId, events, patch));
   }
 
-  /** Runs `work` in the next group commit (its own savepoint); resolves once that commit is done. */
-  private groupWrite<T>(work: () => T): Promise<T> {
+  /**
+   * Runs `work` in the next group commit, in its own savepoint unless it is one statement (atomic anyway);
+   * resolves once that commit is done.
+   */
+  private groupWrite<T>(work: () => T, options: { savepoint?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.pendingWrites.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (this.pendingWrites.length === 1) setImmediate(() => this.commitGroup());
+      this.pendingWrites.push({ work, savepoint: options.savepoint ?? true, resolve: resolve as (value: unknown) => void, reject });
+      this.scheduleCommit();
     });
   }
 
+  /** One commit on the next tick for everything queued by then: writes, usage rows, cache entries. */
+  private scheduleCommit(): void {
+    if (this.commitScheduled) return;
+    this.commitScheduled = true;
+    setImmediate(() => this.commitGroup());
+  }
+
   private commitGroup(): void {
+    this.commitScheduled = false;
     const group = this.pendingWrites;
     this.pendingWrites = [];
-    if (group.length === 0) return;
+    if (group.length === 0 && this.pendingUsage.length === 0 && this.pendingCache.size === 0) return;
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
       if (!this.db.open) throw new StoreError('store/closed', 'the store was closed before the events were written');
-      this.db.transaction(() => {
+      this.statements.begin.run();
+      try {
         for (const write of group) {
           try {
-            // A savepoint per write (prepared once: wrapping each write in `db.transaction` costs more than the write).
-            this.statements.savepoint.run();
+            // A savepoint per write of several statements, prepared once (a `db.transaction` wrapper per write or
+            // per commit costs more than the writes of a benchmark item).
+            if (write.savepoint) this.statements.savepoint.run();
             const value = write.work();
-            this.statements.release.run();
+            if (write.savepoint) this.statements.release.run();
             outcomes.push({ ok: true, value });
           } catch (error) {
-            if (this.db.inTransaction) {
+            if (write.savepoint) {
               this.statements.rollbackToSavepoint.run();
               this.statements.release.run();
             }
@@ -236,7 +251,11 @@ class SqliteStore implements Store {
         }
         this.writePendingUsage();
         this.writePendingCache();
-      })();
+        this.statements.commit.run();
+      } catch (error) {
+        if (this.db.inTransaction) this.statements.rollback.run();
+        throw error;
+      }
     } catch (error) {
       for (const write of group) write.reject(error);
       return;
@@ -280,17 +299,12 @@ class SqliteStore implements Store {
   }
 
   /**
-   * Queues a cache entry, written with the next group commit or on the next tick (a benchmark item's answer is
-   * cached just before its job is stored: one commit for both). Reads see queued entries.
+   * Queues a cache entry, written with the next group commit (a benchmark item's answer is cached just before its
+   * job is stored: one commit for both). Reads see queued entries.
    */
   async cachePut(key: string, value: unknown): Promise<void> {
     this.pendingCache.set(key, { value: JSON.stringify(value), at: new Date().toISOString() });
-    if (this.cacheFlushScheduled) return;
-    this.cacheFlushScheduled = true;
-    setImmediate(() => {
-      this.cacheFlushScheduled = false;
-      if (this.pendingCache.size > 0 && this.db.open) this.db.transaction(() => this.writePendingCache())();
-    });
+    this.scheduleCommit();
   }
 
   /** Writes queued cache entries; call inside a transaction. */
@@ -302,18 +316,16 @@ class SqliteStore implements Store {
   }
 
   /**
-   * Queues a usage row; queued rows are written in one transaction on the next tick (or with the next events),
-   * which halves the commits of a busy run. Reads of usage write the queue first.
+   * Queues a usage row, written with the next group commit (with the events or job of the same step), which
+   * halves the commits of a busy run. Reads of usage write the queue first.
    */
   async recordUsage(usage: UsageRecord): Promise<void> {
     this.pendingUsage.push({ ...usage, at: usage.at ?? new Date().toISOString() });
-    if (this.usageFlushScheduled) return;
-    this.usageFlushScheduled = true;
-    setImmediate(() => this.flushUsage());
+    this.scheduleCommit();
   }
 
+  /** Writes queued usage rows now (before a read of usage). */
   private flushUsage(): void {
-    this.usageFlushScheduled = false;
     if (this.pendingUsage.length === 0 || !this.db.open) return;
     this.db.transaction(() => this.writePendingUsage())();
   }
@@ -349,7 +361,10 @@ class SqliteStore implements Store {
     return this.db.transaction(() => {
       try {
         this.statements.insertRun.run({ id, kind: run.kind, title: run.title, status: 'running', created_at: now, updated_at: now, meta: JSON.stringify(run.meta ?? {}) });
-        jobs.forEach((job, idx) => this.statements.insertJob.run({ run_id: id, id: job.id, idx, input: JSON.stringify(job.input), updated_at: now }));
+        jobs.forEach((job, idx) => {
+          this.statements.insertJob.run({ run_id: id, id: job.id, idx, updated_at: now });
+          this.statements.insertJobInput.run({ run_id: id, id: job.id, input: JSON.stringify(job.input) });
+        });
       } catch (error) {
         if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
           throw new StoreError('store/duplicate', `a run with id '${id}' already exists, or two of its jobs share an id`);
@@ -388,21 +403,15 @@ class SqliteStore implements Store {
   }
 
   /** Updates a job in the next group commit: a run's many concurrent jobs share commits. */
-  async updateJob(runId: string, jobId: string, patch: JobPatch): Promise<Job> {
+  async updateJob(runId: string, jobId: string, patch: JobPatch): Promise<void> {
     return this.groupWrite(() => {
-      const row = this.statements.getJob.get(runId, jobId) as JobRow | undefined;
-      if (!row) throw new StoreError('store/not-found', `run '${runId}' has no job '${jobId}'`);
-      const next: JobRow = {
-        ...row,
-        status: patch.status,
-        attempts: row.attempts + (patch.attempt ? 1 : 0),
-        error: patch.error ?? null,
-        result: patch.result === undefined ? row.result : JSON.stringify(patch.result),
-        updated_at: new Date().toISOString(),
-      };
-      this.statements.updateJob.run(next);
-      return toJob(next);
-    });
+      // One statement: atomic without a savepoint of its own.
+      const { changes } = this.statements.updateJob.run({
+        run_id: runId, id: jobId, status: patch.status, attempt: patch.attempt ? 1 : 0, error: patch.error ?? null,
+        result: patch.result === undefined ? null : JSON.stringify(patch.result), updated_at: new Date().toISOString(),
+      });
+      if (changes === 0) throw new StoreError('store/not-found', `run '${runId}' has no job '${jobId}'`);
+    }, { savepoint: false });
   }
 
   async jobCounts(runId: string): Promise<JobCounts> {

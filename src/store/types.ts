@@ -140,7 +140,8 @@ export interface Store {
   updateRun(id: string, patch: { status?: RunStatus; meta?: Record<string, unknown> }): Promise<Run>;
   /** The jobs of a run in order, optionally only those with the given statuses. */
   listJobs(runId: string, filter?: { status?: JobStatus[] }): Promise<Job[]>;
-  updateJob(runId: string, jobId: string, patch: JobPatch): Promise<Job>;
+  /** Sets a job's status (and error, result, attempt count); resolves once stored. */
+  updateJob(runId: string, jobId: string, patch: JobPatch): Promise<void>;
   jobCounts(runId: string): Promise<JobCounts>;
   close(): Promise<void>;
 }

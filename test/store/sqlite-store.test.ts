@@ -70,6 +70,29 @@ describe('sqlite store', () => {
     await store.close();
   });
 
+  it('upgrades a store with runs of schema version 2: job inputs move to their own table', async () => {
+    const path = join(dir, 'upgrade2', 'dramatis.db');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'upgrade2'));
+    const raw = new Database(path);
+    raw.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    for (const migration of sqliteMigrations.slice(0, 2)) {
+      raw.exec(migration.sql);
+      raw.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(migration.version, migration.name, 'then');
+    }
+    raw.prepare("INSERT INTO runs VALUES ('r', 'bench', 't', 'running', 'then', 'then', '{}')").run();
+    raw.prepare("INSERT INTO run_jobs VALUES ('r', 'a', 0, 'done', 1, NULL, '{\"item\":1}', '{\"score\":1}', 'then')").run();
+    raw.prepare("INSERT INTO run_jobs VALUES ('r', 'b', 1, 'pending', 0, NULL, '{\"item\":2}', NULL, 'then')").run();
+    raw.close();
+    const store = openSqliteStore(path);
+    expect((await store.listJobs('r')).map((j) => [j.id, j.status, j.input, j.result])).toEqual([
+      ['a', 'done', { item: 1 }, { score: 1 }], ['b', 'pending', { item: 2 }, undefined],
+    ]);
+    await store.updateJob('r', 'b', { status: 'done', result: { score: 0 } });
+    expect((await store.listJobs('r'))[1]).toMatchObject({ status: 'done', input: { item: 2 }, result: { score: 0 } });
+    await store.close();
+  });
+
   it('refuses a store written by a newer schema', async () => {
     const path = join(dir, 'newer', 'dramatis.db');
     await openSqliteStore(path).close();

@@ -81,11 +81,13 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         ['j0', 0, 'pending', 0], ['j1', 1, 'pending', 0], ['j2', 2, 'pending', 0],
       ]);
       await store.updateJob('r1', 'j0', { status: 'running', attempt: true });
-      const done = await store.updateJob('r1', 'j0', { status: 'done', result: { turns: 4 } });
-      expect(done).toMatchObject({ status: 'done', attempts: 1, result: { turns: 4 }, input: { episode: 0 } });
+      await store.updateJob('r1', 'j0', { status: 'done', result: { turns: 4 } });
+      expect((await store.listJobs('r1'))[0]).toMatchObject({ status: 'done', attempts: 1, result: { turns: 4 }, input: { episode: 0 } });
       await store.updateJob('r1', 'j1', { status: 'failed', error: 'llm/timeout' });
       expect((await store.listJobs('r1', { status: ['failed'] }))[0]).toMatchObject({ id: 'j1', error: 'llm/timeout' });
-      expect((await store.updateJob('r1', 'j1', { status: 'running', attempt: true })).error).toBeUndefined();
+      await store.updateJob('r1', 'j1', { status: 'running', attempt: true });
+      expect((await store.listJobs('r1'))[1]).toMatchObject({ status: 'running', attempts: 1 });
+      expect((await store.listJobs('r1'))[1].error).toBeUndefined();
       expect(await store.jobCounts('r1')).toEqual({ pending: 1, running: 1, done: 1, failed: 0, total: 3 });
       const finished = await store.updateRun('r1', { status: 'done', meta: { note: 'x' } });
       expect(finished.meta).toEqual({ seed: 7, note: 'x' });
