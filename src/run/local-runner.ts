@@ -64,7 +64,11 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
   const worker = async () => {
     while (!controller.signal.aborted && nextIndex < todo.length) {
       const job = todo[nextIndex++];
-      await store.updateJob(runId, job.id, { status: 'running', attempt: true });
+      // Marked running in the next group commit while the job already works (its first model call need not
+      // wait for a commit); the outcome is written after the mark. A kill before the mark leaves it pending,
+      // which a resume treats the same.
+      const marked = store.updateJob(runId, job.id, { status: 'running', attempt: true });
+      marked.catch(() => {});
       progress.running++;
       options.onProgress?.({ ...progress });
       const jobController = new AbortController();
@@ -72,12 +76,14 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
       running.add(jobController);
       try {
         const result = await options.execute(job, jobController.signal);
+        await marked;
         await store.updateJob(runId, job.id, { status: 'done', result });
         progress.done++;
       } catch (error) {
         if (controller.signal.aborted) {
           // Interrupted, not failed: leave it `running` for the resume.
         } else {
+          await marked;
           await store.updateJob(runId, job.id, { status: 'failed', error: describeError(error) });
           progress.failed++;
           options.onJobError?.(job, error);
