@@ -115,3 +115,53 @@ describe('the fast streaming path for OpenAI-compatible servers', () => {
     });
   });
 });
+
+describe('the fast non-streamed path for OpenAI-compatible servers', () => {
+  it('sends exactly the request the SDK sends, and returns what the SDK returns', async () => {
+    const sdk = sdkModel(fake.url);
+    fake.enqueue({ json: { speech: 'The lamp is lit.' }, usage: { promptTokens: 31, completionTokens: 7, cachedTokens: 4 } });
+    fake.enqueue({ json: { speech: 'The lamp is lit.' }, usage: { promptTokens: 31, completionTokens: 7, cachedTokens: 4 } });
+    const viaSdk = await sdk.doGenerate(call);
+    const viaFast = await withFastStream(sdk).doGenerate(call);
+    const [a, b] = fake.chatRequests();
+    expect(b.body).toEqual(a.body);
+    expect(b.body.stream).toBeUndefined();
+    const comparable = (r: typeof viaSdk) => ({
+      content: r.content, finishReason: r.finishReason, usage: r.usage, providerMetadata: r.providerMetadata, warnings: r.warnings,
+      request: r.request, response: { id: r.response?.id, modelId: r.response?.modelId, timestamp: r.response?.timestamp, body: r.response?.body },
+    });
+    expect(comparable(viaFast)).toEqual(comparable(viaSdk));
+    expect(viaFast.usage.inputTokens).toMatchObject({ total: 31, cacheRead: 4, noCache: 27 });
+  });
+
+  it('fails as the SDK fails on a body that is not JSON, a cut body, an error status and a reply without choices', async () => {
+    let body = '';
+    const server = createServer((request, response) => {
+      request.resume();
+      response.setHeader('content-type', 'application/json');
+      if (body === 'cut') {
+        response.write('{"id": "x", "choices": [{"message": {"content": "the lamp');
+        setTimeout(() => response.destroy(), 5);
+      } else {
+        response.end(body);
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const sdk = sdkModel(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`);
+      const fast = withFastStream(sdk);
+      const failure = (model: LanguageModelV3) => model.doGenerate(call).then(() => undefined, (error: Error) => ({ name: error.name, message: error.message }));
+      for (const reply of ['<html>Bad gateway</html>', 'cut', JSON.stringify({ id: 'x', choices: [] })]) {
+        body = reply;
+        const [viaSdk, viaFast] = [await failure(sdk), await failure(fast)];
+        expect(viaSdk).toBeDefined();
+        expect(viaFast).toEqual(viaSdk);
+      }
+      expect(await failure(fast)).toMatchObject({ name: 'AI_InvalidResponseDataError' });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    fake.enqueue({ fault: 'http-error', status: 401, message: 'no key' });
+    await expect(withFastStream(sdkModel(fake.url)).doGenerate(call)).rejects.toMatchObject({ name: 'AI_APICallError', statusCode: 401 });
+  });
+});
