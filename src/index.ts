@@ -12,5 +12,6 @@ export * from './agent/index.ts';
 export * from './scene/index.ts';
 export * from './llm/index.ts';
 export * from './store/index.ts';
+export * from './eval/index.ts';
 export { countTokens, type TokenCounter } from './text/tokens.ts';
 export * from './run/index.ts';

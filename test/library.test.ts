@@ -25,3 +25,22 @@ describe('the library entry point', () => {
     await store.close();
   });
 });
+
+describe('benchmarks through the library', () => {
+  it('loads a released file, runs it as jobs against a model over HTTP, and summarizes with intervals', async () => {
+    const { resolveBenchmark, findLoader, createBenchRun, executeBenchRun, summarizeBenchRun, renderMarkdownReport } = await import('../src/index.ts');
+    const store = openSqliteStore(':memory:');
+    const benchmark = await resolveBenchmark('tomato', { data: sharedData('tomato', 'tomato_fb.first40.json'), cwd: process.cwd() });
+    const items = await findLoader(benchmark.definition.dataset.loader).load(benchmark.dataPath);
+    fake.reset();
+    for (let i = 0; i < 10; i++) fake.enqueue({ text: 'The answer is [A].' });
+    const run = await createBenchRun({ store, benchmark, items, models: ['openai-compatible:fake'], env: {}, limit: 10, settings: { baseURL: fake.url } });
+    const result = await executeBenchRun({ store, run, env: {}, runtime: createModelRuntime({ concurrency: 4 }), concurrency: 4 });
+    expect(result.counts).toMatchObject({ done: 10, failed: 0 });
+    const summary = await summarizeBenchRun(store, (await store.getRun(run.id))!, {});
+    const rightAsA = items.slice(0, 10).filter((item) => item.answer === 0).length;
+    expect(summary.models[0].metrics.accuracy.value).toBeCloseTo(rightAsA / 10, 10);
+    expect(renderMarkdownReport(summary)).toContain('openai-compatible:fake');
+    await store.close();
+  });
+});

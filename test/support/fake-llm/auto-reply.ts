@@ -23,10 +23,25 @@ export function lastUserText(body: FakeRequestBody): string {
 
 /** A short deterministic reply that mentions the last user message. */
 export function autoText(body: FakeRequestBody): string {
+  const guess = guessOption(body);
+  if (guess) return guess;
   const said = lastUserText(body).replace(/\s+/g, ' ').trim();
   if (!said) return 'Hello. (This is the offline fake model: it has nothing real to say.)';
   const quoted = said.length > 120 ? `${said.slice(0, 119)}…` : said;
   return `You said: "${quoted}". (This is the offline fake model: it only echoes.)`;
+}
+
+/**
+ * For a multiple-choice question (option lines `[A] …` or `A) …` in the last user message): a guess, one of the
+ * letters picked by a hash of the question and the model id, so each fake model is a different, repeatable guesser.
+ */
+function guessOption(body: FakeRequestBody): string | undefined {
+  const text = lastUserText(body);
+  const letters = [...text.matchAll(/^(?:\[([A-Z])\]|([A-Z])\)) \S/gm)].map((m) => m[1] ?? m[2]);
+  if (letters.length < 2 || letters[0] !== 'A') return undefined;
+  let hash = 2166136261;
+  for (const char of `${String(body.model)}\n${text}`) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619) >>> 0;
+  return `My guess is [${letters[hash % letters.length]}]. (This is the offline fake model: it guesses.)`;
 }
 
 /** A deterministic reply for a request: an instance of its JSON schema, a JSON object, or text. */

@@ -1,0 +1,18 @@
+export { EvalError, type EvalErrorCode } from './errors.ts';
+export type { BenchItem, CategoryValue } from './item.ts';
+export { BenchmarkDefinition, ScorerReference, type BenchmarkDefinitionInput } from './definition.ts';
+export { resolveBenchmark, readBenchmarkFile, parseBenchmarkText, type ResolvedBenchmark } from './benchmark-file.ts';
+export { BUILT_IN_BENCHMARKS } from './benchmarks/index.ts';
+export { LOADERS, findLoader, type DatasetLoader } from './loaders/index.ts';
+export { SCORERS, createScorer, extractChoice, type ChoiceExtraction, type Scorer, type ScoreInput, type ItemScore, type MetricDefinition } from './scorers/index.ts';
+export {
+  createJudge, createRubricScorer, createPairwiseScorer, createAgreementScorer, comparePairwise, validateJudge, cohenKappa, spearman,
+  type Judge, type JudgeRequest, type JudgeVerdict, type JudgeOptions, type PairwiseResult, type JudgeValidation,
+} from './judges/index.ts';
+export { renderPrompt, renderTemplate, optionLetter } from './template.ts';
+export { modelReply, type ModelReplyOptions } from './model-reply.ts';
+export { bootstrapMean, bootstrapStatistic, pairedDifference, seededGenerator, type Interval, type PairedDifference, type BootstrapOptions } from './stats.ts';
+export { summarizeMetric, summarizeMetrics, summarizeModel, breakdowns, metricInfos, type ModelResults } from './summarize.ts';
+export { compareRuns, type ComparedRun, type RunComparison, type ModelPair } from './compare.ts';
+export type { BenchSummary, ModelSummary, MetricSummary, MetricInfo, Breakdown, BreakdownGroup, ItemRecord, AttemptRecord } from './results.ts';
+export { renderHtmlReport, renderMarkdownReport, renderCsv, renderItemsCsv, renderJsonReport, reportFormatFor, type ReportFormat } from './report/index.ts';
