@@ -28,6 +28,18 @@ describe('extractChoice', () => {
     ['I think he feels betrayed by his friend.', 1],
     ['He feels amused by the joke', 2],
     ['<think>maybe [A]</think> [B]', 1],
+    ['B is correct.', 1],
+    ['c)', 2],
+    ['a', 0],
+    ['The correct option is D', 3],
+    ['The correct choice is (A).', 0],
+    ['I think it is B because he lied.', 1],
+    ['B\n\nExplanation: he lied', 1],
+    ['答案是B', 1],
+    ['My final answer is option 2', 1],
+    ['A) relieved? No. B) betrayed? Yes. So B.', 1],
+    ['It is a hard one. I would say the answer is C.', 2],
+    ["I'd go with [C]", 2],
   ])('reads %j as option %i', (answer, index) => {
     const result = extractChoice(answer, options);
     expect(result).toMatchObject({ ok: true, index });
@@ -40,6 +52,8 @@ describe('extractChoice', () => {
     ['The answer is E', 'letter E is not one of the 4 options'],
     ['He feels', 'no option'],
     ['The answer is a feeling of dread', 'no option'],
+    ["It's a trick question.", 'no option'],
+    ['A or B, probably B', 'no option'],
   ])('refuses %j (%s)', (answer, reason) => {
     const result = extractChoice(answer, options);
     expect(result.ok).toBe(false);

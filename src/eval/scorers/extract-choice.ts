@@ -7,12 +7,22 @@ export type ChoiceExtraction =
   | { ok: false; reason: string };
 
 const LETTER = '([A-Za-z])';
-/** "the answer is B", "Answer: (B)", "final answer: **B**", "I choose option B", "option B is correct". */
+const OPEN = String.raw`[\[(*"'\s]*`;
+/**
+ * Stated answers: "the answer is B", "Answer: (B)", "final answer: **B**", "I choose option B", "option B is
+ * correct", "B is correct", "the correct option is D", "it is B", "so B.", "答案是B".
+ */
 const STATED = [
-  new RegExp(String.raw`\b(?:final\s+|correct\s+|best\s+)?answer\s*(?:is|would\s+be|:|=)?\s*:?\s*(?:option\s+|choice\s+)?[\[(*"'\s]*${LETTER}(?![A-Za-z])`, 'gi'),
-  new RegExp(String.raw`\b(?:I\s+(?:would\s+)?(?:choose|pick|select|go\s+with)|my\s+choice\s+is)\s*:?\s*(?:option\s+|choice\s+)?[\[(*"'\s]*${LETTER}(?![A-Za-z])`, 'gi'),
-  new RegExp(String.raw`\b(?:option|choice)\s+[\[(*"']*${LETTER}[\])*"']*\s+(?:is|seems)\s+(?:the\s+)?(?:correct|right|best)`, 'gi'),
+  new RegExp(String.raw`\b(?:final\s+|correct\s+|best\s+|right\s+)?answer\s*(?:is|would\s+be|:|=)?\s*:?\s*(?:option\s+|choice\s+)?${OPEN}${LETTER}(?![A-Za-z])`, 'gi'),
+  new RegExp(String.raw`\b(?:I\s+(?:would\s+|will\s+|'d\s+)?(?:choose|pick|select|go\s+with)|I'd\s+(?:choose|pick|select|go\s+with)|my\s+choice\s+is)\s*:?\s*(?:option\s+|choice\s+)?${OPEN}${LETTER}(?![A-Za-z])`, 'gi'),
+  new RegExp(String.raw`\b(?:correct|right|best)\s+(?:option|choice)\s+(?:is|would\s+be)\s*:?\s*${OPEN}${LETTER}(?![A-Za-z])`, 'gi'),
+  new RegExp(String.raw`(?:\b(?:option|choice)\s+)?[\[(*"']*\b${LETTER}[\])*"']*\s+(?:is|seems)\s+(?:the\s+)?(?:correct|right|best)\b`, 'gi'),
+  new RegExp(String.raw`\b(?:it\s+is|it's|it\s+must\s+be|that\s+is|that's)\s+(?:option\s+)?${OPEN}${LETTER}(?![A-Za-z'])`, 'gi'),
+  new RegExp(String.raw`\bso\s+(?:it's\s+|it\s+is\s+)?${OPEN}${LETTER}[\])*"']*[.!]?\s*$`, 'gi'),
+  new RegExp(String.raw`(?:答案|选项)\s*(?:是|为|：|:)\s*${OPEN}${LETTER}(?![A-Za-z])`, 'g'),
 ];
+/** "option 2", "choice 3": options by number (1-based). */
+const NUMBERED = /\b(?:answer\s+is\s+)?(?:option|choice)\s+(?:number\s+)?(\d{1,2})\b/gi;
 
 /**
  * Reads which option a reply chose. In order: a JSON `answer`/`choice` field; a stated answer ("the answer is B",
@@ -43,23 +53,32 @@ export function extractChoice(answer: string, options: readonly string[]): Choic
     }
   }
 
-  for (const pattern of STATED) {
-    // Case-insensitive keywords; a lowercase letter only when it is clearly a label ("answer: b)"), not the article "a".
-    const matches = [...text.matchAll(pattern)].filter((m) => /[A-Z]/.test(m[1]) || /^$|^[\])*.:,"']/.test(text.charAt(m.index + m[0].length)));
-    const last = matches.at(-1);
-    if (last) {
-      if (inRange(last[1])) return found(last[1], `"${last[0].trim()}"`);
-      outOfRange.push(last[1].toUpperCase());
-    }
+  // Every stated answer, the last in the text wins: replies reason first and conclude last. Keywords are
+  // case-insensitive; a lowercase letter counts only when it is clearly a label ("answer: b)"), not the article "a".
+  const stated = STATED.flatMap((pattern) => [...text.matchAll(pattern)])
+    .filter((m) => /[A-Z]/.test(m[1]) || /^$|^[\])*.:,"']/.test(text.charAt(m.index + m[0].length)))
+    .sort((a, b) => a.index + a[0].length - (b.index + b[0].length));
+  const last = stated.at(-1);
+  if (last) {
+    if (inRange(last[1])) return found(last[1], `"${last[0].trim()}"`);
+    outOfRange.push(last[1].toUpperCase());
+  }
+  const numbered = [...text.matchAll(NUMBERED)].at(-1);
+  if (numbered) {
+    const index = Number(numbered[1]) - 1;
+    if (index >= 0 && index < count) return { ok: true, index, how: `"${numbered[0].trim()}"` };
   }
 
-  const bare = /^[\s*[("']*([A-Z])[\s*\])".':]*$/.exec(text);
+  const bare = /^[\s*[("']*([A-Za-z])[\s*\])".':]*$/.exec(text);
   if (bare) {
     if (inRange(bare[1])) return found(bare[1], 'a bare letter');
     outOfRange.push(bare[1]);
   }
-  const label = /^[*\s]*[\[(]?([A-Z])(?:[\]):.]|\s*-)\s*\S/.exec(text);
-  if (label && inRange(label[1])) return found(label[1], `the opening label "${label[0].trim().slice(0, 4)}"`);
+  // An opening label (`B) …`, `B. …`, `B` then a line break), unless the reply goes on to label other options
+  // (`A) relieved? No. B) betrayed? …` walks through them; it does not choose A).
+  const label = /^[*\s]*[\[(]?([A-Z])(?:[\]):.,]|\s+-|\s*\n)\s*\S/.exec(text);
+  const otherLabels = label && [...text.matchAll(/(?:^|\s)[\[(]?([A-Z])[\])]\s/g)].some((m) => m[1] !== label[1]);
+  if (label && inRange(label[1]) && !otherLabels) return found(label[1], `the opening label "${label[0].trim().slice(0, 4)}"`);
 
   const bracketed = new Set([...text.matchAll(/[\[(]([A-Z])[\])]/g)].map((m) => m[1]).filter(inRange));
   if (bracketed.size === 1) {
