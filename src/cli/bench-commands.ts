@@ -20,6 +20,7 @@ interface RunOptions {
   data?: string;
   model?: string[];
   judge?: string;
+  embeddingModel?: string;
   limit?: string;
   concurrency?: string;
   seed?: string;
@@ -48,6 +49,7 @@ export function registerBenchCommands(program: Command, io: CliIo): void {
     .option('--data <path>', "the benchmark's released data file (overrides the YAML's dataset.path)")
     .option('-m, --model <spec>', 'model under test (repeat to compare several)', collect)
     .option('--judge <spec>', 'judge model for judged scorers (overrides judge.model)')
+    .option('--embedding-model <spec>', 'embedding model for scorers that embed, e.g. think-act by embedding (overrides embedding.model)')
     .option('--limit <n>', 'only the first N items, in released order')
     .option('--concurrency <n>', 'items in flight at once (default 8)')
     .option('--seed <n>', 'run seed: sampling seeds per item, option shuffles, bootstrap (default 1)')
@@ -87,7 +89,7 @@ export function registerBenchCommands(program: Command, io: CliIo): void {
         if (options.resume) {
           const found = await store.getRun(options.resume);
           if (!found || found.kind !== 'bench') throw new UsageError(`no benchmark run with id '${options.resume}'; list them with: dramatis bench runs`);
-          const fixed = ['data', 'model', 'judge', 'limit', 'seed', 'shuffleOptions', 'rotateOptions', 'runId'].filter((key) => command.getOptionValueSource(key) === 'cli');
+          const fixed = ['data', 'model', 'judge', 'embeddingModel', 'limit', 'seed', 'shuffleOptions', 'rotateOptions', 'runId'].filter((key) => command.getOptionValueSource(key) === 'cli');
           if (fixed.length) {
             throw new UsageError(`--resume continues run ${found.id} as it was planned; ${fixed.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} cannot change it (start a new run instead)`);
           }
@@ -102,7 +104,7 @@ export function registerBenchCommands(program: Command, io: CliIo): void {
           const benchmark = await resolveBenchmark(name!, { data: options.data, cwd: io.cwd });
           const items = await findLoader(benchmark.definition.dataset.loader).load(benchmark.dataPath);
           run = await createBenchRun({
-            store, benchmark, items, models: options.model ?? [], judge: options.judge, env: io.env, seed, limit, settings, runId: options.runId,
+            store, benchmark, items, models: options.model ?? [], judge: options.judge, embedding: options.embeddingModel, env: io.env, seed, limit, settings, runId: options.runId,
           });
         }
         await executeRun(store, run, options, concurrency, io);

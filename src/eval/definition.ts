@@ -42,6 +42,8 @@ export const BenchmarkDefinition = z.object({
     /** The judge's sampling temperature (default 0); several samples per item want some (0.7). */
     temperature: z.number().min(0).max(2).optional(),
   }).strict().optional(),
+  /** The embedding model for scorers that compare texts by embedding (`--embedding-model` overrides it). */
+  embedding: z.object({ model: z.string().min(1) }).strict().optional(),
   sampling: z.object({
     temperature: z.number().min(0).max(2).optional(),
     maxTokens: z.number().int().positive().optional(),

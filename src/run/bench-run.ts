@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { JSONSchema7, LanguageModelV3 } from '@ai-sdk/provider';
 import type { ResolvedBenchmark } from '../eval/benchmark-file.ts';
 import type { BenchmarkDefinition } from '../eval/definition.ts';
@@ -12,7 +13,7 @@ import type { ItemScore, MetricDefinition, Scorer } from '../eval/scorers/types.
 import { seededGenerator } from '../eval/stats.ts';
 import { metricInfos, summarizeModel } from '../eval/summarize.ts';
 import { renderPrompt } from '../eval/template.ts';
-import { costOf, createLanguageModel, formatModelSpec, parseModelSpec, priceTable, resolveModelSpec, type Env, type ModelRuntime } from '../llm/index.ts';
+import { costOf, createEmbeddingModel, createLanguageModel, formatModelSpec, parseModelSpec, priceTable, resolveModelSpec, type Env, type ModelRuntime } from '../llm/index.ts';
 import { seededInt } from '../scene/turn-policy.ts';
 import type { Job, Run, Store } from '../store/types.ts';
 import { readableId } from '../text/readable-id.ts';
@@ -43,6 +44,8 @@ export interface BenchRunMeta {
   available: number;
   models: string[];
   judge?: string;
+  /** The embedding model for scorers that embed (think-act by embedding). */
+  embedding?: string;
   seed: number;
   settings: BenchRunSettings;
 }
@@ -63,6 +66,8 @@ export interface CreateBenchRunOptions {
   models: string[];
   /** `--judge`, else the definition's `judge.model`. */
   judge?: string;
+  /** `--embedding-model`, else the definition's `embedding.model`. */
+  embedding?: string;
   env: Env;
   seed?: number;
   /** The first N items (released order). */
@@ -80,9 +85,16 @@ export async function createBenchRun(options: CreateBenchRunOptions): Promise<Ru
     : [formatModelSpec(resolveModelSpec({ env: options.env }))];
   const judgeSpec = options.judge ?? definition.judge?.model;
   const judge = judgeSpec ? formatModelSpec(parseModelSpec(judgeSpec)) : undefined;
-  const needing = definition.scorers.map(createScorer).filter((s) => s.requiresJudge).map((s) => s.name);
+  const embeddingSpec = options.embedding ?? definition.embedding?.model;
+  const embedding = embeddingSpec ? formatModelSpec(parseModelSpec(embeddingSpec)) : undefined;
+  const scorers = definition.scorers.map(createScorer);
+  const needing = scorers.filter((s) => s.requiresJudge).map((s) => s.name);
   if (needing.length && !judge) {
     throw new EvalError('eval/bad-definition', `benchmark ${definition.name} scores with ${needing.join(', ')}, which needs a judge model: pass --judge MODEL (or set judge.model in the YAML)`);
+  }
+  const embedders = scorers.filter((s) => s.requiresEmbedding).map((s) => s.name);
+  if (embedders.length && !embedding) {
+    throw new EvalError('eval/bad-definition', `benchmark ${definition.name} scores with ${embedders.join(', ')}, which needs an embedding model: pass --embedding-model MODEL (or set embedding.model in the YAML)`);
   }
   const seed = options.seed ?? 1;
   const items = options.limit ? options.items.slice(0, options.limit) : options.items;
@@ -93,7 +105,8 @@ export async function createBenchRun(options: CreateBenchRunOptions): Promise<Ru
   }));
   const meta: BenchRunMeta = {
     benchmark: definition.name, origin: options.benchmark.origin, definition, dataPath: options.benchmark.dataPath,
-    items: items.length, available: options.items.length, models, ...(judge ? { judge } : {}), seed, settings: options.settings ?? {},
+    items: items.length, available: options.items.length, models, ...(judge ? { judge } : {}), ...(embedding ? { embedding } : {}), seed,
+    settings: options.settings ?? {},
   };
   return options.store.createRun({ id: runId, kind: 'bench', title: definition.title ?? definition.name, meta: { ...meta } }, jobs);
 }
@@ -124,6 +137,7 @@ export async function executeBenchRun(options: ExecuteBenchRunOptions): Promise<
   const judge: Judge | undefined = meta.judge
     ? createJudge(makeModel(meta.judge), { name: meta.judge, temperature: definition.judge?.temperature ?? 0 })
     : undefined;
+  const embed = meta.embedding ? cachedEmbedder(meta.embedding, options, settings) : undefined;
   const schema = definition.responseSchema ? { json: definition.responseSchema as JSONSchema7, name: 'answer' } : undefined;
   return runLocal({
     store, runId: run.id, concurrency: activeEpisodesFor(options.concurrency), onProgress: options.onProgress, onJobError: options.onJobError, signal: options.signal,
@@ -135,12 +149,46 @@ export async function executeBenchRun(options: ExecuteBenchRunOptions): Promise<
           model: models.get(model)!, messages: renderPrompt(definition.prompt, item, order), schema, signal, seed,
           temperature: definition.sampling.temperature, maxOutputTokens: definition.sampling.maxTokens,
         });
-        const score = mergeScores(await Promise.all(scorers.map((scorer) => scorer.score({ item, answer, order, judge, signal, seed }))));
+        const score = mergeScores(await Promise.all(scorers.map((scorer) => scorer.score({ item, answer, order, judge, embed, signal, seed }))));
         attempts.push({ ...(order ? { order } : {}), answer, ...score });
       }
       return { ...combineAttempts(attempts) };
     },
   });
+}
+
+/**
+ * Embeds texts with the run's embedding model, each text's vector cached in the store (a re-run makes no calls),
+ * vectors normalised to unit length.
+ */
+function cachedEmbedder(spec: string, options: ExecuteBenchRunOptions, settings: BenchRunSettings): (texts: string[], signal?: AbortSignal) => Promise<number[][]> {
+  const model = createEmbeddingModel(spec, {
+    env: options.env, runtime: options.runtime, baseURL: settings.baseURL,
+    ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
+    ...(settings.retries === undefined ? {} : { retry: { maxRetries: settings.retries } }),
+  });
+  const keyOf = (text: string) => `embedding:${createHash('sha256').update(JSON.stringify([spec, settings.baseURL ?? '', text])).digest('hex')}`;
+  return async (texts, signal) => {
+    const useCache = settings.cache !== false;
+    const vectors: (number[] | undefined)[] = await Promise.all(texts.map(async (text) => (useCache ? (await options.store.cacheGet(keyOf(text)))?.value as number[] | undefined : undefined)));
+    const missing = texts.filter((_, i) => !vectors[i]);
+    if (missing.length) {
+      const { embeddings } = await model.doEmbed({ values: missing, abortSignal: signal });
+      let next = 0;
+      for (let i = 0; i < texts.length; i++) {
+        if (vectors[i]) continue;
+        const vector = unitLength(embeddings[next++]);
+        vectors[i] = vector;
+        if (useCache) await options.store.cachePut(keyOf(texts[i]), vector);
+      }
+    }
+    return vectors as number[][];
+  };
+}
+
+function unitLength(vector: readonly number[]): number[] {
+  const norm = Math.sqrt(vector.reduce((sum, x) => sum + x * x, 0));
+  return norm === 0 ? [...vector] : vector.map((x) => x / norm);
 }
 
 /** An attempt as stored on its job (the prompt is rebuilt from the item and the definition when shown). */

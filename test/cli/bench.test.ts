@@ -298,3 +298,38 @@ describe('judged benchmarks', () => {
     expect(refused.stderr).toContain('needs a judge model: pass --judge MODEL');
   });
 });
+
+describe('think-act matching by embedding (as the paper measures it)', () => {
+  it('embeds reasoning and action, scores their cosine, and a re-run embeds nothing again', async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'dilemma.yaml'), [
+      'name: dilemma-embedding',
+      `dataset: { loader: beyond-one-world-dilemma, path: ${join(repoRoot, 'test', 'fixtures', 'bench', 'beyond-one-world', 'character_dilemmas.json')} }`,
+      'prompt: { user: "You are {{name}}. {{dilemma}}" }',
+      'scorers: [{ name: think-act, method: embedding }]',
+      'categories: [dilemma_type]',
+    ].join('\n'));
+    reply = () => ({ text: '<thinking>The city needs its protector, so I must keep the secret.</thinking><acting>A. I keep the secret and protect the city.</acting>' });
+    const args = ['bench', 'run', 'dilemma.yaml', ...model, ...server(), '--embedding-model', 'openai-compatible:embed', '--json'];
+    const result = await runCli(args, { cwd });
+    expect(result.stderr).not.toMatch(/failed:/);
+    expect(result.code).toBe(0);
+    const [m] = summaryOf(result.stdout).models;
+    const similarity = m.metrics.think_act_similarity;
+    expect(similarity.n).toBe(m.items);
+    expect(similarity.value!).toBeGreaterThan(0);
+    expect(similarity.value!).toBeLessThanOrEqual(1);
+    expect(m.metrics.think_act_match).toBeUndefined();
+    const embeddings = fake.requests.filter((r) => r.path.endsWith('/embeddings'));
+    expect(embeddings.length).toBe(m.items);
+    expect(embeddings[0].body.input).toEqual(['The city needs its protector, so I must keep the secret.', 'A. I keep the secret and protect the city.']);
+
+    fake.reset();
+    expect((await runCli(args, { cwd })).code).toBe(0);
+    expect(fake.requests).toHaveLength(0);
+
+    const refused = await runCli(['bench', 'run', 'dilemma.yaml', ...model, ...server()], { cwd });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('needs an embedding model: pass --embedding-model MODEL');
+  });
+});

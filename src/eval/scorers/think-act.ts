@@ -1,12 +1,21 @@
 import { z } from 'zod';
 import type { BenchItem } from '../item.ts';
-import { parseScorerOptions, requireJudge, type JudgedScorer } from '../judges/judged-scorer.ts';
+import { parseScorerOptions, requireJudge } from '../judges/judged-scorer.ts';
 import { optionLetter } from '../template.ts';
 import { extractChoice } from './extract-choice.ts';
 import { parseThinkAct } from './parse-think-act.ts';
-import type { ItemScore, ScoreInput } from './types.ts';
+import { EvalError } from '../errors.ts';
+import type { ItemScore, Scorer, ScoreInput } from './types.ts';
 
-const ThinkActOptions = z.object({ name: z.string() }).strict();
+const ThinkActOptions = z.object({
+  name: z.string(),
+  /**
+   * How thinking and acting are matched: `judge` (a judge model says whether the action carries out the reasoning,
+   * and scores both against the character), `embedding` (cosine similarity of their embeddings, as the paper's
+   * released code measures it), or `both`.
+   */
+  method: z.enum(['judge', 'embedding', 'both']).default('judge'),
+}).strict();
 
 /** The judge's verdict on one answer: the paper's thinking and acting scores (0–5), then whether the two match. */
 export const ThinkActVerdict = z.object({
@@ -62,29 +71,40 @@ function choicesOf(input: ScoreInput): { shown: string[]; released: number[] } |
  * well each fits the character, and reads rule-based which of the dilemma's choices the action takes.
  * A malformed verdict (after the judge's repair) leaves the judged metrics null and the item `unjudged`.
  */
-export function createThinkActScorer(options: Record<string, unknown> = { name: 'think-act' }): JudgedScorer {
-  parseScorerOptions('think-act', ThinkActOptions, options);
+export function createThinkActScorer(options: Record<string, unknown> = { name: 'think-act' }): Scorer {
+  const { method } = parseScorerOptions('think-act', ThinkActOptions, options);
+  const judged = method !== 'embedding';
+  const embedded = method !== 'judge';
   return {
     name: 'think-act',
-    requiresJudge: true,
+    requiresJudge: judged,
+    requiresEmbedding: embedded,
     metrics: [
-      { name: 'think_act_match', description: 'Think–Act Matching: share of answers whose action carries out the stated reasoning (judged)', higherIsBetter: true, judged: true },
-      { name: 'thinking_score', description: 'judged 0–5: the reasoning thinks like this version of the character', higherIsBetter: true, range: [0, 5], judged: true },
-      { name: 'acting_score', description: 'judged 0–5: the action is what this version of the character would do', higherIsBetter: true, range: [0, 5], judged: true },
+      ...(judged ? [
+        { name: 'think_act_match', description: 'Think–Act Matching: share of answers whose action carries out the stated reasoning (judged)', higherIsBetter: true, judged: true },
+        { name: 'thinking_score', description: 'judged 0–5: the reasoning thinks like this version of the character', higherIsBetter: true, range: [0, 5] as [number, number], judged: true },
+        { name: 'acting_score', description: 'judged 0–5: the action is what this version of the character would do', higherIsBetter: true, range: [0, 5] as [number, number], judged: true },
+      ] : []),
+      ...(embedded ? [
+        { name: 'think_act_similarity', description: 'Think–Act Matching as the paper computes it: cosine similarity of the embeddings of the reasoning and the action', higherIsBetter: true, range: [-1, 1] as [number, number] },
+      ] : []),
       { name: 'choice_stated', description: 'share of readable answers whose action takes one of the dilemma\'s choices, read by rule (A/B or its text)', higherIsBetter: true },
       { name: 'chose_a', description: 'share of decided actions taking the released choice A (choice_A): descriptive, read it by dilemma type', higherIsBetter: false },
       { name: 'invalid_rate', description: 'share of answers without both a reasoning and an action', higherIsBetter: false },
     ],
-    score: scoreThinkAct,
+    score: (input) => scoreThinkAct(input, { judged, embedded }),
   };
 }
 
-async function scoreThinkAct(input: ScoreInput): Promise<ItemScore> {
-  const judge = requireJudge(input, 'think-act');
+async function scoreThinkAct(input: ScoreInput, method: { judged: boolean; embedded: boolean }): Promise<ItemScore> {
+  const judge = method.judged ? requireJudge(input, 'think-act') : undefined;
+  const embed = method.embedded ? requireEmbedding(input) : undefined;
+  const judgedNulls: Record<string, null> = method.judged ? { think_act_match: null, thinking_score: null, acting_score: null } : {};
+  const similarityNull: Record<string, null> = embed ? { think_act_similarity: null } : {};
   const parsed = parseThinkAct(input.answer);
   if (!parsed.ok) {
     return {
-      values: { think_act_match: null, thinking_score: null, acting_score: null, choice_stated: null, chose_a: null, invalid_rate: 1 },
+      values: { ...judgedNulls, ...similarityNull, choice_stated: null, chose_a: null, invalid_rate: 1 },
       invalid: true,
       extraction: `unreadable: ${parsed.reason}`,
     };
@@ -104,6 +124,12 @@ async function scoreThinkAct(input: ScoreInput): Promise<ItemScore> {
   };
   const choiceNote = !choices ? '' : chosen === undefined ? '; the action names no choice' : `; the action takes choice ${optionLetter(chosen)} (by ${how})`;
   const extraction = `reasoning (${parsed.reasoning.length} chars) and action (${parsed.action.length} chars) read from ${parsed.how}${choiceNote}`;
+  const similarity: Record<string, number> = {};
+  if (embed) {
+    const [reasoning, action] = await embed([parsed.reasoning, parsed.action], input.signal);
+    similarity.think_act_similarity = cosine(reasoning, action);
+  }
+  if (!judge) return { values: { ...similarity, ...ruleValues }, extraction };
 
   const result = await judge.ask({
     task: THINK_ACT_TASK,
@@ -115,7 +141,7 @@ async function scoreThinkAct(input: ScoreInput): Promise<ItemScore> {
   });
   if (result.verdict === undefined) {
     return {
-      values: { think_act_match: null, thinking_score: null, acting_score: null, ...ruleValues },
+      values: { ...judgedNulls, ...similarity, ...ruleValues },
       unjudged: true,
       extraction,
       verdict: { error: result.error ?? 'no verdict', raw: result.raw },
@@ -123,8 +149,26 @@ async function scoreThinkAct(input: ScoreInput): Promise<ItemScore> {
   }
   const verdict = result.verdict;
   return {
-    values: { think_act_match: verdict.match ? 1 : 0, thinking_score: verdict.thinking_score, acting_score: verdict.acting_score, ...ruleValues },
+    values: { think_act_match: verdict.match ? 1 : 0, thinking_score: verdict.thinking_score, acting_score: verdict.acting_score, ...similarity, ...ruleValues },
     extraction,
     verdict: { ...verdict, repaired: result.repaired },
   };
+}
+
+function requireEmbedding(input: ScoreInput): NonNullable<ScoreInput['embed']> {
+  if (input.embed) return input.embed;
+  throw new EvalError('eval/bad-definition', 'scorer think-act with method embedding or both needs an embedding model: pass --embedding-model MODEL (or set embedding.model in the YAML)');
+}
+
+/** Cosine similarity of two vectors (0 when either is all zeros). */
+export function cosine(a: readonly number[], b: readonly number[]): number {
+  let dot = 0;
+  let normA = 0;
+  let normB = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    normA += a[i] * a[i];
+    normB += b[i] * b[i];
+  }
+  return normA === 0 || normB === 0 ? 0 : dot / Math.sqrt(normA * normB);
 }

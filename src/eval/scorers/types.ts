@@ -13,6 +13,8 @@ export interface ScoreInput {
   order?: number[];
   /** The judge model, when the benchmark names one. */
   judge?: Judge;
+  /** Embeds texts (one unit-length vector each), when the benchmark names an embedding model. */
+  embed?: (texts: string[], signal?: AbortSignal) => Promise<number[][]>;
   signal?: AbortSignal;
   /** Seed of this attempt (judges sample with it). */
   seed?: number;
@@ -57,6 +59,8 @@ export interface Scorer {
   name: string;
   /** The scorer asks a judge model: a run without one is refused before any model call. */
   requiresJudge?: boolean;
+  /** The scorer embeds texts: a run without an embedding model is refused before any model call. */
+  requiresEmbedding?: boolean;
   metrics: MetricDefinition[];
   score(input: ScoreInput): ItemScore | Promise<ItemScore>;
 }
