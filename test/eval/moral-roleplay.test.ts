@@ -11,7 +11,9 @@ import { EvalError } from '../../src/eval/errors.ts';
 import type { BenchItem, ChatTurn } from '../../src/eval/item.ts';
 import type { Judge, JudgeRequest, JudgeVerdict } from '../../src/eval/judges/types.ts';
 import { moralRolePlayLoader, removeInnerThoughts } from '../../src/eval/loaders/moral-roleplay.ts';
+import { createJudge } from '../../src/eval/judges/create-judge.ts';
 import { modelReply } from '../../src/eval/model-reply.ts';
+import { fencedCandidates } from './judges-support.ts';
 import { createMoralFidelityScorer, fidelityScore, FidelityVerdict } from '../../src/eval/scorers/moral-fidelity.ts';
 import type { ItemScore } from '../../src/eval/scorers/types.ts';
 import { renderPrompt } from '../../src/eval/template.ts';
@@ -189,35 +191,6 @@ describe('the moral-fidelity scorer', () => {
   });
 });
 
-/** A minimal judge over `modelReply` (the real `createJudge` is tested on its own): JSON Schema, one repair. */
-function modelJudge(model: LanguageModelV3): Judge {
-  const parse = <T>(raw: string, schema: z.ZodType<T>): T | undefined => {
-    try {
-      const parsed = schema.safeParse(JSON.parse(raw));
-      return parsed.success ? parsed.data : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  return {
-    model: 'openai-compatible:fake',
-    async ask<T>(request: JudgeRequest<T>): Promise<JudgeVerdict<T>> {
-      const schema = { json: toJsonSchema(request.schema), name: 'verdict' };
-      const context = Object.entries(request.context ?? {}).map(([label, text]) => `## ${label}\n${text}`);
-      const messages: ChatTurn[] = [
-        { role: 'system', content: request.task },
-        { role: 'user', content: [...context, `<response>\n${request.candidates.response}\n</response>`].join('\n\n') },
-      ];
-      const first = await modelReply({ model, messages, schema, seed: request.seed });
-      const verdict = parse(first, request.schema);
-      if (verdict) return { verdict, raw: first, repaired: false };
-      const second = await modelReply({ model, messages: [...messages, { role: 'assistant', content: first }, { role: 'user', content: 'Reply with the JSON object only.' }], schema, seed: request.seed });
-      const repaired = parse(second, request.schema);
-      return repaired ? { verdict: repaired, raw: second, repaired: true } : { raw: second, repaired: false, error: 'malformed verdict after one repair' };
-    },
-  };
-}
-
 describe('Moral RolePlay end to end through the fake server', () => {
   let fake: FakeLlm;
   beforeAll(async () => {
@@ -231,7 +204,7 @@ describe('Moral RolePlay end to end through the fake server', () => {
     expect(definition.judge).toBeUndefined();
     expect(definition.description).toMatch(/--judge/);
     const model = createLanguageModel('openai-compatible:fake', { env: {}, runtime: createModelRuntime(), baseURL: fake.url });
-    const judge = modelJudge(model);
+    const judge = createJudge(model, { name: 'openai-compatible:fake' });
     const scorer = createMoralFidelityScorer({ name: 'moral-fidelity' });
     const items = await moralRolePlayLoader.load(FIXTURE);
 
@@ -254,7 +227,7 @@ describe('Moral RolePlay end to end through the fake server', () => {
     expect(requests[0].body.messages?.[0]).toMatchObject({ role: 'system', content: expect.stringContaining('Your character is Orrin Pell.') });
     expect(requests[0].body.messages?.[1]).toEqual({ role: 'user', content: '===Conversation Start===\n\n' });
     expect(requests[1].body.response_format).toMatchObject({ type: 'json_schema' });
-    expect(requests[1].body.messages?.at(-1)?.content).toContain('<response>\nOrrin Pell: (grins, blocking the planks) Three silver, mother, or swim.\n</response>');
+    expect(fencedCandidates(String(requests[1].body.messages?.at(-1)?.content))).toEqual({ response: 'Orrin Pell: (grins, blocking the planks) Three silver, mother, or swim.' });
 
     expect(results[0].values).toEqual({ fidelity: 3.95, flaws: 1 }); // 5 − 0.5·2 − 0.1·2 + 0.15
     expect(results[1]).toMatchObject({ values: { fidelity: null, flaws: null }, unjudged: true });

@@ -9,7 +9,9 @@ import { EvalError } from '../../src/eval/errors.ts';
 import type { BenchItem } from '../../src/eval/item.ts';
 import type { Judge, JudgeRequest, JudgeVerdict } from '../../src/eval/judges/types.ts';
 import { beyondOneWorldDilemmaLoader } from '../../src/eval/loaders/beyond-one-world.ts';
+import { createJudge } from '../../src/eval/judges/create-judge.ts';
 import { modelReply } from '../../src/eval/model-reply.ts';
+import { fencedCandidates } from './judges-support.ts';
 import { parseThinkAct } from '../../src/eval/scorers/parse-think-act.ts';
 import { createThinkActScorer, type ThinkActVerdict } from '../../src/eval/scorers/think-act.ts';
 import { renderPrompt } from '../../src/eval/template.ts';
@@ -148,36 +150,6 @@ describe('think-act scorer', () => {
   });
 });
 
-/**
- * A minimal judge over `modelReply` for this test (the project's `createJudge` is written elsewhere): the task as the
- * system message, the context and candidates as JSON, the verdict schema as JSON Schema; a malformed reply is no verdict.
- */
-function minimalJudge(model: LanguageModelV3): Judge {
-  return {
-    model: 'openai-compatible:fake',
-    async ask<T>(request: JudgeRequest<T>): Promise<JudgeVerdict<T>> {
-      const json = toJsonSchema(request.schema as z.ZodType);
-      const raw = await modelReply({
-        model,
-        messages: [
-          { role: 'system', content: `${request.task}\nReply with JSON matching this schema: ${JSON.stringify(json)}` },
-          { role: 'user', content: JSON.stringify({ context: request.context, candidates: request.candidates }) },
-        ],
-        schema: { json, name: 'verdict' },
-        seed: request.seed,
-      });
-      let value: unknown;
-      try {
-        value = JSON.parse(raw);
-      } catch {
-        return { raw, repaired: false, error: 'not JSON' };
-      }
-      const parsed = request.schema.safeParse(value);
-      return parsed.success ? { verdict: parsed.data, raw, repaired: false } : { raw, repaired: false, error: parsed.error.message };
-    },
-  };
-}
-
 describe('think-act by embedding', () => {
   /** Vectors by text: the reasoning points one way, an agreeing action nearby, a contradicting one away. */
   const vectors: Record<string, number[]> = {
@@ -217,7 +189,7 @@ describe('think-act end to end through the fake server', () => {
         const prompt = String(messages.at(-1)?.content ?? '');
         if (request.body.response_format?.type === 'json_schema') {
           // The judge: a match when the action takes the choice the reasoning argued for.
-          const { candidates } = JSON.parse(prompt) as { candidates: { reasoning: string; action: string } };
+          const candidates = fencedCandidates(String(messages.find((m) => m.role === 'user')?.content)) as { reasoning: string; action: string };
           const argued = /town|bomber/.test(candidates.reasoning) ? 'B' : 'A';
           if (candidates.reasoning.includes('garbage')) return { fault: 'invalid-json' };
           return { json: { critique: 'compared', thinking_score: 4, acting_score: 3, match: candidates.action.startsWith(argued) } };
@@ -237,7 +209,7 @@ describe('think-act end to end through the fake server', () => {
     const definition = BenchmarkDefinition.parse(beyondOneWorldDilemmaBenchmark);
     const items = await beyondOneWorldDilemmaLoader.load(join(import.meta.dirname, '../fixtures/bench/beyond-one-world'));
     const scorer = createThinkActScorer({ name: 'think-act' });
-    const judge = minimalJudge(model);
+    const judge = createJudge(model, { name: 'openai-compatible:fake' });
     const scores = [];
     for (const dilemma of items) {
       const answer = await modelReply({ model, messages: renderPrompt(definition.prompt, dilemma), temperature: definition.sampling.temperature });
@@ -248,16 +220,17 @@ describe('think-act end to end through the fake server', () => {
     expect(scores.map((s) => s.values.chose_a)).toEqual([1, 1, null, 0]);
     expect(scores[3].values).toEqual({ think_act_match: 1, thinking_score: 4, acting_score: 3, choice_stated: 1, chose_a: 0, invalid_rate: 0 });
 
-    // 4 character calls + 3 judge calls (the unreadable answer is not judged).
+    // 4 character calls + 4 judge calls: the unreadable answer is not judged, the malformed verdict is asked again once.
     const chats = fake.chatRequests();
-    expect(chats).toHaveLength(7);
+    expect(chats).toHaveLength(8);
     const judgeCalls = chats.filter((r) => r.body.response_format?.type === 'json_schema');
-    expect(judgeCalls).toHaveLength(3);
+    expect(judgeCalls).toHaveLength(4);
+    expect(String(judgeCalls[2].body.messages?.at(-1)?.content)).toContain('Your reply could not be used');
     expect(judgeCalls[0].body.response_format?.json_schema?.name).toBe('verdict');
     expect(judgeCalls[0].body.response_format?.json_schema?.schema?.required).toEqual(['critique', 'thinking_score', 'acting_score', 'match']);
-    const asked = JSON.parse(String(judgeCalls[2].body.messages?.at(-1)?.content)) as { context: Record<string, string>; candidates: Record<string, string> };
-    expect(asked.candidates).toEqual({ reasoning: 'Watching everyone is what the bomber would do.', action: 'B. I hunt him the slow way.' });
-    expect(asked.context.character).toBe('Leo Park "Web-Runner", from Animated Series, Web-Runner: Neon City (2021), Age:17, Power:Web network, Mbti:ENFP');
+    const asked = String(judgeCalls[3].body.messages?.at(-1)?.content);
+    expect(fencedCandidates(asked)).toEqual({ reasoning: 'Watching everyone is what the bomber would do.', action: 'B. I hunt him the slow way.' });
+    expect(asked).toContain('## character\nLeo Park "Web-Runner", from Animated Series, Web-Runner: Neon City (2021), Age:17, Power:Web network, Mbti:ENFP\n');
     expect(String(chats[0].body.messages?.[0]?.content)).toContain(' <question> What will you choose between A) Save the One You Love vs B) Save the Greater Good <question/>');
   });
 });
