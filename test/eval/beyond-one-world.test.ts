@@ -11,6 +11,7 @@ import { parseCsv } from '../../src/eval/loaders/csv.ts';
 import { loreParts } from '../../src/eval/loaders/beyond-one-world-version.ts';
 import { beyondOneWorldCanonLoader, beyondOneWorldDilemmaLoader, beyondOneWorldLoader } from '../../src/eval/loaders/beyond-one-world.ts';
 import { renderPrompt } from '../../src/eval/template.ts';
+import { loadError } from './loader-support.ts';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/bench/beyond-one-world');
 const CANON = join(FIXTURES, 'characters_canon_events.json');
@@ -30,11 +31,6 @@ async function dataFile(name: string, content: unknown): Promise<string> {
   return path;
 }
 
-async function loadError(load: Promise<unknown>): Promise<EvalError> {
-  const error = await load.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(EvalError);
-  return error as EvalError;
-}
 
 describe('beyond-one-world loader on the release folder', () => {
   it('reads both tasks: canon questions first, then dilemmas, with stable unique ids', async () => {

@@ -1,6 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdtemp } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { personaEvalBenchmark } from '../../src/eval/benchmarks/persona-eval.ts';
 import { BenchmarkDefinition } from '../../src/eval/definition.ts';
@@ -11,27 +10,12 @@ import { createDistributionScorer } from '../../src/eval/scorers/distribution.ts
 import { renderPrompt } from '../../src/eval/template.ts';
 import { createLanguageModel, createModelRuntime } from '../../src/llm/index.ts';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm/index.ts';
+import { loadError, scratchFiles } from './loader-support.ts';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/bench/persona-eval');
 const HEADER = 'prompt,gt,option1,option1_profile,option2,option2_profile,option3,option3_profile,option4,option4_profile,option5,option5_profile';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'persona-eval-'));
-});
-afterAll(() => rm(dir, { recursive: true, force: true }));
-
-async function file(name: string, text: string): Promise<string> {
-  const path = join(dir, name);
-  await writeFile(path, text);
-  return path;
-}
-
-async function loadError(path: string): Promise<EvalError> {
-  const error = await personaEvalLoader.load(path).then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(EvalError);
-  return error as EvalError;
-}
+const file = scratchFiles('persona-eval');
 
 describe('personaEvalLoader', () => {
   it('reads a track CSV: candidates as options, gt as the answer index, the file name as the track', async () => {
@@ -59,7 +43,7 @@ describe('personaEvalLoader', () => {
   });
 
   it('refuses a JSON file, naming the loader and what it expects', async () => {
-    const error = await loadError(await file('Literary.json', '[{"prompt": "x", "gt": "A"}]'));
+    const error = await loadError(personaEvalLoader.load(await file('Literary.json', '[{"prompt": "x", "gt": "A"}]')));
     expect(error.code).toBe('eval/bad-data');
     expect(error.message).toContain('Literary.json: this is JSON, not CSV');
     expect(error.message).toContain('loader persona-eval expects a track CSV');
@@ -67,7 +51,7 @@ describe('personaEvalLoader', () => {
 
   it('names a missing column, the record and the expected columns', async () => {
     const path = await file('NoGt.csv', 'prompt,option1,option2,option3,option4\nWho speaks?,A,B,C,D\n');
-    const error = await loadError(path);
+    const error = await loadError(personaEvalLoader.load(path));
     expect(error.code).toBe('eval/bad-data');
     expect(error.problems[0]).toBe(`${path}: record 1: gt: missing; the header has no gt column (it has "prompt", "option1", "option2", "option3", "option4")`);
     expect(error.message).toContain('columns prompt, gt, option1…option4');
@@ -75,27 +59,28 @@ describe('personaEvalLoader', () => {
 
   it('refuses an answer that is none of the candidates, naming record and field', async () => {
     const path = await file('Bad.csv', `${HEADER}\nWho?,Ann,Ann,,Bo,,Cy,,Di,,,\nWho?,Zed,Ann,,Bo,,Cy,,Di,,,\n`);
-    const error = await loadError(path);
+    const error = await loadError(personaEvalLoader.load(path));
     expect(error.problems[0]).toBe(`${path}: record 2: gt: "Zed" is not one of the candidates (option1 "Ann", option2 "Bo", option3 "Cy", option4 "Di"); expected the name of one option`);
   });
 
   it('refuses rows with a wrong field count, repeated candidates, an empty prompt; and broken quoting', async () => {
     const path = await file('Rows.csv', `${HEADER}\nWho?,Ann,Ann,,Bo\n,Ann,Ann,,Ann,,Cy,,Di,,,\n`);
-    const error = await loadError(path);
+    const error = await loadError(personaEvalLoader.load(path));
     expect(error.problems).toEqual([
       `${path}: record 1: has 5 fields but the header has 12 (a stray comma or quote?)`,
       `${path}: record 2: prompt: empty; expected the dialogue and the question`,
       `${path}: record 2: option2: "Ann" repeats option1; candidates must have different names`,
       expect.stringContaining('loader persona-eval expects'),
     ]);
-    const quoting = await loadError(await file('Quote.csv', `${HEADER}\n"Who?,Ann,Ann,,Bo,,Cy,,Di,,,\n`));
+    const quoting = await loadError(personaEvalLoader.load(await file('Quote.csv', `${HEADER}\n"Who?,Ann,Ann,,Bo,,Cy,,Di,,,\n`)));
     expect(quoting.message).toContain('not valid CSV: a quoted field is never closed');
   });
 
   it('says what is missing: a file, or track files in a folder', async () => {
-    expect((await loadError(join(dir, 'absent.csv'))).code).toBe('eval/not-found');
+    const dir = dirname(await file('placeholder.txt', ''));
+    expect((await loadError(personaEvalLoader.load(join(dir, 'absent.csv')))).code).toBe('eval/not-found');
     const empty = await mkdtemp(join(dir, 'empty-'));
-    const error = await loadError(empty);
+    const error = await loadError(personaEvalLoader.load(empty));
     expect(error.code).toBe('eval/not-found');
     expect(error.message).toContain('no .csv track files');
   });

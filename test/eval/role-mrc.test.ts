@@ -1,5 +1,3 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleMrcBenchmark } from '../../src/eval/benchmarks/role-mrc.ts';
@@ -11,26 +9,11 @@ import { createReferenceScorer } from '../../src/eval/scorers/reference.ts';
 import { renderPrompt } from '../../src/eval/template.ts';
 import { createLanguageModel, createModelRuntime } from '../../src/llm/index.ts';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm/index.ts';
+import { loadError, scratchFiles } from './loader-support.ts';
 
 const FIXTURE = join(import.meta.dirname, '../fixtures/bench/role-mrc/roleMRC_test.jsonl');
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'role-mrc-'));
-});
-afterAll(() => rm(dir, { recursive: true, force: true }));
-
-async function file(name: string, text: string): Promise<string> {
-  const path = join(dir, name);
-  await writeFile(path, text);
-  return path;
-}
-
-async function loadError(path: string): Promise<EvalError> {
-  const error = await roleMrcLoader.load(path).then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(EvalError);
-  return error as EvalError;
-}
+const file = scratchFiles('role-mrc');
 
 const line = (record: unknown) => JSON.stringify(record);
 const good = { task: 'role_related_mrc_answer_no_narration', question: [{ role: 'User', content: 'Q?' }], reference: 'A.' };
@@ -84,7 +67,7 @@ describe('roleMrcLoader', () => {
   it('names a missing field, its record and what the loader expects', async () => {
     const { reference: _, ...noReference } = good;
     const path = await file('missing.jsonl', `${line(good)}\n${line(noReference)}\n`);
-    const error = await loadError(path);
+    const error = await loadError(roleMrcLoader.load(path));
     expect(error.code).toBe('eval/bad-data');
     expect(error.problems[0]).toBe(`${path}: record 2: reference: missing; expected the reference answer`);
     expect(error.message).toContain('loader role-mrc expects JSON Lines (or a JSON array) of RoleMRC test records {task, question');
@@ -92,7 +75,7 @@ describe('roleMrcLoader', () => {
 
   it('names a bad role and an empty conversation', async () => {
     const path = await file('roles.jsonl', `${line({ ...good, question: [{ role: 'Narrator', content: 'x' }] })}\n${line({ ...good, question: [] })}\n`);
-    const error = await loadError(path);
+    const error = await loadError(roleMrcLoader.load(path));
     expect(error.problems.slice(0, 2)).toEqual([
       `${path}: record 1: question.0.role: expected System, User or Assistant`,
       `${path}: record 2: question: expected at least one turn`,
@@ -101,8 +84,8 @@ describe('roleMrcLoader', () => {
 
   it('refuses a line that is not JSON, and a CSV given by mistake', async () => {
     const path = await file('broken.jsonl', `${line(good)}\n\n${line(good)}\n{"task": \n`);
-    expect((await loadError(path)).problems[0]).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: record 3: not valid JSON \\(.+\\); expected one JSON object per line$`));
-    const csv = await loadError(await file('test.csv', 'task,question,reference\nx,y,z\n'));
+    expect((await loadError(roleMrcLoader.load(path))).problems[0]).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: record 3: not valid JSON \\(.+\\); expected one JSON object per line$`));
+    const csv = await loadError(roleMrcLoader.load(await file('test.csv', 'task,question,reference\nx,y,z\n')));
     expect(csv.problems[0]).toContain('record 1: not valid JSON');
     expect(csv.code).toBe('eval/bad-data');
   });
