@@ -1,34 +1,20 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BenchSummary } from '../../src/eval/results.ts';
 import { openSqliteStore, type JobCounts } from '../../src/store/index.ts';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm/index.ts';
-import { repoRoot, sharedData, tempDir } from '../support/cli.ts';
+import { sharedData, tempDir } from '../support/cli.ts';
+import { dramatisProcesses, until } from '../support/process.ts';
 
 // The real `dramatis` binary killed in the middle of a benchmark run, then resumed: every item scored once.
-const bin = join(repoRoot, 'bin', 'dramatis.js');
 const excerpt = sharedData('tomato', 'tomato_fb.first40.json');
 let fake: FakeLlm;
 let dir: string;
-const children: ChildProcessWithoutNullStreams[] = [];
+const launch = dramatisProcesses();
 beforeAll(async () => { fake = await startFakeLlm({ latencyMs: 40, handler: (request) => (request.path.endsWith('/chat/completions') ? { text: '[B]' } : undefined) }); });
 afterAll(async () => { await fake.close(); });
 beforeEach(() => { fake.reset(); dir = tempDir(); });
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
-
-function start(args: string[]): ChildProcessWithoutNullStreams & { out: () => string; err: () => string; done: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env: { PATH: process.env.PATH ?? '' } });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (c) => { out += String(c); });
-  child.stderr.on('data', (c) => { err += String(c); });
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-  return Object.assign(child, { out: () => out, err: () => err, done });
-}
+const start = (args: string[]) => launch(args, dir);
 
 async function counts(runId: string): Promise<JobCounts | undefined> {
   try {
@@ -36,14 +22,6 @@ async function counts(runId: string): Promise<JobCounts | undefined> {
     try { return (await store.getRun(runId)) ? await store.jobCounts(runId) : undefined; } finally { await store.close(); }
   } catch {
     return undefined;
-  }
-}
-
-async function until(condition: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 

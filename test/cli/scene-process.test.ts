@@ -1,45 +1,20 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type JobCounts, type SceneEvent } from '../../src/store/index.ts';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm/index.ts';
 import { repoRoot, runCli, tempDir } from '../support/cli.ts';
+import { dramatisProcesses, until } from '../support/process.ts';
 
 // The real `dramatis` binary, stopped mid-run by a signal, then resumed: the store must hold whole episodes.
-const bin = join(repoRoot, 'bin', 'dramatis.js');
 const lighthouse = join(repoRoot, 'examples', 'scenes', 'lighthouse.yaml');
 const cast = ['Mirela', 'Tomas'];
 let fake: FakeLlm;
 let dir: string;
-const children: ChildProcessWithoutNullStreams[] = [];
+const launch = dramatisProcesses();
 beforeAll(async () => { fake = await startFakeLlm({ latencyMs: 30 }); });
 afterAll(async () => { await fake.close(); });
 beforeEach(() => { fake.reset(); dir = tempDir(); });
-afterEach(() => {
-  // A failed assertion must not leave a child running.
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
-
-type Child = ChildProcessWithoutNullStreams & { out: () => string; err: () => string; done: Promise<{ code: number | null; signal: NodeJS.Signals | null }> };
-
-function start(args: string[]): Child {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env: { PATH: process.env.PATH ?? '' } });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (c) => { out += String(c); });
-  child.stderr.on('data', (c) => { err += String(c); });
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-  return Object.assign(child, { out: () => out, err: () => err, done });
-}
-
-async function until(condition: () => Promise<boolean> | boolean, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const start = (args: string[]) => launch(args, dir);
 
 async function inStore<T>(read: (store: ReturnType<typeof openSqliteStore>) => Promise<T>): Promise<T> {
   const store = openSqliteStore(join(dir, '.dramatis', 'dramatis.db'));
