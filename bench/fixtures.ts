@@ -1,18 +1,10 @@
 import { simulateReadableStream } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
 import { Character, type Lorebook } from '../src/character/schema.ts';
+import { seededGenerator } from '../src/eval/stats.ts';
 
 /** Deterministic pseudo-random numbers (mulberry32), so every bench run sees the same texts. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = seededGenerator;
 
 const words = ('the forest glade lantern river stone shadow wolf healer wound path village north ancient oak ' +
   'moon silver promise storm bridge mountain whisper herb fire night morning road traveller blade cloak ' +
