@@ -13,7 +13,7 @@ import type { ItemScore, MetricDefinition, Scorer } from '../eval/scorers/types.
 import { seededGenerator } from '../eval/stats.ts';
 import { metricInfos, summarizeModel } from '../eval/summarize.ts';
 import { renderPrompt } from '../eval/template.ts';
-import { costOf, createEmbeddingModel, createLanguageModel, formatModelSpec, parseModelSpec, priceTable, resolveModelSpec, type Env, type ModelRuntime } from '../llm/index.ts';
+import { costOf, createEmbeddingModel, createLanguageModel, formatModelSpec, parseModelSpec, priceTable, resolveEndpoint, resolveModelSpec, type Env, type ModelRuntime } from '../llm/index.ts';
 import { seededInt } from '../scene/turn-policy.ts';
 import type { Job, Run, Store } from '../store/types.ts';
 import { readableId } from '../text/readable-id.ts';
@@ -96,6 +96,8 @@ export async function createBenchRun(options: CreateBenchRunOptions): Promise<Ru
   if (embedders.length && !embedding) {
     throw new EvalError('eval/bad-definition', `benchmark ${definition.name} scores with ${embedders.join(', ')}, which needs an embedding model: pass --embedding-model MODEL (or set embedding.model in the YAML)`);
   }
+  // A missing API key or base URL fails now, before a run is stored that could never make a call.
+  for (const spec of [...models, judge, embedding]) if (spec) resolveEndpoint(parseModelSpec(spec), { env: options.env, baseURL: options.settings?.baseURL });
   const seed = options.seed ?? 1;
   const items = options.limit ? options.items.slice(0, options.limit) : options.items;
   const runId = options.runId ?? readableId(definition.name, 'run');

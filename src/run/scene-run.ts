@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { OutputMode } from '../agent/turn-output.ts';
-import { createLanguageModel, formatModelSpec, parseModelSpec, resolveModelSpec, type Env, type ModelRuntime } from '../llm/index.ts';
+import { createLanguageModel, formatModelSpec, parseModelSpec, resolveEndpoint, resolveModelSpec, type Env, type ModelRuntime } from '../llm/index.ts';
 import { readSceneSource } from '../scene/characterbox.ts';
 import { SceneError } from '../scene/errors.ts';
 import { NARRATOR } from '../scene/narrator.ts';
@@ -66,6 +66,9 @@ export async function createSceneRun(options: CreateSceneRunOptions): Promise<Ru
   const models = options.models.length
     ? options.models.map((m) => formatModelSpec(parseModelSpec(m)))
     : [formatModelSpec(resolveModelSpec({ model: scene.models.default, env: options.env }))];
+  // A missing API key or base URL fails now, before a run is stored that could never make a call.
+  const specs = new Set(models.flatMap((model) => Object.values(roleModels(scene, model))));
+  for (const spec of specs) resolveEndpoint(parseModelSpec(spec), { env: options.env, baseURL: options.settings?.baseURL });
   const seed = options.seed ?? scene.seed;
   const runId = options.runId ?? readableId(scene.title, 'run');
   const jobs: { id: string; input: Record<string, unknown> }[] = [];

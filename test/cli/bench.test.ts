@@ -333,3 +333,13 @@ describe('think-act matching by embedding (as the paper measures it)', () => {
     expect(refused.stderr).toContain('needs an embedding model: pass --embedding-model MODEL');
   });
 });
+
+describe('models that cannot be reached', () => {
+  it('refuses a model without its API key before storing a run', async () => {
+    const cwd = tempDir();
+    const result = await runCli(['bench', 'run', 'tomato', '--data', excerpt, '--model', 'openai:gpt-4o-mini'], { cwd });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('openai:gpt-4o-mini needs an API key: set OPENAI_API_KEY');
+    expect((await runCli(['bench', 'runs'], { cwd })).stdout).toContain('No benchmark runs yet');
+  });
+});

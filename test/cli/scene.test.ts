@@ -454,3 +454,13 @@ describe('dramatis scene validate and import', () => {
     expect(events.filter((e) => e.kind === 'speech').length).toBeGreaterThan(0);
   });
 });
+
+describe('scene models that cannot be reached', () => {
+  it('refuses a model without its API key before storing a run', async () => {
+    const cwd = tempDir();
+    const result = await runCli(['scene', 'run', lighthouse, '--model', 'anthropic:claude-sonnet-4-5'], { cwd });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('anthropic:claude-sonnet-4-5 needs an API key');
+    expect((await runCli(['scene', 'runs'], { cwd })).stdout).toContain('No scene runs yet');
+  });
+});
