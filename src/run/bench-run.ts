@@ -264,6 +264,11 @@ export function definitionMetrics(definition: BenchmarkDefinition): { scorers: S
   return { scorers, metrics };
 }
 
+/** The metric a benchmark's leaderboards sort by: its `primaryMetric`, else its first scorer's first metric. */
+export function primaryMetricOf(definition: BenchmarkDefinition): string {
+  return definition.primaryMetric ?? definitionMetrics(definition).metrics[0]?.name ?? '';
+}
+
 /** Every item × model of a run as records for drill-downs, prompts rebuilt from the items. */
 export async function benchItemRecords(store: Store, run: Run): Promise<ItemRecord[]> {
   const { definition } = benchMeta(run);
@@ -290,7 +295,7 @@ export async function summarizeBenchRun(store: Store, run: Run, env: Env, record
   const all = records ?? await benchItemRecords(store, run);
   const usage = await store.usageByModel({ runId: run.id });
   const prices = priceTable(env);
-  const primaryMetric = definition.primaryMetric ?? metrics[0]?.name ?? '';
+  const primaryMetric = primaryMetricOf(definition);
   return {
     runId: run.id,
     benchmark: { name: definition.name, title: definition.title ?? definition.name, loader: definition.dataset.loader, data: meta.dataPath, ...(meta.origin === 'built-in' ? {} : { source: meta.origin }) },
