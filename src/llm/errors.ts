@@ -11,7 +11,10 @@ export type LlmErrorCode =
   | 'llm/network'
   | 'llm/stream-cut'
   | 'llm/bad-request'
-  | 'llm/auth';
+  | 'llm/auth'
+  | 'llm/offline'
+  | 'llm/download-failed'
+  | 'llm/bad-model-file';
 
 /** A model could not be named, reached or used; `code` is stable, `message` is one line a user can act on. */
 export class LlmError extends Error {
