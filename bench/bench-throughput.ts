@@ -13,7 +13,7 @@ import type { BenchItem } from '../src/eval/item.ts';
 import { createModelRuntime } from '../src/llm/index.ts';
 import { createBenchRun, executeBenchRun, summarizeBenchRun } from '../src/run/bench-run.ts';
 import { openSqliteStore } from '../src/store/index.ts';
-import { fixed, startFakeLlmProcess } from './scene-fixtures.ts';
+import { fixed, startFakeLlmProcess, timeAgainst } from './scene-fixtures.ts';
 
 const SLOTS = 32;
 const LATENCY_MS = 50;
@@ -44,16 +44,11 @@ function items(count: number, salt: string): BenchItem[] {
   }));
 }
 
+/** Times `work` over `items` items; `expected` (when given) is the number of chat requests it must make. */
 async function measure(items: number, expected: number | undefined, work: () => Promise<void>): Promise<Measured> {
-  const before = await fake.stats();
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  await work();
-  const seconds = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  const requests = (await fake.stats()).chatRequests - before.chatRequests;
-  if (expected !== undefined && requests !== expected) throw new Error(`expected ${expected} model calls, the server saw ${requests}`);
-  return { requests, seconds, cpuMs: (cpu.user + cpu.system) / 1000 / items };
+  const timed = await timeAgainst(fake, work);
+  if (expected !== undefined && timed.requests !== expected) throw new Error(`expected ${expected} model calls, the server saw ${timed.requests}`);
+  return { requests: timed.requests, seconds: timed.seconds, cpuMs: timed.engineCpuUs / 1000 / items };
 }
 
 async function engine(list: BenchItem[], cache: boolean, expected?: number): Promise<Measured> {

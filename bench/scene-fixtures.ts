@@ -68,6 +68,31 @@ export interface FakeLlmProcessOptions {
   chunkSize?: number;
 }
 
+export interface TimedWork {
+  /** Chat requests the server saw during the work. */
+  requests: number;
+  seconds: number;
+  /** CPU of this process and of the server process during the work (µs). */
+  engineCpuUs: number;
+  serverCpuUs: number;
+  maxConcurrency: number;
+}
+
+/** Times `work` against the fake server: wall time, chat requests seen, and the CPU of both processes. */
+export async function timeAgainst(fake: FakeLlmProcess, work: () => Promise<void>): Promise<TimedWork> {
+  const before = await fake.stats();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await work();
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const after = await fake.stats();
+  return {
+    requests: after.chatRequests - before.chatRequests, seconds, engineCpuUs: cpu.user + cpu.system,
+    serverCpuUs: after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system, maxConcurrency: after.maxConcurrency,
+  };
+}
+
 /** Starts the fake OpenAI-compatible server in a child process (its request log is trimmed at each `stats()`). */
 export async function startFakeLlmProcess(options: FakeLlmProcessOptions): Promise<FakeLlmProcess> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), [CHILD_FLAG, JSON.stringify(options)], {

@@ -11,7 +11,7 @@ import type { LanguageModelV3CallOptions, LanguageModelV3Prompt } from '@ai-sdk/
 import { createLanguageModel, createModelRuntime } from '../src/llm/index.ts';
 import { activeEpisodesFor, createSceneRun, executeSceneRun } from '../src/run/scene-run.ts';
 import { openSqliteStore } from '../src/store/index.ts';
-import { benchScene, fixed, startFakeLlmProcess } from './scene-fixtures.ts';
+import { benchScene, fixed, startFakeLlmProcess, timeAgainst } from './scene-fixtures.ts';
 
 const SLOTS = 32;
 const LATENCY_MS = 50;
@@ -39,17 +39,12 @@ const endpoint = `${fake.url}/chat/completions`;
 
 /** Times `work`, which makes `expected` chat requests, with the CPU of both processes. */
 async function measure(expected: number, work: () => Promise<void>): Promise<Measured> {
-  const before = await fake.stats();
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  await work();
-  const seconds = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  const after = await fake.stats();
-  const turns = after.chatRequests - before.chatRequests;
-  if (turns !== expected) throw new Error(`expected ${expected} model calls, the server saw ${turns}`);
-  const serverCpu = after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system;
-  return { turns, seconds, cpuMs: (cpu.user + cpu.system) / 1000 / turns, serverCpuMs: serverCpu / 1000 / turns, maxConcurrency: after.maxConcurrency };
+  const timed = await timeAgainst(fake, work);
+  if (timed.requests !== expected) throw new Error(`expected ${expected} model calls, the server saw ${timed.requests}`);
+  return {
+    turns: timed.requests, seconds: timed.seconds, cpuMs: timed.engineCpuUs / 1000 / expected, serverCpuMs: timed.serverCpuUs / 1000 / expected,
+    maxConcurrency: timed.maxConcurrency,
+  };
 }
 
 async function engine(episodes: number, concurrency: number, activeEpisodes?: number): Promise<Measured> {
