@@ -16,7 +16,8 @@ export type Thought = z.infer<typeof Thought>;
 export const TurnOutput = z.object({
   thought: Thought,
   action: z.string().describe('A short physical action in third person, or an empty string for none.'),
-  speech: z.string().describe('Exactly what you say aloud, in character. Never empty.'),
+  // minLength in the JSON Schema: servers and local grammars that enforce schemas never produce an empty speech.
+  speech: z.string().min(1).describe('Exactly what you say aloud, in character. Never empty.'),
 });
 export type TurnOutput = z.infer<typeof TurnOutput>;
 

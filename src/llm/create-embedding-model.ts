@@ -64,5 +64,11 @@ function providerEmbeddingModel(spec: ModelSpec, endpoint: Endpoint, options: Em
         `${formatModelSpec(spec)}: Anthropic has no embedding models; use e.g. openai:text-embedding-3-small, ollama:nomic-embed-text or openai-compatible:NAME`,
         { model: formatModelSpec(spec) },
       );
+    case 'local':
+      throw new LlmError(
+        'llm/unsupported',
+        `${formatModelSpec(spec)}: in-process embedding models are not available; use e.g. ollama:nomic-embed-text or openai:text-embedding-3-small`,
+        { model: formatModelSpec(spec) },
+      );
   }
 }

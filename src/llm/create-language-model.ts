@@ -15,8 +15,13 @@ import { usageMiddleware } from './middleware/usage.ts';
 import { formatModelSpec, parseModelSpec, type Env, type ModelSpec } from './model-spec.ts';
 import type { RetryOptions, Sleep } from './retry-policy.ts';
 import type { ModelRuntime } from './runtime.ts';
+import type { EnsureModelOptions } from './local/catalog.ts';
+import { localSettingsFrom, type LocalRuntimeSettings } from './local/llama-host.ts';
+import { createLocalLanguageModel } from './local/local-language-model.ts';
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
+/** A local model on a CPU may read a long prompt for minutes before its first token; it cannot hang like a socket. */
+export const LOCAL_TIMEOUT_MS = 900_000;
 
 /** How a model is reached and which cross-cutting behaviour wraps it. */
 export interface ModelOptions {
@@ -53,6 +58,15 @@ export interface ModelOptions {
   /** Replaces Math.random for the retry jitter (tests). */
   random?: () => number;
   fetch?: typeof globalThis.fetch;
+  /** For `local:` models: where relative paths start, how the model runs, and download progress. */
+  local?: LocalModelSetup;
+}
+
+/** How a `local:` model is found, downloaded and run (see {@link createLocalLanguageModel}). */
+export interface LocalModelSetup extends LocalRuntimeSettings {
+  cwd?: string;
+  onDownloadStart?: EnsureModelOptions['onDownloadStart'];
+  onProgress?: EnsureModelOptions['onProgress'];
 }
 
 /**
@@ -67,9 +81,9 @@ export interface ModelOptions {
 export function createLanguageModel(spec: string | ModelSpec, options: ModelOptions): LanguageModelV3 {
   const parsed = typeof spec === 'string' ? parseModelSpec(spec) : spec;
   const name = formatModelSpec(parsed);
-  const endpoint = resolveEndpoint(parsed, options);
+  const endpoint = resolveEndpoint(parsed, { ...options, cwd: options.local?.cwd });
   const base = providerModel(parsed, endpoint, options);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? (parsed.provider === 'local' ? LOCAL_TIMEOUT_MS : DEFAULT_TIMEOUT_MS);
 
   const middleware: LanguageModelV3Middleware[] = [];
   if (options.store || options.onUsage) {
@@ -104,5 +118,11 @@ function providerModel(spec: ModelSpec, endpoint: Endpoint, options: ModelOption
         includeUsage: true,
         supportsStructuredOutputs: options.structuredOutputs ?? true,
       }).chatModel(spec.modelId));
+    case 'local': {
+      const { cwd, onDownloadStart, onProgress, ...settings } = options.local ?? {};
+      return createLocalLanguageModel(spec.modelId, {
+        env: options.env, cwd, onDownloadStart, onProgress, fetch: options.fetch, settings: localSettingsFrom(options.env, settings),
+      });
+    }
   }
 }

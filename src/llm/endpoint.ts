@@ -1,4 +1,5 @@
 import { LlmError } from './errors.ts';
+import { localModelIdentity } from './local/catalog.ts';
 import { formatModelSpec, type Env, type ModelSpec, type Provider } from './model-spec.ts';
 
 /** Where a provider's requests go and how they authenticate. */
@@ -15,6 +16,8 @@ export interface EndpointOptions {
   baseURL?: string;
   /** Overrides the key from the provider's usual environment variable. */
   apiKey?: string;
+  /** Where a `local:` model's relative path starts (default: the process's working directory). */
+  cwd?: string;
 }
 
 const KEY_VARIABLES: Record<Provider, string[]> = {
@@ -22,6 +25,7 @@ const KEY_VARIABLES: Record<Provider, string[]> = {
   anthropic: ['ANTHROPIC_API_KEY'],
   ollama: [],
   'openai-compatible': ['DRAMATIS_API_KEY', 'OPENAI_API_KEY'],
+  local: [],
 };
 
 /**
@@ -57,6 +61,9 @@ export function resolveEndpoint(spec: ModelSpec, options: EndpointOptions): Endp
       }
       return { baseURL: trimSlash(baseURL), apiKey, apiKeyHint };
     }
+    case 'local':
+      // Not a URL but the model's identity, for the response cache: the file's path or its pinned Hub address.
+      return { baseURL: localModelIdentity(spec.modelId, options.cwd) };
   }
 }
 

@@ -2,7 +2,6 @@
 export type LlmErrorCode =
   | 'llm/bad-spec'
   | 'llm/unsupported'
-  | 'llm/no-model'
   | 'llm/no-base-url'
   | 'llm/no-api-key'
   | 'llm/rate-limited'
@@ -14,7 +13,9 @@ export type LlmErrorCode =
   | 'llm/auth'
   | 'llm/offline'
   | 'llm/download-failed'
-  | 'llm/bad-model-file';
+  | 'llm/bad-model-file'
+  | 'llm/local-runtime-missing'
+  | 'llm/not-enough-memory';
 
 /** A model could not be named, reached or used; `code` is stable, `message` is one line a user can act on. */
 export class LlmError extends Error {

@@ -1,11 +1,12 @@
 export { LlmError, type LlmErrorCode } from './errors.ts';
-export { parseModelSpec, resolveModelSpec, formatModelSpec, PROVIDERS, type Provider, type ModelSpec, type Env } from './model-spec.ts';
+export { parseModelSpec, resolveModelSpec, formatModelSpec, DEFAULT_MODEL_SPEC, PROVIDERS, type Provider, type ModelSpec, type Env } from './model-spec.ts';
 export { createModelRuntime, DEFAULT_CONCURRENCY, type ModelRuntime, type ModelRuntimeOptions } from './runtime.ts';
 export { Semaphore } from './semaphore.ts';
-export { createLanguageModel, DEFAULT_TIMEOUT_MS, type ModelOptions } from './create-language-model.ts';
+export { createLanguageModel, DEFAULT_TIMEOUT_MS, LOCAL_TIMEOUT_MS, type ModelOptions, type LocalModelSetup } from './create-language-model.ts';
 export { createEmbeddingModel, type EmbeddingModelOptions } from './create-embedding-model.ts';
 export { resolveEndpoint, type Endpoint, type EndpointOptions } from './endpoint.ts';
 export { DEFAULT_RETRY, type RetryOptions, type Sleep } from './retry-policy.ts';
 export { isCachedResult } from './middleware/cache.ts';
 export { cacheKey, canonicalJson, type ModelIdentity } from './cache-key.ts';
 export { KNOWN_PRICES, priceTable, costOf, type Price, type CostSummary } from './prices.ts';
+export * from './local/index.ts';

@@ -1,6 +1,6 @@
 import { LlmError } from './errors.ts';
 
-export const PROVIDERS = ['openai', 'anthropic', 'ollama', 'openai-compatible'] as const;
+export const PROVIDERS = ['openai', 'anthropic', 'ollama', 'openai-compatible', 'local'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
 /** A parsed `provider:model` spec. */
@@ -14,7 +14,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 const FORMS =
   'use provider:model, e.g. openai:gpt-4o-mini, anthropic:claude-sonnet-4-5, ollama:qwen2.5:7b, ' +
-  'or openai-compatible:NAME with --base-url or DRAMATIS_BASE_URL';
+  'openai-compatible:NAME with --base-url or DRAMATIS_BASE_URL, or local:default / local:PATH.gguf for an in-process model';
 
 /**
  * Splits a spec on its first colon only.
@@ -27,13 +27,6 @@ export function parseModelSpec(spec: string): ModelSpec {
   if (colon <= 0) throw new LlmError('llm/bad-spec', `model spec "${spec}" has no provider: ${FORMS}`, { model: spec });
   const provider = trimmed.slice(0, colon).toLowerCase();
   const modelId = trimmed.slice(colon + 1).trim();
-  if (provider === 'local') {
-    throw new LlmError(
-      'llm/unsupported',
-      `model spec "${spec}": in-process local models (local:PATH.gguf) are not available yet; run the model in Ollama or llama.cpp server and use ollama:NAME or openai-compatible:NAME`,
-      { model: spec },
-    );
-  }
   if (!isProvider(provider)) {
     throw new LlmError('llm/bad-spec', `model spec "${spec}" names an unknown provider "${provider}": ${FORMS}`, { model: spec });
   }
@@ -46,21 +39,15 @@ export function formatModelSpec(spec: ModelSpec): string {
   return `${spec.provider}:${spec.modelId}`;
 }
 
+/** The model used when none is named: an in-process model, downloaded on first use (see `local/catalog.ts`). */
+export const DEFAULT_MODEL_SPEC = 'local:default';
+
 /**
- * The model to use: `--model` first, then `DRAMATIS_MODEL`.
+ * The model to use: `--model` first, then `DRAMATIS_MODEL`, then {@link DEFAULT_MODEL_SPEC}.
  * @example resolveModelSpec({ model: options.model, env: process.env })
  */
 export function resolveModelSpec(input: { model?: string; env: Env }): ModelSpec {
-  const spec = input.model?.trim() || input.env.DRAMATIS_MODEL?.trim();
-  if (!spec) {
-    throw new LlmError(
-      'llm/no-model',
-      'no model chosen: pass --model provider:model or set DRAMATIS_MODEL, e.g. --model openai:gpt-4o-mini or ' +
-        'DRAMATIS_MODEL=ollama:qwen2.5:7b (for a vLLM, llama.cpp or LM Studio server: --model openai-compatible:NAME ' +
-        'with --base-url http://127.0.0.1:8000/v1 or DRAMATIS_BASE_URL)',
-    );
-  }
-  return parseModelSpec(spec);
+  return parseModelSpec(input.model?.trim() || input.env.DRAMATIS_MODEL?.trim() || DEFAULT_MODEL_SPEC);
 }
 
 function isProvider(value: string): value is Provider {

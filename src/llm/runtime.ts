@@ -7,6 +7,8 @@ export const DEFAULT_CONCURRENCY: Readonly<Record<Provider, number>> = {
   anthropic: 4,
   ollama: 2,
   'openai-compatible': 4,
+  // One generation at a time: on a CPU, parallel sequences share the same cores.
+  local: 1,
 };
 
 export interface ModelRuntimeOptions {

@@ -27,9 +27,10 @@ describe('parseModelSpec', () => {
     expect(() => parseModelSpec('gemini:pro')).toThrow(/unknown provider "gemini".*openai:gpt-4o-mini.*ollama:qwen2\.5:7b.*openai-compatible:NAME/);
   });
 
-  it('says local models are not available yet', () => {
-    expect(codeOf(() => parseModelSpec('local:default'))).toBe('llm/unsupported');
-    expect(() => parseModelSpec('local:model.gguf')).toThrow(/not available yet/);
+  it('reads in-process local models: a name, a path or a Hub file', () => {
+    expect(parseModelSpec('local:default')).toEqual({ provider: 'local', modelId: 'default' });
+    expect(parseModelSpec('local:./models/m.gguf')).toEqual({ provider: 'local', modelId: './models/m.gguf' });
+    expect(parseModelSpec('LOCAL:hf:a/b/c.gguf')).toEqual({ provider: 'local', modelId: 'hf:a/b/c.gguf' });
   });
 });
 
@@ -39,18 +40,9 @@ describe('resolveModelSpec', () => {
     expect(resolveModelSpec({ env: { DRAMATIS_MODEL: 'ollama:b' } })).toEqual({ provider: 'ollama', modelId: 'b' });
   });
 
-  it('says exactly what to set when no model is chosen, on one line', () => {
-    let error: unknown;
-    try {
-      resolveModelSpec({ env: {} });
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(LlmError);
-    const { code, message } = error as LlmError;
-    expect(code).toBe('llm/no-model');
-    expect(message).not.toContain('\n');
-    for (const hint of ['--model provider:model', 'DRAMATIS_MODEL', 'openai:gpt-4o-mini', '--base-url', 'DRAMATIS_BASE_URL']) expect(message).toContain(hint);
+  it('uses the in-process default model when no model is chosen', () => {
+    expect(resolveModelSpec({ env: {} })).toEqual({ provider: 'local', modelId: 'default' });
+    expect(resolveModelSpec({ model: '  ', env: { DRAMATIS_MODEL: '' } })).toEqual({ provider: 'local', modelId: 'default' });
   });
 });
 

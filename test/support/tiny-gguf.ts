@@ -9,7 +9,20 @@ export interface TinyGgufOptions {
   nCtx?: number;
   /** Feed-forward width; 2·nEmbd by default. */
   nFf?: number;
+  /**
+   * Logit offsets by token text, the same at every position, replacing {@link DEFAULT_BIAS}. The defaults make
+   * random weights behave: non-ASCII bytes (invalid UTF-8 on their own) never come, a `"` comes often enough to
+   * end a JSON string, and `<|im_end|>` ends a plain reply after some fifty tokens.
+   */
+  bias?: Record<string, number>;
 }
+
+/** See {@link TinyGgufOptions.bias}; the byte tokens are named `<0x80>`...`<0xFF>`. */
+export const DEFAULT_BIAS: Readonly<Record<string, number>> = {
+  '"': 4,
+  '<|im_end|>': 2,
+  ...Object.fromEntries(Array.from({ length: 128 }, (_, index) => [`<0x${(0x80 + index).toString(16).toUpperCase()}>`, -30])),
+};
 
 const ALIGNMENT = 32;
 const CHATML_TEMPLATE =
@@ -100,13 +113,14 @@ class ByteWriter {
 /**
  * Writes a tiny llama-architecture GGUF v3 model with random F32 weights and a byte-fallback SPM vocabulary:
  * real enough for llama.cpp to load and generate (noise), small enough to make at test time. With the defaults
- * (580,160 bytes) node-llama-cpp 3.21.1 loads it on CPU in ~60 ms and generates; grammar-constrained JSON validates
- * once the non-ASCII byte tokens (ids 131–258, bytes 0x80–0xFF) are banned, since random weights emit invalid
- * UTF-8. A byte vocabulary spends a token per character: the context (2048) leaves room for a chat's system prompt.
+ * (580,160 bytes) node-llama-cpp 3.21.1 loads it on CPU in ~60 ms and generates noise that ends: the built-in
+ * {@link DEFAULT_BIAS} keeps out invalid UTF-8 and closes JSON strings and replies, so grammar-constrained JSON
+ * validates without a length limit on its strings. A byte vocabulary spends a token per character: the context
+ * (2048) leaves room for a chat's system prompt.
  * @example const { path } = await writeTinyGguf(join(tempDir(), 'tiny.gguf'), { seed: 7 });
  */
 export async function writeTinyGguf(path: string, options: TinyGgufOptions = {}): Promise<{ path: string; bytes: number }> {
-  const { seed = 1, nEmbd = 64, nLayer = 2, nHead = 4, nCtx = 2048 } = options;
+  const { seed = 1, nEmbd = 64, nLayer = 2, nHead = 4, nCtx = 2048, bias = DEFAULT_BIAS } = options;
   const nHeadKv = nHead;
   const nFf = options.nFf ?? 2 * nEmbd;
   const nEmbdKv = (nEmbd / nHead) * nHeadKv;
@@ -155,6 +169,17 @@ export async function writeTinyGguf(path: string, options: TinyGgufOptions = {})
     );
   }
 
+  // Every token embedding carries 1 in dimension 0, which dominates the residual stream of these small random
+  // layers: after the final RMS norm it is about sqrt(nEmbd). Output row t's dimension 0 then adds bias[t].
+  const offsets = new Map(Object.entries(bias).map(([text, offset]) => [tokens.indexOf(text), offset]));
+  if (offsets.has(-1)) throw new Error(`bias names a token not in the vocabulary: ${Object.keys(bias).filter((text) => !tokens.includes(text)).join(', ')}`);
+  const steer = (name: string, values: Float32Array) => {
+    for (let token = 0; token < nVocab; token++) {
+      if (name === 'token_embd.weight') values[token * nEmbd] = 1;
+      else values[token * nEmbd] = (offsets.get(token) ?? 0) / Math.sqrt(nEmbd);
+    }
+  };
+
   const header = new ByteWriter();
   header.push(Buffer.from('GGUF', 'latin1'));
   header.u32(3);
@@ -173,6 +198,7 @@ export async function writeTinyGguf(path: string, options: TinyGgufOptions = {})
     header.u64(data.length);
     const values = new Float32Array(tensor.dims.reduce((product, dim) => product * dim, 1));
     for (let index = 0; index < values.length; index++) values[index] = tensor.norm ? 1 : (next() * 2 - 1) * 0.02;
+    if (tensor.name === 'token_embd.weight' || tensor.name === 'output.weight') steer(tensor.name, values);
     data.push(Buffer.from(values.buffer));
   }
   header.pad();

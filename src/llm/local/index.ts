@@ -1,5 +1,10 @@
-// Groundwork for the `local:` provider (issue 5): reading and checking GGUF files, downloading models resumably
-// with a verified hash, and the model cache. The provider on node-llama-cpp comes next.
 export { readGgufHeader, checkGgufFile, ggmlTensorBytes, type GgufHeader, type GgufTensorInfo, type GgufValue } from './gguf.ts';
 export { downloadModel, formatBytes, type DownloadOptions, type DownloadProgress, type DownloadResult, type OpenPartFile } from './download.ts';
 export { modelCacheDir, listCachedModels, type CachedModel } from './model-cache.ts';
+export {
+  LOCAL_CATALOG, parseLocalModelId, localModelIdentity, hubUrl, cachedPathOf, ensureLocalModel, downloadNotice,
+  type CatalogModel, type HubFile, type LocalModelSource, type EnsureModelOptions,
+} from './catalog.ts';
+export { localSettingsFrom, disposeLocalModels, loadBinding, type LocalRuntimeSettings } from './llama-host.ts';
+export { createLocalLanguageModel, toChatHistory, LOCAL_DEFAULT_TEMPERATURE, type LocalLanguageModelOptions } from './local-language-model.ts';
+export { toGrammarSchema, type GrammarSchema } from './grammar-schema.ts';
