@@ -7,7 +7,8 @@ import { compareRuns, type RunComparison } from '../eval/compare.ts';
 import { findLoader } from '../eval/loaders/index.ts';
 import { renderCsv, renderHtmlReport, renderItemsCsv, renderJsonReport, renderMarkdownReport, reportFormatFor } from '../eval/report/index.ts';
 import type { BenchSummary, MetricSummary } from '../eval/results.ts';
-import { createModelRuntime } from '../llm/index.ts';
+import { createModelRuntime, formatModelSpec, resolveModelSpec } from '../llm/index.ts';
+import { prepareModels } from './local-models.ts';
 import { benchItemRecords, benchMeta, createBenchRun, executeBenchRun, primaryMetricOf, summarizeBenchRun, type BenchRunSettings, type OptionOrder } from '../run/bench-run.ts';
 import { describeError, displayStatus } from '../run/local-runner.ts';
 import { createProgressReporter } from '../run/progress.ts';
@@ -74,8 +75,10 @@ export async function benchRun(name: string | undefined, options: RunOptions, co
       }
       const benchmark = await resolveBenchmark(name!, { data: options.data, cwd: io.cwd });
       const items = await findLoader(benchmark.definition.dataset.loader).load(benchmark.dataPath);
+      const models = await prepareModels(options.model?.length ? options.model : [formatModelSpec(resolveModelSpec({ env: io.env }))], io);
+      const [judge] = options.judge ? await prepareModels([options.judge], io) : [];
       run = await createBenchRun({
-        store, benchmark, items, models: options.model ?? [], judge: options.judge, embedding: options.embeddingModel, env: io.env, seed, limit, settings, runId: options.runId,
+        store, benchmark, items, models, judge, embedding: options.embeddingModel, env: io.env, seed, limit, settings, runId: options.runId,
       });
     }
     await executeRun(store, run, options, concurrency, io);

@@ -10,6 +10,7 @@ import { createLanguageModel, createModelRuntime, formatModelSpec, resolveModelS
 import { openChatSession, type ChatSession, type ChatTurn } from '../scene/chat-session.ts';
 import type { Store } from '../store/types.ts';
 import { formatEvent, formatThought } from './format.ts';
+import { prepareModel } from './local-models.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
 import { readableId } from '../text/readable-id.ts';
 import { withStore } from './store-option.ts';
@@ -38,7 +39,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
   program.command('chat')
     .description('Chat with a character that thinks before it speaks (interactive, or one-shot with --message)')
     .argument('<card>', 'character card: JSON, PNG or CHARX (V1, V2 or V3)')
-    .option('-m, --model <spec>', 'model as provider:model, e.g. openai:gpt-4o-mini, ollama:qwen2.5:7b, openai-compatible:NAME (or DRAMATIS_MODEL)')
+    .option('-m, --model <spec>', 'model as provider:model, e.g. openai:gpt-4o-mini, ollama:qwen2.5:7b, openai-compatible:NAME, local:./model.gguf (or DRAMATIS_MODEL; default local:default, downloaded once)')
     .option('--base-url <url>', 'API base URL for openai-compatible servers (or DRAMATIS_BASE_URL)')
     .option('--message <text>', 'send one message, print the reply and exit')
     .option('--session <id>', 'continue this stored session, or create it with this id')
@@ -56,6 +57,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
     .addHelpText('after', [
       '',
       'Examples:',
+      '  $ dramatis chat card.png                      # the in-process default model (local:default)',
       '  $ dramatis chat card.png --model ollama:qwen2.5:7b',
       '  $ dramatis chat card.png --model openai-compatible:my-model --base-url http://127.0.0.1:8000/v1 \\',
       '      --message "Where am I?" --session s1 --show-thoughts',
@@ -70,7 +72,6 @@ export function registerChatCommand(program: Command, io: CliIo): void {
       const retries = options.retries === undefined ? undefined : nonNegativeInt(options.retries, '--retries');
       const greeting = options.greeting === undefined ? undefined : nonNegativeInt(options.greeting, '--greeting');
       const temperature = options.temperature === undefined ? undefined : positiveNumber(options.temperature, '--temperature', true);
-      const spec = resolveModelSpec({ model: options.model, env: io.env });
       const loaded = await readCharacterFile(resolve(io.cwd, cardPath));
       if (loaded.character.character_book) assertLorebookUsable(loaded.character.character_book, cardPath);
       const lorebooks: Lorebook[] = [];
@@ -79,6 +80,8 @@ export function registerChatCommand(program: Command, io: CliIo): void {
         assertLorebookUsable(lorebook, file);
         lorebooks.push(lorebook);
       }
+      // After the card is read: a broken card should not wait for a model download.
+      const spec = await prepareModel(resolveModelSpec({ model: options.model, env: io.env }), io);
 
       await withStore(command, io, async (store) => {
         const sessionId = options.session ?? readableId(loaded.character.name, 'chat');

@@ -4,8 +4,10 @@ import { Command, CommanderError, Option } from 'commander';
 import { registerBenchCommands } from './bench-commands.ts';
 import { registerCardCommands } from './card-commands.ts';
 import { registerChatCommand } from './chat-command.ts';
+import { registerModelsCommands } from './models-command.ts';
 import { registerSceneCommands } from './scene-commands.ts';
 import { registerSessionCommands } from './session-commands.ts';
+import { disposeLocalModels } from '../llm/index.ts';
 import { EXIT, processIo, UsageError, writeLine, type CliIo } from './io.ts';
 
 /** Builds the `dramatis` command tree; each command is a thin layer over the library. */
@@ -25,6 +27,7 @@ export function buildProgram(io: CliIo): Command {
   registerSessionCommands(program, io);
   registerSceneCommands(program, io);
   registerBenchCommands(program, io);
+  registerModelsCommands(program, io);
   const output = program.configureOutput();
   applyToAll(program, (command) => command.exitOverride().configureOutput(output).showHelpAfterError('(add --help for usage)'));
   return program;
@@ -43,6 +46,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return EXIT.ok;
   } catch (error) {
     return reportError(error, io);
+  } finally {
+    await disposeLocalModels();
   }
 }
 
@@ -51,7 +56,7 @@ function reportError(error: unknown, io: CliIo): number {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
     return EXIT.usage;
   }
-  if (error instanceof UsageError || (error as { code?: unknown }).code === 'llm/no-model') {
+  if (error instanceof UsageError) {
     writeLine(io.stderr, `error: ${(error as Error).message}`);
     return EXIT.usage;
   }

@@ -2,12 +2,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { perspectiveOf } from '../agent/perspective.ts';
-import { costOf, createModelRuntime, priceTable } from '../llm/index.ts';
+import { costOf, createModelRuntime, formatModelSpec, priceTable, resolveModelSpec } from '../llm/index.ts';
 import { characterBoxScenes, isCharacterBoxFile, readSceneSource, writeSceneYaml } from '../scene/characterbox.ts';
 import type { Scene } from '../scene/scene-schema.ts';
 import { renderSceneTranscript, toJsonl, toTomatoTranscript } from '../scene/transcript.ts';
 import { describeError, displayStatus } from '../run/local-runner.ts';
 import { createProgressReporter } from '../run/progress.ts';
+import { prepareModels } from './local-models.ts';
 import { createSceneRun, executeSceneRun, loadRunScene, type SceneRunMeta } from '../run/scene-run.ts';
 import type { Episode, Run, Store } from '../store/types.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
@@ -102,8 +103,10 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
           if (options.runId && (await store.getRun(options.runId))) {
             throw new UsageError(`a run with id '${options.runId}' already exists; continue it with --resume ${options.runId}, or pick another --run-id`);
           }
+          // Local models are downloaded (with progress) and their paths made absolute before the run is stored.
+          const named = options.model?.length ? options.model : [formatModelSpec(resolveModelSpec({ model: scene!.models.default, env: io.env }))];
           run = await createSceneRun({
-            store, scene: scene!, source: resolve(io.cwd, file!), episodes, seed, models: options.model ?? [], env: io.env, settings, runId: options.runId,
+            store, scene: scene!, source: resolve(io.cwd, file!), episodes, seed, models: await prepareModels(named, io), env: io.env, settings, runId: options.runId,
           });
         }
         await executeRun(store, run, scene!, options, concurrency, io);

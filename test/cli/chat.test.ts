@@ -238,12 +238,7 @@ describe('dramatis chat: faults leave the session with complete turns only', () 
     expect(fake.chatRequests()).toHaveLength(0);
   });
 
-  it('says exactly what to set when no model is configured', async () => {
-    const { code, stderr } = await runCli(['chat', seraphina, '--message', 'Hi'], { cwd: dir, env: {} });
-    expect(code).toBe(2);
-    expect(stderr).toMatch(/--model/);
-    expect(stderr).toMatch(/DRAMATIS_MODEL/);
-  });
+  // With no model configured, chat uses local:default: test/cli/local-models.test.ts.
 });
 
 describe('dramatis chat (interactive) and sessions', () => {

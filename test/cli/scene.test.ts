@@ -411,12 +411,15 @@ describe('dramatis scene run: bad input', () => {
     expect((await cli(dir, 'scene', 'runs', '--json')).stdout.trim()).toBe('[]');
   });
 
-  it('no model anywhere (no --model, no models.default, no DRAMATIS_MODEL) exits 2 and says how to choose one', async () => {
+  it('no model anywhere (no --model, no models.default, no DRAMATIS_MODEL) means local:default, fetched before any run is stored', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'plain.yaml'), `title: Plain\n${twoCharacters}turns:\n  max: 2\n`);
-    const result = await cli(dir, 'scene', 'run', 'plain.yaml', '--base-url', fake.url);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('no model chosen: pass --model provider:model or set DRAMATIS_MODEL');
+    // The fake server stands in for the Hub and has no such file (404).
+    const env = { DRAMATIS_MODELS_DIR: join(dir, 'models'), HF_ENDPOINT: fake.url };
+    const result = await runCli(['scene', 'run', 'plain.yaml', '--base-url', fake.url], { cwd: dir, env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Downloading Qwen3 4B Instruct 2507, Q4_K_M \(local:default\)/);
+    expect(result.stderr).toMatch(/\[llm\/download-failed\]/);
     expect((await cli(dir, 'scene', 'runs', '--json')).stdout.trim()).toBe('[]');
 
     const fromEnv = await runCli(['scene', 'run', 'plain.yaml', '--base-url', fake.url, '--run-id', 'env1', '--quiet'], { cwd: dir, env: { DRAMATIS_MODEL: 'openai-compatible:fake' } });

@@ -1,0 +1,82 @@
+import cliProgress from 'cli-progress';
+import { downloadNotice, ensureLocalModel, formatBytes, formatModelSpec, parseLocalModelId, parseModelSpec, type DownloadProgress, type ModelSpec } from '../llm/index.ts';
+import { writeLine, type CliIo } from './io.ts';
+
+/**
+ * Readies the `local:` models among `specs` before a command starts: a relative path becomes absolute (a stored
+ * run must not depend on where it resumes), and a Hub model not yet in the cache is downloaded with a notice and
+ * a progress bar on stderr. Other specs pass through unchanged.
+ * @example const [spec] = await prepareModels([formatModelSpec(resolveModelSpec(...))], io)
+ */
+export async function prepareModels(specs: readonly string[], io: CliIo): Promise<string[]> {
+  const prepared: string[] = [];
+  for (const spec of specs) prepared.push(formatModelSpec(await prepareModel(parseModelSpec(spec), io)));
+  return prepared;
+}
+
+export async function prepareModel(spec: ModelSpec, io: CliIo): Promise<ModelSpec> {
+  if (spec.provider !== 'local') return spec;
+  const source = parseLocalModelId(spec.modelId, io.cwd);
+  if (source.kind === 'file') {
+    await ensureLocalModel(source.path, { env: io.env, cwd: io.cwd });
+    return { provider: 'local', modelId: source.path };
+  }
+  await downloadWithProgress(spec.modelId, io);
+  return spec;
+}
+
+/** Downloads a Hub model into the cache unless it is there; returns its path. */
+export async function downloadWithProgress(modelId: string, io: CliIo): Promise<string> {
+  const controller = new AbortController();
+  const removeInterrupt = io.onInterrupt(() => controller.abort(new Error('download stopped (Ctrl-C); run the command again to resume')));
+  const progress = progressReporter(io);
+  try {
+    return await ensureLocalModel(modelId, {
+      env: io.env, cwd: io.cwd, signal: controller.signal,
+      onDownloadStart: (info) => writeLine(io.stderr, downloadNotice(info)),
+      onProgress: progress.update,
+    });
+  } finally {
+    progress.stop();
+    removeInterrupt();
+  }
+}
+
+/** A progress bar on a terminal; elsewhere a line every 10%, so logs stay short. */
+function progressReporter(io: CliIo): { update: (progress: DownloadProgress) => void; stop: () => void } {
+  const stderr = io.stderr as NodeJS.WriteStream;
+  if (stderr.isTTY) {
+    const bar = new cliProgress.SingleBar({
+      stream: stderr,
+      format: 'downloading [{bar}] {percentage}% | {got} of {size} | {speed} | eta {eta_formatted}',
+      hideCursor: true,
+      fps: 5,
+    }, cliProgress.Presets.shades_classic);
+    let started = false;
+    const startedAt = Date.now();
+    let firstBytes = 0;
+    return {
+      update(progress) {
+        const total = progress.total ?? progress.received;
+        if (!started) { bar.start(total, progress.received, {}); started = true; firstBytes = progress.received; }
+        const seconds = Math.max((Date.now() - startedAt) / 1000, 0.001);
+        bar.setTotal(total);
+        bar.update(progress.received, {
+          got: formatBytes(progress.received), size: formatBytes(total), speed: `${formatBytes((progress.received - firstBytes) / seconds)}/s`,
+        });
+      },
+      stop() { if (started) bar.stop(); },
+    };
+  }
+  let lastTenth = -1;
+  return {
+    update(progress) {
+      if (!progress.total) return;
+      const tenth = Math.floor((progress.received / progress.total) * 10);
+      if (tenth === lastTenth) return;
+      lastTenth = tenth;
+      writeLine(io.stderr, `downloading: ${tenth * 10}% (${formatBytes(progress.received)} of ${formatBytes(progress.total)})`);
+    },
+    stop() {},
+  };
+}

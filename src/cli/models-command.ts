@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import { cachedPathOf, formatBytes, LOCAL_CATALOG, listCachedModels, modelCacheDir } from '../llm/index.ts';
+import { printJson, writeLine, type CliIo } from './io.ts';
+import { downloadWithProgress } from './local-models.ts';
+
+interface ModelRow {
+  /** What `--model local:...` takes. */
+  spec: string;
+  bytes?: number;
+  status: 'ready' | 'partial' | 'not downloaded';
+  path: string;
+  title?: string;
+  licence?: string;
+}
+
+export function registerModelsCommands(program: Command, io: CliIo): void {
+  const models = program.command('models').description('In-process local models (GGUF): the catalog, the cache, downloads');
+
+  models.command('list')
+    .description('List the named local models and every GGUF file in the model cache, with sizes and where they live')
+    .option('--json', 'print machine-readable JSON')
+    .addHelpText('after', '\nThe cache is DRAMATIS_MODELS_DIR, else $XDG_CACHE_HOME/dramatis/models, else the platform cache folder.')
+    .action(async (options: { json?: boolean }) => {
+      const dir = modelCacheDir(io.env);
+      const rows = await modelRows(dir, io.env);
+      if (options.json) return printJson(io, { dir, models: rows });
+      writeLine(io.stdout, `Model cache: ${dir}`);
+      const width = Math.max(...rows.map((row) => row.spec.length));
+      writeLine(io.stdout, `${'MODEL'.padEnd(width)}  ${'SIZE'.padStart(8)}  ${'STATUS'.padEnd(14)}  ABOUT`);
+      for (const row of rows) {
+        const about = row.title ? `${row.title} (${row.licence})` : row.path;
+        writeLine(io.stdout, `${row.spec.padEnd(width)}  ${(row.bytes === undefined ? '?' : formatBytes(row.bytes)).padStart(8)}  ${row.status.padEnd(14)}  ${about}`);
+      }
+    });
+
+  models.command('pull')
+    .description('Download a local model ahead of time (resumable; verified by sha256 for named models)')
+    .argument('<model>', 'a name from `models list` (e.g. default) or hf:OWNER/REPO/FILE.gguf')
+    .addHelpText('after', '\nExamples:\n  $ dramatis models pull default\n  $ dramatis models pull hf:bartowski/Llama-3.2-1B-Instruct-GGUF/Llama-3.2-1B-Instruct-Q4_K_M.gguf')
+    .action(async (model: string) => {
+      const modelId = model.replace(/^local:/i, '');
+      const path = await downloadWithProgress(modelId, io);
+      writeLine(io.stdout, `ready: local:${modelId} at ${path}`);
+    });
+}
+
+/** The catalog with each entry's state, then the other GGUF files found in the cache. */
+async function modelRows(dir: string, env: CliIo['env']): Promise<ModelRow[]> {
+  const cached = await listCachedModels(dir);
+  const byPath = new Map(cached.map((file) => [file.path + (file.complete ? '' : '.part'), file]));
+  const rows: ModelRow[] = [];
+  const claimed = new Set<string>();
+  for (const entry of LOCAL_CATALOG) {
+    const path = cachedPathOf(entry, env);
+    const complete = byPath.get(path);
+    const partial = byPath.get(`${path}.part`);
+    claimed.add(path);
+    rows.push({
+      spec: `local:${entry.name}`, bytes: entry.bytes, path, title: entry.title, licence: entry.licence,
+      status: complete ? 'ready' : partial ? 'partial' : 'not downloaded',
+    });
+  }
+  for (const file of cached) {
+    if (claimed.has(file.path.replace(/\.part$/, ''))) continue;
+    rows.push({ spec: `local:hf:${hubSpecOf(file.name)}`, bytes: file.bytes, path: file.path, status: file.complete ? 'ready' : 'partial' });
+  }
+  return rows;
+}
+
+/** `OWNER/REPO/FILE` or `OWNER/REPO/REVISION/FILE` (a cache path) as the `hf:` spec that finds it again. */
+function hubSpecOf(name: string): string {
+  const parts = name.split('/');
+  if (parts.length === 4) return `${parts[0]}/${parts[1]}@${parts[2]}/${parts[3]}`;
+  return name;
+}
