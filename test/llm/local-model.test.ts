@@ -118,6 +118,20 @@ describe('local: provider on a generated GGUF model', () => {
     expect(after.usage.outputTokens).toBeGreaterThan(0);
   });
 
+  it('queues calls beyond its sequences, and a call cancelled while waiting does not hold up the next', async () => {
+    const model = createLanguageModel(`local:${modelPath}`, {
+      env: {}, runtime: createModelRuntime({ concurrency: 3 }), local: { threads: 1, sequences: 1, contextSize: 1536 },
+    });
+    const controller = new AbortController();
+    const first = generateText({ model, prompt: 'One.', maxOutputTokens: 16, seed: 1 });
+    const cancelled = generateText({ model, prompt: 'Two.', maxOutputTokens: 16, abortSignal: controller.signal, maxRetries: 0 });
+    const third = generateText({ model, prompt: 'Three.', maxOutputTokens: 16, seed: 3 });
+    controller.abort();
+    await expect(cancelled).rejects.toThrow(/abort/i);
+    expect((await first).usage.outputTokens).toBeGreaterThan(0);
+    expect((await third).usage.outputTokens).toBeGreaterThan(0);
+  });
+
   it('answers from the response cache the second time, without loading the model again', async () => {
     const store = memoryStore();
     const ask = () => generateText({ model: localModel(`local:${modelPath}`, { store }), system, prompt: 'Cached?', maxOutputTokens: 8, seed: 9 });

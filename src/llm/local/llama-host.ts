@@ -236,7 +236,8 @@ function createHost(binding: NodeLlamaCpp, llama: Llama, model: LlamaModel, cont
     },
     release(slot) {
       slot.busy = false;
-      waiting.shift()?.();
+      // Every waiter looks again: one woken alone might have been cancelled meanwhile and pass the turn to no one.
+      for (const wake of waiting.splice(0)) wake();
     },
     async dispose() {
       await context.dispose().catch(() => {});
