@@ -125,7 +125,12 @@ describe('dramatis models', () => {
     expect(pulled.code).toBe(0);
     expect(pulled.stderr).toMatch(/Downloading someone\/Tiny-GGUF\/tiny\.gguf: size unknown/);
     expect(pulled.stderr).toMatch(/downloading: 100% \(580 KB of 580 KB\)/);
-    expect(requests.map((request) => request.range)).toEqual([undefined, 'bytes=200000-']);
+    // The second request resumes from the bytes that arrived before the cut (some may be lost in flight).
+    expect(requests).toHaveLength(2);
+    expect(requests[0]!.range).toBeUndefined();
+    const resumedFrom = Number(/^bytes=(\d+)-$/.exec(requests[1]!.range ?? '')?.[1]);
+    expect(resumedFrom).toBeGreaterThan(0);
+    expect(resumedFrom).toBeLessThanOrEqual(200_000);
     const path = join(dir, 'models', 'someone', 'Tiny-GGUF', 'tiny.gguf');
     expect(pulled.stdout.trim()).toBe(`ready: local:${hubSpec} at ${path}`);
     expect(await readFile(path)).toEqual(tiny);
