@@ -1,5 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { perspectiveOf } from '../agent/perspective.ts';
 import { costOf, createModelRuntime, formatModelSpec, priceTable, resolveModelSpec } from '../llm/index.ts';
@@ -9,7 +9,7 @@ import { renderSceneTranscript, toJsonl, toTomatoTranscript } from '../scene/tra
 import { describeError, displayStatus } from '../run/local-runner.ts';
 import { createProgressReporter } from '../run/progress.ts';
 import { prepareModels } from './local-models.ts';
-import { createSceneRun, executeSceneRun, loadRunScene, type SceneRunMeta } from '../run/scene-run.ts';
+import { createSceneRun, executeSceneRun, loadRunScene, roleModels, type SceneRunMeta } from '../run/scene-run.ts';
 import type { Episode, Run, Store } from '../store/types.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
 import { collect, nonNegativeInt, parseMode, positiveInt, positiveNumber } from './option-values.ts';
@@ -103,11 +103,15 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
           if (options.runId && (await store.getRun(options.runId))) {
             throw new UsageError(`a run with id '${options.runId}' already exists; continue it with --resume ${options.runId}, or pick another --run-id`);
           }
-          // Local models are downloaded (with progress) and their paths made absolute before the run is stored.
-          const named = options.model?.length ? options.model : [formatModelSpec(resolveModelSpec({ model: scene!.models.default, env: io.env }))];
-          run = await createSceneRun({
-            store, scene: scene!, source: resolve(io.cwd, file!), episodes, seed, models: await prepareModels(named, io), env: io.env, settings, runId: options.runId,
-          });
+          // Local models are downloaded (with progress) and their paths made absolute before the run is stored:
+          // --model paths are relative to the working directory, the scene file's own to the scene file.
+          const source = resolve(io.cwd, file!);
+          const sceneIo = { ...io, cwd: dirname(source) };
+          const models = options.model?.length
+            ? await prepareModels(options.model, io)
+            : await prepareModels([formatModelSpec(resolveModelSpec({ model: scene!.models.default, env: io.env }))], sceneIo);
+          await prepareModels([...new Set(models.flatMap((model) => Object.values(roleModels(scene!, model))))], sceneIo);
+          run = await createSceneRun({ store, scene: scene!, source, episodes, seed, models, env: io.env, settings, runId: options.runId });
         }
         await executeRun(store, run, scene!, options, concurrency, io);
       });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { dirname } from 'node:path';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { OutputMode } from '../agent/turn-output.ts';
 import { createLanguageModel, formatModelSpec, parseModelSpec, resolveEndpoint, resolveModelSpec, type Env, type ModelRuntime } from '../llm/index.ts';
@@ -119,6 +120,8 @@ export async function executeSceneRun(options: ExecuteSceneRunOptions): Promise<
   const settings = meta.settings ?? {};
   const makeModel = options.createModel ?? ((spec: string, episodeId: string) => createLanguageModel(spec, {
     env: options.env, runtime: options.runtime, baseURL: settings.baseURL, store, cache: settings.cache, episodeId, runId: run.id,
+    // A scene file's `local:` paths are relative to the scene file (the CLI makes --model paths absolute).
+    local: { cwd: dirname(meta.source.replace(/#[^/\\]*$/, '')) },
     ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
     ...(settings.retries === undefined ? {} : { retry: { maxRetries: settings.retries } }),
   }));

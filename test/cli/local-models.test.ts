@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -16,17 +17,26 @@ const card = join(repoRoot, 'examples', 'cards', 'mirela.png');
 let tiny: Buffer;
 let server: Server;
 let hub: string;
-let requests: { url: string; range?: string }[] = [];
+let requests: { method?: string; url: string; range?: string }[] = [];
 /** Cut the next response after this many bytes. */
 let cutNextAfter: number | undefined;
+/** The sha256 the Hub states for its files (`X-Linked-Etag`). */
+let linkedSha: string;
+/** The requests that fetched file bytes (from the CDN the Hub redirects to). */
+const fileRequests = () => requests.filter((request) => request.url.startsWith('/cdn/'));
 
 beforeAll(async () => {
   const path = join(tempDir(), 'tiny.gguf');
   await writeTinyGguf(path, { nCtx: 8192 });
   tiny = await readFile(path);
+  // As the Hub does for large files: /resolve/ redirects to a CDN and states the file's sha256 and size.
   server = createServer((req, res) => {
-    requests.push({ url: req.url ?? '', range: req.headers.range });
-    if (!/\/resolve\/[^/]+\/[^/]+\.gguf$/.test(req.url ?? '')) return void res.writeHead(404).end('Entry not found');
+    const url = req.url ?? '';
+    requests.push({ method: req.method, url, range: req.headers.range });
+    if (!url.startsWith('/cdn/') && /\/resolve\/[^/]+\/[^/]+\.gguf$/.test(url)) {
+      return void res.writeHead(302, { location: `/cdn${url}`, 'x-linked-etag': `"${linkedSha}"`, 'x-linked-size': String(tiny.length) }).end();
+    }
+    if (!url.startsWith('/cdn/')) return void res.writeHead(404).end('Entry not found');
     const start = Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? '')?.[1] ?? 0);
     const headers = { 'content-length': tiny.length - start, ...(start ? { 'content-range': `bytes ${start}-${tiny.length - 1}/${tiny.length}` } : {}) };
     res.writeHead(start ? 206 : 200, headers);
@@ -48,6 +58,7 @@ beforeEach(() => {
   dir = tempDir();
   env = { DRAMATIS_MODELS_DIR: join(dir, 'models'), HF_ENDPOINT: hub, DRAMATIS_LOCAL_THREADS: '1' };
   requests = [];
+  linkedSha = createHash('sha256').update(tiny).digest('hex');
 });
 
 /** A port nothing listens on: one the system just handed out and took back. */
@@ -116,6 +127,27 @@ describe('dramatis chat with an in-process model', () => {
   });
 });
 
+describe('dramatis scene run with local models', () => {
+  it("reads a scene file's local: paths relative to the scene file, and runs every turn in process", async () => {
+    await mkdir(join(dir, 'scenes', 'weights'), { recursive: true });
+    await writeFile(join(dir, 'scenes', 'weights', 'tiny.gguf'), tiny);
+    await writeFile(join(dir, 'scenes', 'duo.yaml'), [
+      'title: Duo', 'models:', '  default: local:weights/tiny.gguf',
+      'cast:', '  - character:', '      name: Ana', '  - character:', '      name: Bo', 'turns:', '  max: 3', '',
+    ].join('\n'));
+    const result = await runCli(['scene', 'run', 'scenes/duo.yaml', '--run-id', 'duo', '--quiet'], { cwd: dir, env });
+    expect(result.stderr).not.toMatch(/error|warning/i);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^run duo: 1 done/m);
+    const store = openSqliteStore(join(dir, '.dramatis', 'dramatis.db'));
+    const speeches = (await store.listEvents('duo-e0')).filter((event) => event.kind === 'speech');
+    // Round-robin; the random model may also end the scene early by having a character leave.
+    expect(speeches.map((event) => event.actor).slice(0, 2)).toEqual(['Ana', 'Bo']);
+    expect(speeches.every((event) => event.text.length > 0)).toBe(true);
+    store.close();
+  });
+});
+
 describe('dramatis models', () => {
   const hubSpec = 'hf:someone/Tiny-GGUF/tiny.gguf';
 
@@ -123,12 +155,15 @@ describe('dramatis models', () => {
     cutNextAfter = 200_000;
     const pulled = await runCli(['models', 'pull', hubSpec], { cwd: dir, env });
     expect(pulled.code).toBe(0);
-    expect(pulled.stderr).toMatch(/Downloading someone\/Tiny-GGUF\/tiny\.gguf: size unknown/);
+    expect(pulled.stderr).toMatch(/Downloading someone\/Tiny-GGUF\/tiny\.gguf: 580 KB, once/);
     expect(pulled.stderr).toMatch(/downloading: 100% \(580 KB of 580 KB\)/);
+    // The Hub was asked for the file's hash first, without following its redirect.
+    expect(requests[0]).toMatchObject({ method: 'HEAD', url: '/someone/Tiny-GGUF/resolve/main/tiny.gguf' });
     // The second request resumes from the bytes that arrived before the cut (some may be lost in flight).
-    expect(requests).toHaveLength(2);
-    expect(requests[0]!.range).toBeUndefined();
-    const resumedFrom = Number(/^bytes=(\d+)-$/.exec(requests[1]!.range ?? '')?.[1]);
+    const ranges = fileRequests().map((request) => request.range);
+    expect(ranges).toHaveLength(2);
+    expect(ranges[0]).toBeUndefined();
+    const resumedFrom = Number(/^bytes=(\d+)-$/.exec(ranges[1] ?? '')?.[1]);
     expect(resumedFrom).toBeGreaterThan(0);
     expect(resumedFrom).toBeLessThanOrEqual(200_000);
     const path = join(dir, 'models', 'someone', 'Tiny-GGUF', 'tiny.gguf');
@@ -159,6 +194,17 @@ describe('dramatis models', () => {
     const pulled = await runCli(['models', 'pull', `local:${hubSpec}`], { cwd: dir, env });
     expect(pulled.code).toBe(0);
     expect(pulled.stderr).toMatch(/resuming after 100 KB/);
-    expect(requests.map((request) => request.range)).toEqual(['bytes=100000-']);
+    expect(fileRequests().map((request) => request.range)).toEqual(['bytes=100000-']);
+  });
+
+  it('refuses a Hub file whose bytes do not match the sha256 the Hub states, keeping nothing', async () => {
+    linkedSha = createHash('sha256').update('another file').digest('hex');
+    const pulled = await runCli(['models', 'pull', hubSpec], { cwd: dir, env });
+    expect(pulled.code).toBe(1);
+    expect(pulled.stderr).toContain(`does not match its sha256 (expected ${linkedSha}`);
+    expect(pulled.stderr).toContain('[llm/download-failed]');
+    const path = join(dir, 'models', 'someone', 'Tiny-GGUF', 'tiny.gguf');
+    expect(existsSync(path)).toBe(false);
+    expect(existsSync(`${path}.part`)).toBe(false);
   });
 });

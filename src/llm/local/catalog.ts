@@ -156,16 +156,33 @@ export async function ensureLocalModel(modelId: string, options: EnsureModelOpti
   const destination = cachedPathOf(source.file, options.env);
   if (await stat(destination).then((info) => info.isFile(), () => false)) return destination;
   const url = hubUrl(source.file, options.env);
+  const expected = source.file.sha256 ? { sha256: source.file.sha256, bytes: source.file.bytes } : await hubFileDigest(url, options);
   const resumeFrom = await stat(`${destination}.part`).then((info) => info.size, () => 0);
   options.onDownloadStart?.({
-    url, destination, bytes: source.file.bytes, resumeFrom,
+    url, destination, bytes: expected.bytes, resumeFrom,
     title: source.catalog ? `${source.catalog.title} (local:${source.catalog.name})` : `${source.file.repo}/${source.file.file}`,
   });
   const result = await downloadModel({
-    url, destination, sha256: source.file.sha256, expectedBytes: source.file.bytes,
+    url, destination, sha256: expected.sha256, expectedBytes: expected.bytes,
     onProgress: options.onProgress, signal: options.signal, fetch: options.fetch,
   });
   return result.path;
+}
+
+/**
+ * The sha256 and size the Hub states for a large (LFS) file: its `/resolve/` answer redirects to a CDN and
+ * carries them as `X-Linked-Etag` and `X-Linked-Size`. Asked without following the redirect, since the CDN's
+ * own headers do not carry them. Nothing is known when the request fails: the download then reports why.
+ */
+async function hubFileDigest(url: string, options: Pick<EnsureModelOptions, 'fetch' | 'signal'>): Promise<{ sha256?: string; bytes?: number }> {
+  try {
+    const response = await (options.fetch ?? fetch)(url, { method: 'HEAD', redirect: 'manual', signal: options.signal });
+    const etag = /^(?:W\/)?"?([0-9a-f]{64})"?$/i.exec(response.headers.get('x-linked-etag')?.trim() ?? '')?.[1];
+    const size = Number(response.headers.get('x-linked-size'));
+    return { sha256: etag?.toLowerCase(), bytes: Number.isSafeInteger(size) && size > 0 ? size : undefined };
+  } catch {
+    return {};
+  }
 }
 
 /** One line saying what is about to be downloaded, for a CLI to print before it starts. */
