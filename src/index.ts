@@ -11,6 +11,7 @@ export * from './character/index.ts';
 export * from './agent/index.ts';
 export * from './scene/index.ts';
 export * from './llm/index.ts';
+export * from './memory/index.ts';
 export * from './store/index.ts';
 export * from './eval/index.ts';
 export { countTokens, type TokenCounter } from './text/tokens.ts';

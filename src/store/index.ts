@@ -3,6 +3,7 @@ import { openSqliteStore } from './sqlite-store.ts';
 import type { Store } from './types.ts';
 
 export * from './types.ts';
+export * from './memory-types.ts';
 export { StoreError } from './errors.ts';
 export { openSqliteStore } from './sqlite-store.ts';
 

@@ -87,4 +87,32 @@ export const sqliteMigrations: { version: number; name: string; sql: string }[] 
       ALTER TABLE run_jobs DROP COLUMN input;
     `,
   },
+  {
+    version: 4,
+    name: 'character memories, with a full-text index of their texts',
+    sql: `
+      CREATE TABLE memories (
+        id TEXT PRIMARY KEY,
+        character TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        at TEXT NOT NULL,
+        source_event_ids TEXT NOT NULL,
+        importance REAL,
+        emotion BLOB,
+        embedding BLOB,
+        embedding_model TEXT,
+        dimension INTEGER,
+        UNIQUE (character, seq)
+      );
+      CREATE VIRTUAL TABLE memories_fts USING fts5(text, content='memories', content_rowid='rowid', tokenize='porter unicode61');
+      CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
+        INSERT INTO memories_fts (rowid, text) VALUES (new.rowid, new.text);
+      END;
+      CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
+        INSERT INTO memories_fts (memories_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+      END;
+    `,
+  },
 ];

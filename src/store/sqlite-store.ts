@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { StoreError } from './errors.ts';
 import { sqliteMigrations } from './migrations.ts';
+import type { MemoryStore } from './memory-types.ts';
+import { SqliteMemoryStore } from './sqlite-memory-store.ts';
 import type {
   CachedResponse, Episode, EpisodeKind, EpisodeStatus, Job, JobCounts, JobPatch, JobStatus, ModelUsage, NewEpisode, NewEvent, Run,
   RunStatus, SceneEvent, Store, UsageRecord, UsageTotals,
@@ -111,6 +113,7 @@ function migrate(db: Database.Database): void {
 
 class SqliteStore implements Store {
   private readonly statements;
+  readonly memories: MemoryStore;
   /** Usage rows not yet written: they are written together, in the next event transaction or the next tick. */
   private pendingUsage: UsageRecord[] = [];
   /** Event writes waiting for the next group commit. */
@@ -119,6 +122,7 @@ class SqliteStore implements Store {
   private commitScheduled = false;
 
   constructor(private readonly db: Database.Database) {
+    this.memories = new SqliteMemoryStore(db);
     this.statements = {
       insertEpisode: db.prepare('INSERT INTO episodes (id, kind, title, status, created_at, updated_at, meta) VALUES (@id, @kind, @title, @status, @created_at, @updated_at, @meta)'),
       getEpisode: db.prepare('SELECT * FROM episodes WHERE id = ?'),

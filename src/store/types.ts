@@ -1,3 +1,4 @@
+import type { MemoryStore } from './memory-types.ts';
 import { z } from 'zod';
 
 /** Who may ever see an event: everyone, or only the listed characters. */
@@ -143,5 +144,7 @@ export interface Store {
   /** Sets a job's status (and error, result, attempt count); resolves once stored. */
   updateJob(runId: string, jobId: string, patch: JobPatch): Promise<void>;
   jobCounts(runId: string): Promise<JobCounts>;
+  /** Characters' long-term memories, in the same database. */
+  readonly memories: MemoryStore;
   close(): Promise<void>;
 }

@@ -1,0 +1,135 @@
+import { EMOTIONS, type MemoryVectors } from '../store/memory-types.ts';
+
+/**
+ * How memories are ranked, as in the Emotional RAG code (Huang et al., 2024): `d_sem` is the Euclidean distance
+ * between embeddings, `d_emo` is 1 − the cosine similarity of emotion vectors, smaller is better.
+ * - `semantic`: the k smallest d_sem (the paper's plain RAG); `lexical`: BM25 over the texts.
+ * - `c-a`: the k smallest d_sem + d_emo; `c-m`: the k smallest d_sem × d_emo.
+ * - `semantic-first` (the paper's S-C): the pool smallest d_sem, re-ranked by d_emo, keep k.
+ * - `emotion-first` (the paper's S-S): the pool smallest d_emo, re-ranked by d_sem, keep k.
+ */
+export const STRATEGIES = ['semantic', 'lexical', 'c-a', 'c-m', 'semantic-first', 'emotion-first'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+/** The strategies that need an emotion for the query. */
+export const EMOTIONAL_STRATEGIES: readonly Strategy[] = ['c-a', 'c-m', 'semantic-first', 'emotion-first'];
+
+export const DEFAULT_K = 10;
+export const DEFAULT_POOL = 20;
+
+/** One ranked memory: its distances and the value it was ranked by (smaller is better). */
+export interface Ranked {
+  id: string;
+  /** Index in the vectors it was ranked from. */
+  index: number;
+  dSem: number;
+  /** Undefined when the memory (or the query) has no emotion. */
+  dEmo?: number;
+  score: number;
+}
+
+export interface RankOptions {
+  k?: number;
+  pool?: number;
+}
+
+/**
+ * Ranks embedded memories for a query by a vector strategy (not `lexical`). A memory without an emotion counts
+ * as d_emo = 1, the distance of an emotion that shares nothing with the query's, in the emotional strategies; a
+ * query without an emotion can only be ranked by `semantic`. Ties keep insertion order.
+ * @example rankMemories(await store.memories.vectors('Seraphina'), { embedding, emotion }, 'c-a')
+ */
+export function rankMemories(
+  vectors: MemoryVectors,
+  query: { embedding: ArrayLike<number>; emotion?: readonly number[] },
+  strategy: Exclude<Strategy, 'lexical'>,
+  options: RankOptions = {},
+): Ranked[] {
+  const k = options.k ?? DEFAULT_K;
+  const pool = Math.max(options.pool ?? DEFAULT_POOL, k);
+  const count = vectors.ids.length;
+  if (count === 0 || k <= 0) return [];
+  if (query.embedding.length !== vectors.dimension) {
+    throw new RangeError(`the query embedding has ${query.embedding.length} dimensions, the memories ${vectors.dimension}`);
+  }
+  if (strategy !== 'semantic' && !query.emotion) throw new RangeError(`the ${strategy} strategy needs the query's emotion`);
+
+  const dSem = euclideanDistances(vectors.matrix, vectors.dimension, query.embedding);
+  const dEmo = query.emotion ? emotionDistances(vectors.emotions, query.emotion) : undefined;
+  const ranked = (indices: Iterable<number>, score: (i: number) => number): Ranked[] => {
+    const out: Ranked[] = [];
+    for (const index of indices) {
+      const emo = dEmo?.[index];
+      out.push({ id: vectors.ids[index]!, index, dSem: dSem[index]!, dEmo: emo === undefined || Number.isNaN(emo) ? undefined : emo, score: score(index) });
+    }
+    return out;
+  };
+  const emo = (i: number) => (Number.isNaN(dEmo![i]!) ? 1 : dEmo![i]!);
+  const all = () => Array.from({ length: count }, (_, i) => i);
+
+  switch (strategy) {
+    case 'semantic':
+      return ranked(smallest(all(), k, (i) => dSem[i]!), (i) => dSem[i]!);
+    case 'c-a':
+      return ranked(smallest(all(), k, (i) => dSem[i]! + emo(i)), (i) => dSem[i]! + emo(i));
+    case 'c-m':
+      return ranked(smallest(all(), k, (i) => dSem[i]! * emo(i)), (i) => dSem[i]! * emo(i));
+    case 'semantic-first':
+      return ranked(smallest(smallest(all(), pool, (i) => dSem[i]!), k, emo), emo);
+    case 'emotion-first':
+      return ranked(smallest(smallest(all(), pool, emo), k, (i) => dSem[i]!), (i) => dSem[i]!);
+  }
+}
+
+/** The `n` candidates with the smallest values, smallest first; equal values keep the candidates' order. */
+export function smallest(candidates: readonly number[], n: number, value: (candidate: number) => number): number[] {
+  // A sorted buffer of at most n: O(candidates × n), and n is small (k, pool).
+  const best: number[] = [];
+  const values: number[] = [];
+  for (const candidate of candidates) {
+    const v = value(candidate);
+    if (best.length === n && !(v < values[n - 1]!)) continue;
+    let at = best.length;
+    while (at > 0 && v < values[at - 1]!) at--;
+    best.splice(at, 0, candidate);
+    values.splice(at, 0, v);
+    if (best.length > n) { best.pop(); values.pop(); }
+  }
+  return best;
+}
+
+/** ‖q − m_i‖ for every row of a row-major matrix. */
+export function euclideanDistances(matrix: Float32Array, dimension: number, query: ArrayLike<number>): Float64Array {
+  const rows = dimension === 0 ? 0 : matrix.length / dimension;
+  const out = new Float64Array(rows);
+  for (let row = 0, offset = 0; row < rows; row++, offset += dimension) {
+    let sum = 0;
+    for (let j = 0; j < dimension; j++) {
+      const d = matrix[offset + j]! - query[j]!;
+      sum += d * d;
+    }
+    out[row] = Math.sqrt(sum);
+  }
+  return out;
+}
+
+/** 1 − cos(q, e_i) for every 8-score row; NaN where a row is missing (NaN). */
+export function emotionDistances(emotions: Float32Array, query: readonly number[]): Float64Array {
+  const width = EMOTIONS.length;
+  const rows = emotions.length / width;
+  let queryNorm = 0;
+  for (let j = 0; j < width; j++) queryNorm += query[j]! * query[j]!;
+  queryNorm = Math.sqrt(queryNorm);
+  const out = new Float64Array(rows);
+  for (let row = 0, offset = 0; row < rows; row++, offset += width) {
+    let dot = 0;
+    let norm = 0;
+    for (let j = 0; j < width; j++) {
+      const e = emotions[offset + j]!;
+      dot += e * query[j]!;
+      norm += e * e;
+    }
+    out[row] = 1 - dot / (Math.sqrt(norm) * queryNorm);
+  }
+  return out;
+}

@@ -1,0 +1,92 @@
+/** What a memory is: something lived (episodic), a fact, a summary of compacted history, or a reflection. */
+export type MemoryKind = 'episodic' | 'fact' | 'summary' | 'reflection';
+export const MEMORY_KINDS: readonly MemoryKind[] = ['episodic', 'fact', 'summary', 'reflection'];
+
+/** Plutchik's eight emotions, in the order Emotional RAG scores them; each 1 (not expressed) to 10. */
+export const EMOTIONS = ['joy', 'acceptance', 'fear', 'surprise', 'sadness', 'disgust', 'anger', 'anticipation'] as const;
+export type Emotion = (typeof EMOTIONS)[number];
+
+/** One memory of one character. */
+export interface Memory {
+  id: string;
+  /** The character it belongs to (its name in chats and scenes). */
+  character: string;
+  kind: MemoryKind;
+  text: string;
+  /** When it happened (ISO time). */
+  at: string;
+  /** The events it was made from, if any. */
+  sourceEventIds: string[];
+  /** 0–1; undefined when not rated. */
+  importance?: number;
+  /** Eight scores in {@link EMOTIONS} order; undefined when not scored (still recalled by meaning or words). */
+  emotion?: number[];
+  /** L2-normalised; undefined until embedded. */
+  embedding?: Float32Array;
+  embeddingModel?: string;
+  /** Order of insertion within its character: ranking ties go to the earlier memory. */
+  seq: number;
+}
+
+export interface NewMemory {
+  id?: string;
+  character: string;
+  kind?: MemoryKind;
+  text: string;
+  at?: string;
+  sourceEventIds?: string[];
+  importance?: number;
+  emotion?: readonly number[];
+  embedding?: ArrayLike<number>;
+  embeddingModel?: string;
+}
+
+export interface MemoryPatch {
+  id: string;
+  /** null removes it. */
+  embedding?: ArrayLike<number> | null;
+  embeddingModel?: string;
+  emotion?: readonly number[] | null;
+}
+
+/** Every embedded memory of a character as one matrix (row i is memory ids[i]), with emotions beside. */
+export interface MemoryVectors {
+  ids: string[];
+  dimension: number;
+  embeddingModel?: string;
+  /** ids.length × dimension, row-major. */
+  matrix: Float32Array;
+  /** ids.length × 8; a row of NaN for a memory without an emotion. */
+  emotions: Float32Array;
+}
+
+export interface MemoryCharacter {
+  character: string;
+  count: number;
+  embedded: number;
+  /** The one embedding width of its memories, if any are embedded. */
+  dimension?: number;
+  embeddingModel?: string;
+}
+
+/**
+ * Where characters' memories live. Implemented on SQLite (FTS5 for words, embeddings as float32 blobs) and later
+ * on Postgres; `test/store/memory-store-contract.ts` is the suite both pass.
+ */
+export interface MemoryStore {
+  /** Adds memories in one transaction: all or none. One character's embeddings keep one width. */
+  add(memories: readonly NewMemory[]): Promise<Memory[]>;
+  /** A character's memories in insertion order (embeddings left out unless asked). */
+  list(character: string, options?: { kind?: MemoryKind; limit?: number; offset?: number; embeddings?: boolean }): Promise<Memory[]>;
+  /** The memories with these ids, in the order asked; unknown ids are skipped. */
+  get(ids: readonly string[]): Promise<Memory[]>;
+  /** Sets or clears embeddings and emotions, in one transaction. */
+  update(patches: readonly MemoryPatch[]): Promise<void>;
+  /** Removes a character's memories (these ids, or all); returns how many. */
+  remove(character: string, ids?: readonly string[]): Promise<number>;
+  characters(): Promise<MemoryCharacter[]>;
+  /** BM25 over a character's memory texts, best first; `score` is bm25 (smaller is better). */
+  searchText(character: string, query: string, k: number): Promise<{ id: string; score: number }[]>;
+  /** A character's embedded memories, in insertion order. */
+  vectors(character: string): Promise<MemoryVectors>;
+}
