@@ -51,6 +51,8 @@ export interface MemoryPatch {
 
 /** Every embedded memory of a character as one matrix (row i is memory ids[i]), with emotions beside. */
 export interface MemoryVectors {
+  /** The character's revision these vectors were read at. */
+  revision: number;
   ids: string[];
   dimension: number;
   embeddingModel?: string;
@@ -89,4 +91,6 @@ export interface MemoryStore {
   searchText(character: string, query: string, k: number): Promise<{ id: string; score: number }[]>;
   /** A character's embedded memories, in insertion order. */
   vectors(character: string): Promise<MemoryVectors>;
+  /** A number that changes whenever a character's memories change (0 for none yet). */
+  revision(character: string): Promise<number>;
 }

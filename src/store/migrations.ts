@@ -106,6 +106,8 @@ export const sqliteMigrations: { version: number; name: string; sql: string }[] 
         dimension INTEGER,
         UNIQUE (character, seq)
       );
+      -- Bumped by every write to a character's memories, so an in-process copy of its vectors knows it is stale.
+      CREATE TABLE memory_revisions (character TEXT PRIMARY KEY, revision INTEGER NOT NULL);
       CREATE VIRTUAL TABLE memories_fts USING fts5(text, content='memories', content_rowid='rowid', tokenize='porter unicode61');
       CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
         INSERT INTO memories_fts (rowid, text) VALUES (new.rowid, new.text);

@@ -44,13 +44,15 @@ export class SqliteMemoryStore implements MemoryStore {
       search: db.prepare(`SELECT m.id AS id, bm25(memories_fts) AS score FROM memories_fts JOIN memories m ON m.rowid = memories_fts.rowid
         WHERE memories_fts MATCH @query AND m.character = @character ORDER BY score, m.seq LIMIT @k`),
       vectors: db.prepare('SELECT id, emotion, embedding, embedding_model, dimension FROM memories WHERE character = ? AND embedding IS NOT NULL ORDER BY seq'),
+      revision: db.prepare('SELECT revision FROM memory_revisions WHERE character = ?'),
+      bump: db.prepare('INSERT INTO memory_revisions (character, revision) VALUES (?, 1) ON CONFLICT (character) DO UPDATE SET revision = revision + 1'),
     };
   }
 
   async add(memories: readonly NewMemory[]): Promise<Memory[]> {
     return this.db.transaction(() => {
       const nextSeq = new Map<string, number>();
-      return memories.map((memory, index) => {
+      const added = memories.map((memory, index) => {
         const where = `memory ${index + 1}${memory.id ? ` (${memory.id})` : ''}`;
         if (!memory.character?.trim()) throw new StoreError('store/invalid-memory', `${where} names no character`);
         if (!memory.text?.trim()) throw new StoreError('store/invalid-memory', `${where} has no text`);
@@ -83,6 +85,8 @@ export class SqliteMemoryStore implements MemoryStore {
         }
         return stored;
       });
+      for (const character of nextSeq.keys()) this.statements.bump.run(character);
+      return added;
     })();
   }
 
@@ -101,6 +105,7 @@ export class SqliteMemoryStore implements MemoryStore {
 
   async update(patches: readonly MemoryPatch[]): Promise<void> {
     this.db.transaction(() => {
+      const touched = new Set<string>();
       for (const patch of patches) {
         const row = this.statements.get.get(patch.id) as MemoryRow | undefined;
         if (!row) throw new StoreError('store/not-found', `no memory with id '${patch.id}'`);
@@ -115,14 +120,19 @@ export class SqliteMemoryStore implements MemoryStore {
         if (patch.emotion !== undefined) {
           this.statements.setEmotion.run({ id: patch.id, emotion: patch.emotion === null ? null : floatBlob(checkEmotion(patch.emotion, where)) });
         }
+        touched.add(row.character);
       }
+      for (const character of touched) this.statements.bump.run(character);
     })();
   }
 
   async remove(character: string, ids?: readonly string[]): Promise<number> {
     return this.db.transaction(() => {
-      if (!ids) return this.statements.removeAll.run(character).changes;
-      return ids.reduce((sum, id) => sum + this.statements.removeOne.run(character, id).changes, 0);
+      const removed = ids
+        ? ids.reduce((sum, id) => sum + this.statements.removeOne.run(character, id).changes, 0)
+        : this.statements.removeAll.run(character).changes;
+      if (removed > 0) this.statements.bump.run(character);
+      return removed;
     })();
   }
 
@@ -139,7 +149,17 @@ export class SqliteMemoryStore implements MemoryStore {
     return this.statements.search.all({ query: match, character, k }) as { id: string; score: number }[];
   }
 
+  async revision(character: string): Promise<number> {
+    return (this.statements.revision.get(character) as { revision: number } | undefined)?.revision ?? 0;
+  }
+
   async vectors(character: string): Promise<MemoryVectors> {
+    // One read transaction: the revision belongs to exactly these rows.
+    return this.db.transaction(() => this.readVectors(character))();
+  }
+
+  private readVectors(character: string): MemoryVectors {
+    const revision = (this.statements.revision.get(character) as { revision: number } | undefined)?.revision ?? 0;
     const rows = this.statements.vectors.all(character) as { id: string; emotion: Buffer | null; embedding: Buffer; embedding_model: string | null; dimension: number }[];
     const dimension = rows[0]?.dimension ?? 0;
     const matrix = new Float32Array(rows.length * dimension);
@@ -148,7 +168,7 @@ export class SqliteMemoryStore implements MemoryStore {
       matrix.set(floats(row.embedding), index * dimension);
       if (row.emotion) emotions.set(floats(row.emotion), index * EMOTIONS.length);
     });
-    return { ids: rows.map((row) => row.id), dimension, embeddingModel: rows[0]?.embedding_model ?? undefined, matrix, emotions };
+    return { revision, ids: rows.map((row) => row.id), dimension, embeddingModel: rows[0]?.embedding_model ?? undefined, matrix, emotions };
   }
 
   /** One character, one embedding width: distances between vectors of different models mean nothing. */

@@ -89,6 +89,25 @@ export function describeMemoryStore(name: string, open: () => Promise<MemoryStor
       expect(await store.searchText('Nobody', 'forest', 10)).toEqual([]);
     });
 
+    it("changes a character's revision with every write to its memories, and only then", async () => {
+      const store = await open();
+      expect(await store.revision('Ana')).toBe(0);
+      const [a] = await store.add([{ character: 'Ana', text: 'a' }]);
+      const afterAdd = await store.revision('Ana');
+      expect(afterAdd).toBeGreaterThan(0);
+      await store.add([{ character: 'Bo', text: 'b' }]);
+      await store.list('Ana');
+      expect(await store.revision('Ana')).toBe(afterAdd);
+      await store.update([{ id: a!.id, emotion: [1, 1, 1, 1, 1, 1, 1, 2] }]);
+      const afterUpdate = await store.revision('Ana');
+      expect(afterUpdate).not.toBe(afterAdd);
+      expect((await store.vectors('Ana')).revision).toBe(afterUpdate);
+      await store.remove('Ana', ['nope']);
+      expect(await store.revision('Ana')).toBe(afterUpdate);
+      await store.remove('Ana');
+      expect(await store.revision('Ana')).not.toBe(afterUpdate);
+    });
+
     it("gives a character's embedded memories as one matrix, emotions beside (NaN where none)", async () => {
       const store = await open();
       await store.add([
