@@ -4,6 +4,7 @@ export { createModelRuntime, DEFAULT_CONCURRENCY, type ModelRuntime, type ModelR
 export { Semaphore } from './semaphore.ts';
 export { createLanguageModel, DEFAULT_TIMEOUT_MS, LOCAL_TIMEOUT_MS, type ModelOptions, type LocalModelSetup } from './create-language-model.ts';
 export { createEmbeddingModel, type EmbeddingModelOptions } from './create-embedding-model.ts';
+export { cachedEmbedder, type CachedEmbedderOptions } from './cached-embedder.ts';
 export { resolveEndpoint, type Endpoint, type EndpointOptions } from './endpoint.ts';
 export { DEFAULT_RETRY, type RetryOptions, type Sleep } from './retry-policy.ts';
 export { isCachedResult } from './middleware/cache.ts';

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { JSONSchema7, LanguageModelV3 } from '@ai-sdk/provider';
 import type { ResolvedBenchmark } from '../eval/benchmark-file.ts';
 import type { BenchmarkDefinition } from '../eval/definition.ts';
@@ -13,7 +12,7 @@ import type { ItemScore, MetricDefinition, Scorer } from '../eval/scorers/types.
 import { seededGenerator } from '../eval/stats.ts';
 import { metricInfos, summarizeModel } from '../eval/summarize.ts';
 import { renderPrompt } from '../eval/template.ts';
-import { costOf, createEmbeddingModel, createLanguageModel, formatModelSpec, parseModelSpec, priceTable, resolveEndpoint, resolveModelSpec, type Env, type ModelRuntime } from '../llm/index.ts';
+import { cachedEmbedder, costOf, createLanguageModel, formatModelSpec, parseModelSpec, priceTable, resolveEndpoint, resolveModelSpec, type Env, type ModelRuntime } from '../llm/index.ts';
 import { seededInt } from '../scene/turn-policy.ts';
 import type { Job, Run, Store } from '../store/types.ts';
 import { readableId } from '../text/readable-id.ts';
@@ -139,7 +138,11 @@ export async function executeBenchRun(options: ExecuteBenchRunOptions): Promise<
   const judge: Judge | undefined = meta.judge
     ? createJudge(makeModel(meta.judge), { name: meta.judge, temperature: definition.judge?.temperature ?? 0 })
     : undefined;
-  const embed = meta.embedding ? cachedEmbedder(meta.embedding, options, settings) : undefined;
+  const embed = meta.embedding ? cachedEmbedder(meta.embedding, {
+    env: options.env, runtime: options.runtime, baseURL: settings.baseURL, store: options.store, cache: settings.cache,
+    ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
+    ...(settings.retries === undefined ? {} : { retry: { maxRetries: settings.retries } }),
+  }) : undefined;
   const schema = definition.responseSchema ? { json: definition.responseSchema as JSONSchema7, name: 'answer' } : undefined;
   return runLocal({
     store, runId: run.id, concurrency: activeEpisodesFor(options.concurrency), onProgress: options.onProgress, onJobError: options.onJobError, signal: options.signal,
@@ -157,40 +160,6 @@ export async function executeBenchRun(options: ExecuteBenchRunOptions): Promise<
       return { ...combineAttempts(attempts) };
     },
   });
-}
-
-/**
- * Embeds texts with the run's embedding model, each text's vector cached in the store (a re-run makes no calls),
- * vectors normalised to unit length.
- */
-function cachedEmbedder(spec: string, options: ExecuteBenchRunOptions, settings: BenchRunSettings): (texts: string[], signal?: AbortSignal) => Promise<number[][]> {
-  const model = createEmbeddingModel(spec, {
-    env: options.env, runtime: options.runtime, baseURL: settings.baseURL,
-    ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
-    ...(settings.retries === undefined ? {} : { retry: { maxRetries: settings.retries } }),
-  });
-  const keyOf = (text: string) => `embedding:${createHash('sha256').update(JSON.stringify([spec, settings.baseURL ?? '', text])).digest('hex')}`;
-  return async (texts, signal) => {
-    const useCache = settings.cache !== false;
-    const vectors: (number[] | undefined)[] = await Promise.all(texts.map(async (text) => (useCache ? (await options.store.cacheGet(keyOf(text)))?.value as number[] | undefined : undefined)));
-    const missing = texts.filter((_, i) => !vectors[i]);
-    if (missing.length) {
-      const { embeddings } = await model.doEmbed({ values: missing, abortSignal: signal });
-      let next = 0;
-      for (let i = 0; i < texts.length; i++) {
-        if (vectors[i]) continue;
-        const vector = unitLength(embeddings[next++]);
-        vectors[i] = vector;
-        if (useCache) await options.store.cachePut(keyOf(texts[i]), vector);
-      }
-    }
-    return vectors as number[][];
-  };
-}
-
-function unitLength(vector: readonly number[]): number[] {
-  const norm = Math.sqrt(vector.reduce((sum, x) => sum + x * x, 0));
-  return norm === 0 ? [...vector] : vector.map((x) => x / norm);
 }
 
 /** An attempt as stored on its job (the prompt is rebuilt from the item and the definition when shown). */
