@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { registerBenchCommands } from './bench-commands.ts';
 import { registerCardCommands } from './card-commands.ts';
 import { registerChatCommand } from './chat-command.ts';
+import { registerMemoryCommands } from './memory-commands.ts';
 import { registerModelsCommands } from './models-command.ts';
 import { registerSceneCommands } from './scene-commands.ts';
 import { registerSessionCommands } from './session-commands.ts';
@@ -28,6 +29,7 @@ export function buildProgram(io: CliIo): Command {
   registerSceneCommands(program, io);
   registerBenchCommands(program, io);
   registerModelsCommands(program, io);
+  registerMemoryCommands(program, io);
   const output = program.configureOutput();
   applyToAll(program, (command) => command.exitOverride().configureOutput(output).showHelpAfterError('(add --help for usage)'));
   return program;

@@ -1,0 +1,181 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { cachedEmbedder, createLanguageModel, createModelRuntime, formatModelSpec, parseModelSpec, type Env } from '../llm/index.ts';
+import {
+  STRATEGIES, importMemories, memoryLines, parseMemoryFile, recall, scoreEmotion, type Embed, type ScoreEmotion, type Strategy,
+} from '../memory/index.ts';
+import { EMOTIONS, type Store } from '../store/index.ts';
+import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
+import { prepareModels } from './local-models.ts';
+import { positiveInt } from './option-values.ts';
+import { withStore } from './store-option.ts';
+
+interface ModelFlags {
+  embeddingModel?: string;
+  emotionModel?: string;
+  baseUrl?: string;
+  cache: boolean;
+}
+
+export function registerMemoryCommands(program: Command, io: CliIo): void {
+  const memory = program.command('memory').description("Characters' long-term memories: import, list, search (Emotional RAG), export");
+
+  memory.command('import')
+    .description('Import memories from JSONL: one {"text", "kind"?, "at"?, "emotion"?, "embedding"?, "character"?} per line')
+    .argument('<file>', 'a JSONL file')
+    .option('--character <name>', 'the character of lines that name none')
+    .option('--embedding-model <spec>', 'embed lines that bring no embedding, e.g. openai:text-embedding-3-small, ollama:nomic-embed-text')
+    .option('--emotion-model <spec>', "score the emotion of lines that bring none (Plutchik's eight, 1–10), e.g. openai:gpt-4o-mini")
+    .option('--base-url <url>', 'API base URL for openai-compatible models (or DRAMATIS_BASE_URL)')
+    .option('--batch-size <n>', 'lines stored per transaction (default 64): a failure keeps whole batches, and the same command resumes')
+    .option('--no-cache', 'bypass the response and embedding cache')
+    .addHelpText('after', '\nExamples:\n  $ dramatis memory import memories.jsonl --character Seraphina\n  $ dramatis memory import m.jsonl --character Seraphina --embedding-model ollama:nomic-embed-text --emotion-model ollama:qwen2.5:7b')
+    .action(async (file: string, options: ModelFlags & { character?: string; batchSize?: string }, command: Command) => {
+      const batchSize = positiveInt(options.batchSize, '--batch-size');
+      const path = resolve(io.cwd, file);
+      const entries = parseMemoryFile(await readFile(path, 'utf8'), { character: options.character, source: file });
+      await withStore(command, io, async (store) => {
+        const models = await memoryModels(options, io, store);
+        const result = await importMemories({
+          store: store.memories, entries, embed: models.embed, embeddingModel: models.embeddingModel, scoreEmotion: models.scoreEmotion, batchSize,
+          onProgress: (progress) => writeLine(io.stderr, `imported ${progress.done}/${progress.total}`),
+        });
+        const characters = [...new Set(entries.map((entry) => entry.character))].join(', ');
+        writeLine(io.stdout, `${result.added} memories added for ${characters || 'nobody'} (${result.skipped} already there)`);
+      });
+    });
+
+  memory.command('list')
+    .description("List a character's memories (or, without --character, who has memories)")
+    .option('--character <name>', 'whose memories')
+    .option('--limit <n>', 'at most this many')
+    .option('--json', 'print machine-readable JSON')
+    .action(async (options: { character?: string; limit?: string; json?: boolean }, command: Command) => {
+      const limit = positiveInt(options.limit, '--limit');
+      await withStore(command, io, async (store) => {
+        if (!options.character) {
+          const characters = await store.memories.characters();
+          if (options.json) return printJson(io, characters);
+          if (characters.length === 0) return writeLine(io.stdout, 'No memories yet. Import some with: dramatis memory import FILE --character NAME');
+          for (const c of characters) {
+            writeLine(io.stdout, `${c.character}: ${c.count} memories, ${c.embedded} embedded${c.dimension ? ` (${c.dimension} dimensions${c.embeddingModel ? `, ${c.embeddingModel}` : ''})` : ''}`);
+          }
+          return;
+        }
+        const memories = await store.memories.list(options.character, { limit });
+        if (options.json) return printJson(io, memories.map(({ embedding: _embedding, ...rest }) => rest));
+        if (memories.length === 0) return writeLine(io.stdout, `${options.character} has no memories.`);
+        for (const m of memories) writeLine(io.stdout, `${String(m.seq).padStart(4)}  ${m.kind.padEnd(10)}  ${m.at.slice(0, 19)}  ${emotionSummary(m.emotion).padEnd(16)}  ${oneLine(m.text, 90)}`);
+      });
+    });
+
+  memory.command('search')
+    .description("Recall a character's memories for a query, ranked by a strategy of Emotional RAG")
+    .requiredOption('--character <name>', 'whose memories')
+    .requiredOption('--query <text>', 'what is happening now')
+    .option('--strategy <s>', `${STRATEGIES.join(', ')} (default: semantic with an embedding model, else lexical)`)
+    .option('--k <n>', 'how many (default 10)')
+    .option('--pool <n>', 'first-stage pool of semantic-first and emotion-first (default 20)')
+    .option('--embedding-model <spec>', "embeds the query (use the memories' own model)")
+    .option('--emotion-model <spec>', "scores the query's emotion for the emotional strategies")
+    .option('--query-emotion <scores>', `the query's emotion instead: 8 comma-separated scores 1–10 (${EMOTIONS.join(', ')})`)
+    .option('--query-embedding <json>', 'the query embedding instead: a JSON array, or @FILE holding one')
+    .option('--base-url <url>', 'API base URL for openai-compatible models (or DRAMATIS_BASE_URL)')
+    .option('--no-cache', 'bypass the response and embedding cache')
+    .option('--json', 'print the ranked memories with ids, texts, d_sem, d_emo and score as JSON')
+    .addHelpText('after', '\nExample:\n  $ dramatis memory search --character Seraphina --query "the forest burned" --strategy c-a --k 10 --json \\\n      --embedding-model ollama:nomic-embed-text --emotion-model ollama:qwen2.5:7b')
+    .action(async (options: ModelFlags & { character: string; query: string; strategy?: string; k?: string; pool?: string; queryEmotion?: string; queryEmbedding?: string; json?: boolean }, command: Command) => {
+      if (options.strategy !== undefined && !(STRATEGIES as readonly string[]).includes(options.strategy)) {
+        throw new UsageError(`--strategy must be one of ${STRATEGIES.join(', ')}, not '${options.strategy}'`);
+      }
+      const k = positiveInt(options.k, '--k');
+      const pool = positiveInt(options.pool, '--pool');
+      const emotion = options.queryEmotion === undefined ? undefined : parseEmotion(options.queryEmotion);
+      const embedding = options.queryEmbedding === undefined ? undefined : await parseEmbedding(options.queryEmbedding, io);
+      await withStore(command, io, async (store) => {
+        const models = await memoryModels(options, io, store);
+        const result = await recall({
+          store: store.memories, character: options.character, query: { text: options.query, emotion, embedding },
+          strategy: options.strategy as Strategy | undefined, k, pool, embed: models.embed, scoreEmotion: models.scoreEmotion,
+        });
+        for (const note of result.notes) writeLine(io.stderr, `note: ${note}`);
+        if (options.json) {
+          return printJson(io, {
+            character: options.character, query: options.query, requested: result.requested, strategy: result.strategy, queryEmotion: result.queryEmotion,
+            memories: result.memories.map((r) => ({ rank: r.rank, id: r.memory.id, text: r.memory.text, kind: r.memory.kind, at: r.memory.at, d_sem: r.dSem, d_emo: r.dEmo, score: r.score })),
+          });
+        }
+        if (result.memories.length === 0) return writeLine(io.stdout, `${options.character} recalls nothing for that.`);
+        writeLine(io.stdout, `${options.character}, ${result.strategy}:`);
+        for (const r of result.memories) {
+          const distances = [r.dSem === undefined ? '' : `d_sem ${r.dSem.toFixed(3)}`, r.dEmo === undefined ? '' : `d_emo ${r.dEmo.toFixed(3)}`].filter(Boolean).join('  ');
+          writeLine(io.stdout, `${String(r.rank).padStart(3)}. ${r.score.toFixed(4)}  ${distances ? `${distances}  ` : ''}${oneLine(r.memory.text, 80)}`);
+        }
+      });
+    });
+
+  memory.command('export')
+    .description("Write a character's memories as JSONL (embeddings and emotions included), to stdout or --out")
+    .requiredOption('--character <name>', 'whose memories')
+    .option('--out <file>', 'write here instead of stdout')
+    .action(async (options: { character: string; out?: string }, command: Command) => {
+      await withStore(command, io, async (store) => {
+        const lines = memoryLines(await store.memories.list(options.character, { embeddings: true }));
+        const text = lines.map((line) => `${line}\n`).join('');
+        if (options.out) {
+          await writeFile(resolve(io.cwd, options.out), text);
+          writeLine(io.stderr, `${lines.length} memories written to ${options.out}`);
+        } else io.stdout.write(text);
+      });
+    });
+}
+
+/** The embedder and emotion scorer the flags name; both optional. */
+async function memoryModels(options: ModelFlags, io: CliIo, store: Store): Promise<{ embed?: Embed; embeddingModel?: string; scoreEmotion?: ScoreEmotion }> {
+  const env: Env = io.env;
+  const runtime = createModelRuntime();
+  const embeddingModel = options.embeddingModel ? formatModelSpec(parseModelSpec(options.embeddingModel)) : undefined;
+  const embed = embeddingModel ? cachedEmbedder(embeddingModel, { env, runtime, baseURL: options.baseUrl, store, cache: options.cache }) : undefined;
+  let scoreEmotionWith: ScoreEmotion | undefined;
+  if (options.emotionModel) {
+    const [spec] = await prepareModels([options.emotionModel], io);
+    const model = createLanguageModel(spec!, { env, runtime, baseURL: options.baseUrl, store, cache: options.cache });
+    scoreEmotionWith = (input, signal) => scoreEmotion(model, input, { abortSignal: signal });
+  }
+  return { embed, embeddingModel, scoreEmotion: scoreEmotionWith };
+}
+
+function parseEmotion(value: string): number[] {
+  const scores = value.split(',').map((part) => Number(part.trim()));
+  if (scores.length !== EMOTIONS.length || scores.some((score) => !Number.isFinite(score) || score < 1 || score > 10)) {
+    throw new UsageError(`--query-emotion takes ${EMOTIONS.length} comma-separated scores from 1 to 10 (${EMOTIONS.join(', ')}), not '${value}'`);
+  }
+  return scores;
+}
+
+async function parseEmbedding(value: string, io: CliIo): Promise<number[]> {
+  const text = value.startsWith('@') ? await readFile(resolve(io.cwd, value.slice(1)), 'utf8') : value;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new UsageError('--query-embedding must be a JSON array of numbers (or @FILE holding one)');
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0 || parsed.some((x) => typeof x !== 'number' || !Number.isFinite(x))) {
+    throw new UsageError('--query-embedding must be a JSON array of numbers (or @FILE holding one)');
+  }
+  return parsed as number[];
+}
+
+/** The strongest emotions of a memory, e.g. "fear 9 sadness 8". */
+function emotionSummary(emotion: number[] | undefined): string {
+  if (!emotion) return '-';
+  return EMOTIONS.map((name, i) => [name, emotion[i]!] as const).filter(([, score]) => score > 1).sort((a, b) => b[1] - a[1]).slice(0, 2)
+    .map(([name, score]) => `${name} ${score}`).join(' ') || 'calm';
+}
+
+function oneLine(text: string, width: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
+}

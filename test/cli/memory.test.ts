@@ -1,0 +1,105 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeLlm, type FakeLlm } from '../support/fake-llm/index.ts';
+import { runCli, tempDir } from '../support/cli.ts';
+
+// `dramatis memory` as a user runs it: known vectors imported from a file, the ranking of each strategy checked
+// against the formulas worked out by hand; embeddings and emotion scores over HTTP from the fake server.
+
+let fake: FakeLlm;
+beforeAll(async () => { fake = await startFakeLlm(); });
+afterAll(() => fake.close());
+beforeEach(() => fake.reset());
+
+const joy = [9, 6, 1, 2, 1, 1, 1, 7];
+const fear = [1, 1, 9, 7, 6, 2, 3, 4];
+// Unit vectors at angles 0.1, 0.2, 0.9 and 1.5 rad from the query [1, 0]: d_sem = 2·sin(θ/2).
+const at = (theta: number) => [Math.cos(theta), Math.sin(theta)];
+const bank = [
+  { id: 'near-fear', text: 'The fire reached the old oak.', embedding: at(0.1), emotion: fear },
+  { id: 'near-joy', text: 'We danced when the rain put the fire out.', embedding: at(0.2), emotion: joy },
+  { id: 'mid-joy', text: 'Spring came back to the glade.', embedding: at(0.9), emotion: joy },
+  { id: 'far-fear', text: 'Wolves howled outside the walls.', embedding: at(1.5), emotion: fear },
+];
+
+function setup() {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'memories.jsonl'), bank.map((memory) => JSON.stringify(memory)).join('\n') + '\n');
+  const cli = (...args: string[]) => runCli(args, { cwd: dir, env: {} });
+  return { dir, cli };
+}
+
+const search = async (cli: ReturnType<typeof setup>['cli'], strategy: string, extra: string[] = []) => {
+  const result = await cli('memory', 'search', '--character', 'Seraphina', '--query', 'the fire', '--strategy', strategy,
+    '--query-embedding', '[1, 0]', '--query-emotion', joy.join(','), '--k', '3', '--pool', '3', '--json', ...extra);
+  expect(result.stderr).toBe('');
+  return JSON.parse(result.stdout) as { strategy: string; memories: { id: string; d_sem: number; d_emo: number; score: number }[] };
+};
+
+describe('dramatis memory', () => {
+  it('imports known vectors and ranks them by each strategy as the formulas say', async () => {
+    const { cli } = setup();
+    const imported = await cli('memory', 'import', 'memories.jsonl', '--character', 'Seraphina');
+    expect(imported.stdout.trim()).toBe('4 memories added for Seraphina (0 already there)');
+    expect((await cli('memory', 'import', 'memories.jsonl', '--character', 'Seraphina')).stdout.trim()).toBe('0 memories added for Seraphina (4 already there)');
+
+    const semantic = await search(cli, 'semantic');
+    expect(semantic.memories.map((m) => m.id)).toEqual(['near-fear', 'near-joy', 'mid-joy']);
+    expect(semantic.memories[0]!.d_sem).toBeCloseTo(2 * Math.sin(0.05), 6);
+    // d_emo(fear, joy) = 1 − 77 / (√197 · √174) ≈ 0.584; d_emo(joy, joy) = 0.
+    const dEmoFear = 1 - fear.reduce((s, x, i) => s + x * joy[i]!, 0) / (Math.hypot(...fear) * Math.hypot(...joy));
+    expect(semantic.memories[0]!.d_emo).toBeCloseTo(dEmoFear, 6);
+    // c-a: near-joy 0.200 + 0; near-fear 0.100 + 0.584 = 0.684; mid-joy 0.870 + 0.
+    expect((await search(cli, 'c-a')).memories.map((m) => m.id)).toEqual(['near-joy', 'near-fear', 'mid-joy']);
+    // c-m: both joyful ones score 0 (kept in insertion order), near-fear 0.100 × 0.584.
+    expect((await search(cli, 'c-m')).memories.map((m) => m.id)).toEqual(['near-joy', 'mid-joy', 'near-fear']);
+    // Pool of 3 nearest (near-fear, near-joy, mid-joy), re-ranked by emotion: the joyful two first.
+    expect((await search(cli, 'semantic-first')).memories.map((m) => m.id)).toEqual(['near-joy', 'mid-joy', 'near-fear']);
+    // Pool of 3 closest in emotion (near-joy, mid-joy, then near-fear by order), re-ranked by meaning.
+    expect((await search(cli, 'emotion-first')).memories.map((m) => m.id)).toEqual(['near-fear', 'near-joy', 'mid-joy']);
+    const ca = await search(cli, 'c-a');
+    expect(ca.memories[0]!.score).toBeCloseTo(2 * Math.sin(0.1) + 0, 6);
+
+    const lexical = await cli('memory', 'search', '--character', 'Seraphina', '--query', 'fire oak', '--strategy', 'lexical', '--json');
+    expect((JSON.parse(lexical.stdout) as { memories: { id: string }[] }).memories.map((m) => m.id)).toEqual(['near-fear', 'near-joy']);
+  });
+
+  it('lists, exports and recalls nothing for a character without memories', async () => {
+    const { cli } = setup();
+    await cli('memory', 'import', 'memories.jsonl', '--character', 'Seraphina');
+    expect((await cli('memory', 'list')).stdout.trim()).toBe('Seraphina: 4 memories, 4 embedded (2 dimensions)');
+    const listed = await cli('memory', 'list', '--character', 'Seraphina');
+    expect(listed.stdout.split('\n')[0]).toMatch(/^ {3}1 {2}episodic .*fear 9 surprise 7 +The fire reached the old oak\.$/);
+    const exported = await cli('memory', 'export', '--character', 'Seraphina');
+    expect(exported.stdout.trim().split('\n')).toHaveLength(4);
+    const nobody = await cli('memory', 'search', '--character', 'Nobody', '--query', 'x');
+    expect(nobody.stdout.trim()).toBe('Nobody recalls nothing for that.');
+  });
+
+  it('embeds and scores the query over HTTP, and refuses bad flags with exit 2', async () => {
+    const { dir, cli } = setup();
+    writeFileSync(join(dir, 'plain.jsonl'), '{"text": "the forest burned"}\n{"text": "we sang by the river"}\n');
+    const model = ['--embedding-model', 'openai-compatible:embed', '--base-url', fake.url];
+    expect((await cli('memory', 'import', 'plain.jsonl', '--character', 'Ana', ...model)).stdout).toMatch(/^2 memories added/);
+    fake.enqueue({ json: { emotions: [{ analysis: 'x', dim: 'fear', score: 8 }] } });
+    const result = await cli('memory', 'search', '--character', 'Ana', '--query', 'the forest burned', '--strategy', 'c-a', '--emotion-model', 'openai-compatible:emo', ...model, '--json');
+    const parsed = JSON.parse(result.stdout) as { strategy: string; queryEmotion: number[]; memories: { text: string }[] };
+    expect(parsed.strategy).toBe('c-a');
+    expect(parsed.queryEmotion).toEqual([1, 1, 8, 1, 1, 1, 1, 1]);
+    expect(parsed.memories[0]!.text).toBe('the forest burned');
+    const noEmotion = await cli('memory', 'search', '--character', 'Ana', '--query', 'river', '--strategy', 'c-a', ...model);
+    expect(noEmotion.stderr).toContain('note: no emotion model: ranked by meaning only');
+    expect((await cli('memory', 'search', '--character', 'Ana', '--query', 'x', '--strategy', 'psychic')).code).toBe(2);
+    expect((await cli('memory', 'search', '--character', 'Ana', '--query', 'x', '--query-emotion', '1,2,3')).stderr).toMatch(/takes 8 comma-separated scores/);
+  });
+
+  it('names the line of a bad memory file and stores nothing', async () => {
+    const { dir, cli } = setup();
+    writeFileSync(join(dir, 'bad.jsonl'), '{"text": "ok"}\n{"text": "bad", "emotion": [1, 2]}\n');
+    const result = await cli('memory', 'import', 'bad.jsonl', '--character', 'Ana');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('bad.jsonl:2: emotion has 2 scores; it needs 8');
+    expect((await cli('memory', 'list')).stdout).toMatch(/No memories yet/);
+  });
+});
