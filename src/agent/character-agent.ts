@@ -8,6 +8,8 @@ import { countTokens as defaultCountTokens, type TokenCounter } from '../text/to
 import { buildCharacterSheet, type SceneContext } from './character-sheet.ts';
 import { compactHistory } from './compact-history.ts';
 import { blockTranscript, planCompaction, type CompactedBlock } from './compaction.ts';
+import type { RecallResult } from '../memory/recall.ts';
+import type { AgentMemory, RecalledRecord } from './agent-memory.ts';
 import { AgentError } from './errors.ts';
 import { generateTurn, type GeneratedTurn } from './generate-turn.ts';
 import { historyMessages, type HistoryMessage } from './history.ts';
@@ -39,6 +41,8 @@ export interface CharacterAgentOptions {
   topP?: number;
   /** Sampling seed sent with every call. */
   seed?: number;
+  /** The character's long-term memory: recalled into each turn's volatile tail. */
+  memory?: AgentMemory;
 }
 
 export interface ActOptions {
@@ -61,6 +65,8 @@ export interface Act {
   generated: GeneratedTurn;
   prepared: PreparedPrompt;
   blocks: CompactedBlock[];
+  /** The memories recalled into this turn's prompt, best first (empty without a memory). */
+  recalled: RecalledRecord[];
 }
 
 const DEFAULT_CONTEXT_TOKENS = 8192;
@@ -96,7 +102,7 @@ export class CharacterAgent {
    * Builds the prompt for the character's next turn from `log` (the whole episode: only its perspective is
    * used). Pure: compaction is only planned in `act`, so a caller can measure the engine's own work.
    */
-  preparePrompt(log: readonly SceneEvent[], blocks: readonly CompactedBlock[], options: { countTokens?: boolean } = {}): PreparedPrompt {
+  preparePrompt(log: readonly SceneEvent[], blocks: readonly CompactedBlock[], options: { countTokens?: boolean; memories?: string } = {}): PreparedPrompt {
     const name = this.name;
     const perspective = perspectiveOf(log, name);
     const lastCompacted = blocks.at(-1)?.throughSeq ?? 0;
@@ -108,6 +114,7 @@ export class CharacterAgent {
     const tail = buildTail({
       character: name,
       lore,
+      memories: options.memories,
       postHistoryInstructions: post ? renderMacros(post, { char: name, user: this.options.userName, pickSeed: this.options.pickSeed }) : undefined,
     });
     return { messages: assemblePrompt({ system: this.system, blocks, history, tail }), history, lore: entries };
@@ -119,13 +126,15 @@ export class CharacterAgent {
    */
   async act(log: readonly SceneEvent[], blocks: readonly CompactedBlock[], options: ActOptions = {}): Promise<Act> {
     this.assertBudget();
+    const recalled = await this.options.memory?.recall(log, options.abortSignal);
+    const memory = { text: renderRecalled(recalled), recalled: recordsOf(recalled) };
     try {
-      return await this.attempt(log, blocks, options);
+      return await this.attempt(log, blocks, options, memory);
     } catch (error) {
       if (this.currentMode !== 'json' || !rejectsJsonSchema(error)) throw error;
       this.setMode('tagged');
       options.onRepair?.('the server does not support JSON-schema output; switched to the tagged-text format');
-      return this.attempt(log, blocks, options);
+      return this.attempt(log, blocks, options, memory);
     }
   }
 
@@ -143,12 +152,12 @@ export class CharacterAgent {
     this.systemTokens = this.countTokens(this.system);
   }
 
-  private async attempt(log: readonly SceneEvent[], current: readonly CompactedBlock[], options: ActOptions): Promise<Act> {
+  private async attempt(log: readonly SceneEvent[], current: readonly CompactedBlock[], options: ActOptions, memory: RecalledMemory): Promise<Act> {
     let blocks = [...current];
     // A token is at least one byte: a prompt whose bytes fit the budget fits, with no need to count its tokens.
-    let prepared = this.preparePrompt(log, blocks, { countTokens: false });
-    if (promptBytes(prepared) + this.replyTokens <= this.contextTokens) return this.generate(prepared, blocks, options);
-    prepared = this.preparePrompt(log, blocks);
+    let prepared = this.preparePrompt(log, blocks, { countTokens: false, memories: memory.text });
+    if (promptBytes(prepared) + this.replyTokens <= this.contextTokens) return this.generate(prepared, blocks, options, memory);
+    prepared = this.preparePrompt(log, blocks, { memories: memory.text });
     const plan = planCompaction({
       history: prepared.history,
       blocks,
@@ -160,12 +169,12 @@ export class CharacterAgent {
         model: this.options.summaryModel ?? this.options.model, who: this.name, countTokens: this.countTokens, seed: this.options.seed,
         transcript: (block) => blockTranscript(block, this.name, this.options.userName), abortSignal: options.abortSignal, onBlock: options.onCompaction,
       });
-      prepared = this.preparePrompt(log, blocks);
+      prepared = this.preparePrompt(log, blocks, { memories: memory.text });
     }
-    return this.generate(prepared, blocks, options);
+    return this.generate(prepared, blocks, options, memory);
   }
 
-  private async generate(prepared: PreparedPrompt, blocks: CompactedBlock[], options: ActOptions): Promise<Act> {
+  private async generate(prepared: PreparedPrompt, blocks: CompactedBlock[], options: ActOptions, memory: RecalledMemory): Promise<Act> {
     const generated = await generateTurn({
       model: this.options.model,
       messages: prepared.messages,
@@ -179,7 +188,7 @@ export class CharacterAgent {
       seed: this.options.seed,
       maxOutputTokens: this.replyTokens,
     });
-    return { generated, prepared, blocks };
+    return { generated, prepared, blocks, recalled: memory.recalled };
   }
 
   private get contextTokens(): number { return this.options.contextTokens ?? DEFAULT_CONTEXT_TOKENS; }
@@ -206,6 +215,26 @@ export class CharacterAgent {
       throw new AgentError('agent/context-too-small', `--context-tokens ${this.contextTokens} is too small: ${this.name}'s character sheet alone takes ${this.systemTokens} tokens plus ${this.replyTokens} for the reply; raise it`);
     }
   }
+}
+
+interface RecalledMemory {
+  text: string;
+  recalled: RecalledRecord[];
+}
+
+/** Recalled memories as the tail shows them: one per item, oldest first, so the story reads in order. */
+function renderRecalled(result: RecallResult | undefined): string {
+  if (!result?.memories.length) return '';
+  return [...result.memories]
+    .sort((a, b) => (a.memory.at < b.memory.at ? -1 : a.memory.at > b.memory.at ? 1 : a.memory.seq - b.memory.seq))
+    .map((recalled) => `- ${recalled.memory.text.replace(/\n/g, '\n  ')}`)
+    .join('\n');
+}
+
+function recordsOf(result: RecallResult | undefined): RecalledRecord[] {
+  return (result?.memories ?? []).map((recalled) => ({
+    id: recalled.memory.id, score: recalled.score, ...(recalled.dSem === undefined ? {} : { dSem: recalled.dSem }), ...(recalled.dEmo === undefined ? {} : { dEmo: recalled.dEmo }),
+  }));
 }
 
 function promptBytes(prepared: PreparedPrompt): number {

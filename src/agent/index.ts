@@ -8,3 +8,4 @@ export { planCompaction, historyBudget, type CompactedBlock, type CompactionPlan
 export { assemblePrompt, buildTail, type PromptParts, type TailParts } from './prompt.ts';
 export { SpeechStream, completedAction } from './speech-stream.ts';
 export { CharacterAgent, type CharacterAgentOptions, type ActOptions, type Act } from './character-agent.ts';
+export { AgentMemory, recallQuery, memoriesOf, type AgentMemoryOptions, type RecalledRecord } from './agent-memory.ts';

@@ -4,6 +4,7 @@ import type { Character, Lorebook } from '../character/schema.ts';
 import { renderMacros } from '../character/macros.ts';
 import { CharacterAgent, type ActOptions, type LoreHit, type PreparedPrompt } from '../agent/character-agent.ts';
 import type { CompactedBlock } from '../agent/compaction.ts';
+import type { AgentMemory, RecalledRecord } from '../agent/agent-memory.ts';
 import { AgentError } from '../agent/errors.ts';
 import { thoughtText, type OutputMode, type TurnOutput } from '../agent/turn-output.ts';
 import type { Episode, NewEvent, SceneEvent, Store } from '../store/types.ts';
@@ -33,6 +34,8 @@ export interface ChatSessionOptions {
   /** Extra settings recorded on a new session (card path, model spec...). */
   meta?: Record<string, unknown>;
   temperature?: number;
+  /** The character's long-term memory: recalled into every turn, and written from what it perceives. */
+  memory?: AgentMemory;
 }
 
 export type TurnOptions = ActOptions;
@@ -44,6 +47,10 @@ export interface ChatTurn {
   repaired: boolean;
   /** Lorebook entries that were in this turn's prompt. */
   lore: LoreHit[];
+  /** Memories recalled into this turn's prompt (also on the thought event, `data.recalled`). */
+  recalled: RecalledRecord[];
+  /** Why this turn's memories could not be written (the turn itself is stored; the next turn tries again). */
+  memoryError?: string;
 }
 
 interface ChatMeta {
@@ -113,7 +120,7 @@ export class ChatSession {
     this.agent = new CharacterAgent({
       character: this.character, model: options.model, summaryModel: options.summaryModel, lorebooks: options.lorebooks,
       userName: this.meta.userName, mode: this.meta.mode, pickSeed: episode.id, contextTokens: options.contextTokens,
-      replyTokens: options.replyTokens, countTokens: options.countTokens, temperature: options.temperature,
+      replyTokens: options.replyTokens, countTokens: options.countTokens, temperature: options.temperature, memory: options.memory,
     });
   }
 
@@ -140,11 +147,12 @@ export class ChatSession {
       id: randomUUID(), episodeId: this.id, seq: (this.events.at(-1)?.seq ?? 0) + 1, at: new Date().toISOString(),
       kind: 'speech', actor: 'user', text, visibility: 'all', data: { turn },
     };
-    const { generated, prepared, blocks } = await this.agent.act([...this.events, userEvent], this.meta.compaction, options);
+    const { generated, prepared, blocks, recalled } = await this.agent.act([...this.events, userEvent], this.meta.compaction, options);
     const { thought, action, speech } = generated.output;
     const newEvents: NewEvent[] = [
       { id: userEvent.id, kind: 'speech', actor: 'user', text, visibility: 'all', data: { turn } },
-      { kind: 'thought', actor: name, text: thoughtText(thought), visibility: { only: [name] }, data: { turn, ...thought } },
+      // What it recalled is the character's own business: recorded on its private thought.
+      { kind: 'thought', actor: name, text: thoughtText(thought), visibility: { only: [name] }, data: { turn, ...thought, ...(recalled.length ? { recalled } : {}) } },
       ...(action.trim() ? [{ kind: 'action' as const, actor: name, text: action.trim(), visibility: 'all' as const, data: { turn } }] : []),
       {
         kind: 'speech', actor: name, text: speech.trim(), visibility: 'all',
@@ -155,6 +163,11 @@ export class ChatSession {
     this.events.push(...stored);
     this.meta.compaction = blocks;
     this.meta.mode = this.agent.mode;
-    return { output: generated.output, events: stored, repaired: generated.repaired, lore: prepared.lore };
+    // After the turn is stored: a failure here loses no turn, and the next turn remembers what this one missed.
+    let memoryError: string | undefined;
+    await this.options.memory?.remember(this.events, options.abortSignal).catch((error: unknown) => {
+      memoryError = error instanceof Error ? error.message : String(error);
+    });
+    return { output: generated.output, events: stored, repaired: generated.repaired, lore: prepared.lore, recalled, ...(memoryError ? { memoryError } : {}) };
   }
 }

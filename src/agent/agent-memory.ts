@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import { recall, type Embed, type RecallResult, type ScoreEmotion } from '../memory/recall.ts';
+import type { Strategy } from '../memory/retrieval.ts';
+import type { MemoryStore, NewMemory } from '../store/memory-types.ts';
+import type { SceneEvent } from '../store/types.ts';
+import { perspectiveOf } from './perspective.ts';
+
+export interface AgentMemoryOptions {
+  store: MemoryStore;
+  /** How memories are recalled (default: semantic with an embedder, else lexical). */
+  strategy?: Strategy;
+  k?: number;
+  pool?: number;
+  embed?: Embed;
+  /** Recorded with the embeddings of new memories. */
+  embeddingModel?: string;
+  scoreEmotion?: ScoreEmotion;
+  /** Store what the character perceives as new memories after each turn (default true). */
+  write?: boolean;
+}
+
+/** What a turn recalled, as recorded on its thought event. */
+export interface RecalledRecord {
+  id: string;
+  score: number;
+  dSem?: number;
+  dEmo?: number;
+}
+
+const REMEMBERED_KINDS = new Set(['speech', 'action', 'narration']);
+/** How many perceived lines since the character last acted make the recall query. */
+const QUERY_LINES = 3;
+
+/**
+ * One character's long-term memory inside a chat or scene: it recalls for the turn at hand, and writes what the
+ * character perceived — only its perspective, so another character's private events never become its memories.
+ * Memories are the single events, and each of the character's lines with the line before it (as Emotional RAG
+ * chunks dialogue). Their ids come from the events, so remembering the same log twice stores nothing new.
+ */
+export class AgentMemory {
+  constructor(readonly character: string, private readonly options: AgentMemoryOptions) {}
+
+  /** Memories for the character's next turn: the query is what it perceived since it last acted. */
+  async recall(log: readonly SceneEvent[], signal?: AbortSignal): Promise<RecallResult | undefined> {
+    const query = recallQuery(perspectiveOf(log, this.character), this.character);
+    if (!query) return undefined;
+    return recall({
+      store: this.options.store, character: this.character, query: { text: query }, strategy: this.options.strategy,
+      k: this.options.k, pool: this.options.pool, embed: this.options.embed, scoreEmotion: this.options.scoreEmotion, signal,
+    });
+  }
+
+  /** Stores what the character perceived in `log` and has not yet remembered. */
+  async remember(log: readonly SceneEvent[], signal?: AbortSignal): Promise<number> {
+    if (this.options.write === false) return 0;
+    const candidates = memoriesOf(perspectiveOf(log, this.character), this.character);
+    const known = new Set((await this.options.store.get(candidates.map((memory) => memory.id!))).map((memory) => memory.id));
+    const fresh = candidates.filter((memory) => !known.has(memory.id!));
+    if (fresh.length === 0) return 0;
+    const vectors = this.options.embed ? await this.options.embed(fresh.map((memory) => memory.text), signal) : [];
+    for (const [index, memory] of fresh.entries()) {
+      if (vectors[index]) {
+        memory.embedding = vectors[index];
+        memory.embeddingModel = this.options.embeddingModel;
+      }
+      if (this.options.scoreEmotion) memory.emotion = await this.options.scoreEmotion({ character: this.character, text: memory.text }, signal);
+    }
+    await this.options.store.add(fresh);
+    return fresh.length;
+  }
+}
+
+/** The text of the last few lines the character perceived since its own last line (or the last few lines). */
+export function recallQuery(perspective: readonly SceneEvent[], character: string): string {
+  const lines: string[] = [];
+  for (let i = perspective.length - 1; i >= 0 && lines.length < QUERY_LINES; i--) {
+    const event = perspective[i]!;
+    if (!REMEMBERED_KINDS.has(event.kind)) continue;
+    if (event.actor === character) break;
+    lines.unshift(lineOf(event));
+  }
+  return lines.join('\n');
+}
+
+/** The memories a perspective yields: each perceived line, and each own line with the line before it. */
+export function memoriesOf(perspective: readonly SceneEvent[], character: string): NewMemory[] {
+  const memories: NewMemory[] = [];
+  let previous: SceneEvent | undefined;
+  for (const event of perspective) {
+    if (!REMEMBERED_KINDS.has(event.kind)) continue;
+    memories.push({
+      id: memoryId(character, [event.id]), character, kind: 'episodic', text: lineOf(event), at: event.at, sourceEventIds: [event.id],
+    });
+    if (event.actor === character && previous && previous.actor !== character) {
+      memories.push({
+        id: memoryId(character, [previous.id, event.id]), character, kind: 'episodic', text: `${lineOf(previous)}\n${lineOf(event)}`,
+        at: event.at, sourceEventIds: [previous.id, event.id],
+      });
+    }
+    previous = event;
+  }
+  return memories;
+}
+
+function lineOf(event: SceneEvent): string {
+  if (event.kind === 'narration') return `[Narration] ${event.text}`;
+  const who = event.actor === 'user' ? 'User' : event.actor;
+  return event.kind === 'action' ? `${who}: *${event.text.replace(/^\*+|\*+$/g, '')}*` : `${who}: ${event.text}`;
+}
+
+function memoryId(character: string, eventIds: string[]): string {
+  return `ev-${createHash('sha256').update(JSON.stringify([character, ...eventIds])).digest('hex').slice(0, 24)}`;
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { AgentMemory, memoriesOf, recallQuery } from '../../src/agent/agent-memory.ts';
+import { Character } from '../../src/character/schema.ts';
+import { openChatSession } from '../../src/scene/chat-session.ts';
+import { openSqliteStore, type SceneEvent } from '../../src/store/index.ts';
+import { scriptedModel, turnJson } from '../support/mock-models.ts';
+
+let seq = 0;
+const event = (actor: string, text: string, extra: Partial<SceneEvent> = {}): SceneEvent => ({
+  id: `e${++seq}`, episodeId: 'ep', seq, at: `2024-01-01T00:00:${String(seq).padStart(2, '0')}.000Z`, kind: 'speech', actor, text, visibility: 'all', ...extra,
+});
+
+describe('AgentMemory', () => {
+  it("remembers only what the character perceived: never another's thought, whisper or private narration", async () => {
+    const store = openSqliteStore(':memory:');
+    const log = [
+      event('Bo', 'Hello, Ana.'),
+      event('Bo', 'BO-SECRET-THOUGHT', { kind: 'thought', visibility: { only: ['Bo'] } }),
+      event('Bo', 'BO-WHISPER-TO-CY', { visibility: { only: ['Bo', 'Cy'] }, data: { to: ['Cy'] } }),
+      event('narrator', 'CY-PRIVATE-NARRATION', { kind: 'narration', visibility: { only: ['Cy'] } }),
+      event('Ana', 'ANA-OWN-THOUGHT', { kind: 'thought', visibility: { only: ['Ana'] } }),
+      event('Ana', 'Hello, Bo.'),
+    ];
+    const memory = new AgentMemory('Ana', { store: store.memories });
+    expect(await memory.remember(log)).toBe(3);
+    const texts = (await store.memories.list('Ana')).map((m) => m.text);
+    expect(texts).toEqual(['Bo: Hello, Ana.', 'Ana: Hello, Bo.', 'Bo: Hello, Ana.\nAna: Hello, Bo.']);
+    for (const secret of ['BO-SECRET-THOUGHT', 'BO-WHISPER-TO-CY', 'CY-PRIVATE-NARRATION', 'ANA-OWN-THOUGHT']) {
+      expect(texts.join('\n')).not.toContain(secret);
+    }
+    expect(await memory.remember(log)).toBe(0);
+    expect(await store.memories.list('Bo')).toEqual([]);
+  });
+
+  it('asks with what was perceived since the character last spoke', () => {
+    const log = [event('Ana', 'Hi.'), event('Bo', 'Where were you?'), event('Bo', 'stares', { kind: 'action' })];
+    expect(recallQuery(log, 'Ana')).toBe('Bo: Where were you?\nBo: *stares*');
+    expect(recallQuery([event('Ana', 'Alone.')], 'Ana')).toBe('');
+    expect(memoriesOf([event('user', 'Hi'), event('Ana', 'Hello')], 'Ana').map((m) => m.sourceEventIds)).toHaveLength(3);
+  });
+});
+
+const character = Character.parse({
+  name: 'Mirela', description: 'The keeper of the lighthouse.', personality: 'guarded', scenario: '', first_mes: '', mes_example: '',
+  creator_notes: '', system_prompt: '', post_history_instructions: '', alternate_greetings: [], tags: [], creator: '', character_version: '',
+  extensions: {}, group_only_greetings: [],
+});
+
+describe('a chat with memory', () => {
+  it('recalls what an earlier session said into the tail, and records the recalled ids on the private thought', async () => {
+    const store = openSqliteStore(':memory:');
+    const memory = new AgentMemory('Mirela', { store: store.memories });
+    const first = await openChatSession({ store, character, model: scriptedModel(turnJson('The lamp room is locked, always.')), sessionId: 'one', userName: 'Ann', memory });
+    await first.send('Is the lamp room open?');
+    expect((await store.memories.characters())[0]).toMatchObject({ character: 'Mirela', count: 3 });
+
+    const model = scriptedModel(turnJson('I said so before.'));
+    const second = await openChatSession({ store, character, model, sessionId: 'two', userName: 'Ann', memory });
+    const turn = await second.send('What about the lamp room?');
+    const tail = JSON.stringify(model.doStreamCalls[0]!.prompt.at(-1));
+    expect(tail).toContain('You remember:');
+    expect(tail).toContain('Mirela: The lamp room is locked, always.');
+    expect(turn.recalled.length).toBeGreaterThan(0);
+    const thought = turn.events.find((e) => e.kind === 'thought')!;
+    expect(thought.visibility).toEqual({ only: ['Mirela'] });
+    expect(thought.data?.recalled).toEqual(turn.recalled);
+    // The memories are in the volatile tail only: the system prompt and history stay as they were.
+    expect(model.doStreamCalls[0]!.prompt.slice(0, -1).some((message) => JSON.stringify(message).includes('You remember'))).toBe(false);
+  });
+
+  it('keeps the turn when its memories cannot be written, and says why', async () => {
+    const store = openSqliteStore(':memory:');
+    const memory = new AgentMemory('Mirela', { store: store.memories, embed: async () => { throw new Error('embedding server down'); } });
+    const session = await openChatSession({ store, character, model: scriptedModel(turnJson('Hm.')), sessionId: 's', userName: 'Ann', memory });
+    const turn = await session.send('Hello?');
+    expect(turn.memoryError).toBe('embedding server down');
+    expect((await store.listEvents('s')).map((e) => e.kind)).toEqual(['speech', 'thought', 'speech']);
+  });
+
+  it('recalls nothing for a character with no memories, and the turn proceeds', async () => {
+    const store = openSqliteStore(':memory:');
+    const memory = new AgentMemory('Mirela', { store: store.memories, write: false });
+    const model = scriptedModel(turnJson('Hello.'));
+    const session = await openChatSession({ store, character, model, sessionId: 's', userName: 'Ann', memory });
+    const turn = await session.send('Hi');
+    expect(turn.recalled).toEqual([]);
+    expect(JSON.stringify(model.doStreamCalls[0]!.prompt.at(-1))).not.toContain('You remember');
+    expect(await store.memories.characters()).toEqual([]);
+  });
+});
