@@ -9,7 +9,10 @@ import { completedAction, completedThought } from '../agent/speech-stream.ts';
 import { createLanguageModel, createModelRuntime, formatModelSpec, resolveModelSpec } from '../llm/index.ts';
 import { openChatSession, type ChatSession, type ChatTurn } from '../scene/chat-session.ts';
 import type { Store } from '../store/types.ts';
+import { AgentMemory } from '../agent/agent-memory.ts';
+import { STRATEGIES, type Strategy } from '../memory/index.ts';
 import { formatEvent, formatThought } from './format.ts';
+import { memoryModels } from './memory-models.ts';
 import { prepareModel } from './local-models.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
 import { readableId } from '../text/readable-id.ts';
@@ -32,6 +35,11 @@ interface ChatOptions {
   retries?: string;
   temperature?: string;
   json?: boolean;
+  memory?: boolean;
+  memoryStrategy?: string;
+  memoryK?: string;
+  embeddingModel?: string;
+  emotionModel?: string;
 }
 
 
@@ -54,11 +62,17 @@ export function registerChatCommand(program: Command, io: CliIo): void {
     .option('--retries <n>', 'retries after a rate limit, server error, timeout or network error (default 4)')
     .option('--temperature <t>', 'sampling temperature')
     .option('--json', 'with --message: print the turn\'s events as JSON')
+    .option('--memory', "long-term memory: recall the character's memories each turn and remember what it perceives (implied by the memory options)")
+    .option('--memory-strategy <s>', `how memories are recalled: ${STRATEGIES.join(', ')} (default semantic with --embedding-model, else lexical)`)
+    .option('--memory-k <n>', 'memories recalled per turn (default 10)')
+    .option('--embedding-model <spec>', 'embeds memories and queries, e.g. openai:text-embedding-3-small, ollama:nomic-embed-text')
+    .option('--emotion-model <spec>', "scores memories' and queries' emotions for the emotional strategies")
     .addHelpText('after', [
       '',
       'Examples:',
       '  $ dramatis chat card.png                      # the in-process default model (local:default)',
       '  $ dramatis chat card.png --model ollama:qwen2.5:7b',
+      '  $ dramatis chat card.png --memory-strategy emotion-first --embedding-model openai:text-embedding-3-small --emotion-model openai:gpt-4o-mini',
       '  $ dramatis chat card.png --model openai-compatible:my-model --base-url http://127.0.0.1:8000/v1 \\',
       '      --message "Where am I?" --session s1 --show-thoughts',
       '',
@@ -93,6 +107,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
         });
         const session = await openChatSession({
           store, character: loaded.character, model, lorebooks, sessionId, greeting, mode, contextTokens, temperature,
+          memory: await chatMemory(options, loaded.character.name, io, store),
           userName: options.userName, meta: { card: resolve(io.cwd, cardPath), model: formatModelSpec(spec) },
         });
         if (options.message !== undefined) {
@@ -104,14 +119,35 @@ export function registerChatCommand(program: Command, io: CliIo): void {
     });
 }
 
+/** The character's memory when any memory option is given. */
+async function chatMemory(options: ChatOptions, character: string, io: CliIo, store: Store): Promise<AgentMemory | undefined> {
+  const wanted = options.memory || options.memoryStrategy || options.memoryK || options.embeddingModel || options.emotionModel;
+  if (!wanted) return undefined;
+  if (options.memoryStrategy !== undefined && !(STRATEGIES as readonly string[]).includes(options.memoryStrategy)) {
+    throw new UsageError(`--memory-strategy must be one of ${STRATEGIES.join(', ')}, not '${options.memoryStrategy}'`);
+  }
+  const models = await memoryModels({ embeddingModel: options.embeddingModel, emotionModel: options.emotionModel, baseUrl: options.baseUrl, cache: options.cache }, io, store);
+  return new AgentMemory(character, {
+    store: store.memories, strategy: options.memoryStrategy as Strategy | undefined, k: positiveInt(options.memoryK, '--memory-k'), ...models,
+  });
+}
+
 async function oneShot(session: ChatSession, options: ChatOptions, io: CliIo, store: Store): Promise<void> {
   if (!options.session) writeLine(io.stderr, `session: ${session.id} (continue with --session ${session.id})`);
   const turn = await session.send(options.message!);
+  reportMemory(turn, io);
   if (options.json) {
-    printJson(io, { session: session.id, events: turn.events, lore: turn.lore, repaired: turn.repaired, usage: await store.usageTotals({ episodeId: session.id }) });
+    printJson(io, {
+      session: session.id, events: turn.events, lore: turn.lore, recalled: turn.recalled, repaired: turn.repaired, usage: await store.usageTotals({ episodeId: session.id }),
+    });
     return;
   }
   printTurn(turn, session, Boolean(options.showThoughts), io);
+}
+
+/** Memory notes a user should see: what could not be remembered. */
+function reportMemory(turn: ChatTurn, io: CliIo): void {
+  if (turn.memoryError) writeLine(io.stderr, `note: this turn's memories were not written (${turn.memoryError}); the next turn tries again`);
 }
 
 function printTurn(turn: ChatTurn, session: ChatSession, showThoughts: boolean, io: CliIo): void {
@@ -189,6 +225,7 @@ async function streamTurn(session: ChatSession, text: string, showThoughts: bool
     });
     if (started) writeLine(io.stdout);
     else printTurn(turn, session, showThoughts, io);
+    reportMemory(turn, io);
   } catch (error) {
     if (started) writeLine(io.stdout);
     const code = (error as { code?: string }).code;

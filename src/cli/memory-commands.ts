@@ -1,22 +1,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { cachedEmbedder, createLanguageModel, createModelRuntime, formatModelSpec, parseModelSpec, type Env } from '../llm/index.ts';
 import {
-  STRATEGIES, importMemories, memoryLines, parseMemoryFile, recall, scoreEmotion, type Embed, type ScoreEmotion, type Strategy,
+  STRATEGIES, importMemories, memoryLines, parseMemoryFile, recall, type Strategy,
 } from '../memory/index.ts';
-import { EMOTIONS, type Store } from '../store/index.ts';
+import { EMOTIONS } from '../store/index.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
-import { prepareModels } from './local-models.ts';
+import { memoryModels, type MemoryModelFlags } from './memory-models.ts';
 import { positiveInt } from './option-values.ts';
 import { withStore } from './store-option.ts';
-
-interface ModelFlags {
-  embeddingModel?: string;
-  emotionModel?: string;
-  baseUrl?: string;
-  cache: boolean;
-}
 
 export function registerMemoryCommands(program: Command, io: CliIo): void {
   const memory = program.command('memory').description("Characters' long-term memories: import, list, search (Emotional RAG), export");
@@ -31,7 +23,7 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
     .option('--batch-size <n>', 'lines stored per transaction (default 64): a failure keeps whole batches, and the same command resumes')
     .option('--no-cache', 'bypass the response and embedding cache')
     .addHelpText('after', '\nExamples:\n  $ dramatis memory import memories.jsonl --character Seraphina\n  $ dramatis memory import m.jsonl --character Seraphina --embedding-model ollama:nomic-embed-text --emotion-model ollama:qwen2.5:7b')
-    .action(async (file: string, options: ModelFlags & { character?: string; batchSize?: string }, command: Command) => {
+    .action(async (file: string, options: MemoryModelFlags & { character?: string; batchSize?: string }, command: Command) => {
       const batchSize = positiveInt(options.batchSize, '--batch-size');
       const path = resolve(io.cwd, file);
       const entries = parseMemoryFile(await readFile(path, 'utf8'), { character: options.character, source: file });
@@ -85,7 +77,7 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
     .option('--no-cache', 'bypass the response and embedding cache')
     .option('--json', 'print the ranked memories with ids, texts, d_sem, d_emo and score as JSON')
     .addHelpText('after', '\nExample:\n  $ dramatis memory search --character Seraphina --query "the forest burned" --strategy c-a --k 10 --json \\\n      --embedding-model ollama:nomic-embed-text --emotion-model ollama:qwen2.5:7b')
-    .action(async (options: ModelFlags & { character: string; query: string; strategy?: string; k?: string; pool?: string; queryEmotion?: string; queryEmbedding?: string; json?: boolean }, command: Command) => {
+    .action(async (options: MemoryModelFlags & { character: string; query: string; strategy?: string; k?: string; pool?: string; queryEmotion?: string; queryEmbedding?: string; json?: boolean }, command: Command) => {
       if (options.strategy !== undefined && !(STRATEGIES as readonly string[]).includes(options.strategy)) {
         throw new UsageError(`--strategy must be one of ${STRATEGIES.join(', ')}, not '${options.strategy}'`);
       }
@@ -129,21 +121,6 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
         } else io.stdout.write(text);
       });
     });
-}
-
-/** The embedder and emotion scorer the flags name; both optional. */
-async function memoryModels(options: ModelFlags, io: CliIo, store: Store): Promise<{ embed?: Embed; embeddingModel?: string; scoreEmotion?: ScoreEmotion }> {
-  const env: Env = io.env;
-  const runtime = createModelRuntime();
-  const embeddingModel = options.embeddingModel ? formatModelSpec(parseModelSpec(options.embeddingModel)) : undefined;
-  const embed = embeddingModel ? cachedEmbedder(embeddingModel, { env, runtime, baseURL: options.baseUrl, store, cache: options.cache }) : undefined;
-  let scoreEmotionWith: ScoreEmotion | undefined;
-  if (options.emotionModel) {
-    const [spec] = await prepareModels([options.emotionModel], io);
-    const model = createLanguageModel(spec!, { env, runtime, baseURL: options.baseUrl, store, cache: options.cache });
-    scoreEmotionWith = (input, signal) => scoreEmotion(model, input, { abortSignal: signal });
-  }
-  return { embed, embeddingModel, scoreEmotion: scoreEmotionWith };
 }
 
 function parseEmotion(value: string): number[] {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm/index.ts';
-import { runCli, tempDir } from '../support/cli.ts';
+import { repoRoot, runCli, tempDir } from '../support/cli.ts';
 
 // `dramatis memory` as a user runs it: known vectors imported from a file, the ranking of each strategy checked
 // against the formulas worked out by hand; embeddings and emotion scores over HTTP from the fake server.
@@ -101,5 +101,29 @@ describe('dramatis memory', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('bad.jsonl:2: emotion has 2 scores; it needs 8');
     expect((await cli('memory', 'list')).stdout).toMatch(/No memories yet/);
+  });
+});
+
+describe('dramatis chat with memory', () => {
+  it('recalls imported memories into the prompt over HTTP, records them, and remembers the new turn', async () => {
+    const card = join(repoRoot, 'examples', 'cards', 'mirela.json');
+    const { dir } = setup();
+    writeFileSync(join(dir, 'm.jsonl'), '{"text": "The smugglers paid me in silver the night the lamp failed."}\n{"text": "My mother kept bees."}\n');
+    const run = (...args: string[]) => runCli(args, { cwd: dir, env: {} });
+    await run('memory', 'import', 'm.jsonl', '--character', 'Mirela');
+    const result = await run('chat', card, '--model', 'openai-compatible:fake', '--base-url', fake.url, '--message', 'Who paid you, the night the lamp failed?',
+      '--memory', '--session', 'm1', '--json');
+    expect(result.stderr).toBe('');
+    const { recalled } = JSON.parse(result.stdout) as { recalled: { id: string }[] };
+    expect(recalled.length).toBeGreaterThan(0);
+    const tail = JSON.stringify(fake.chatRequests()[0]!.body.messages!.at(-1));
+    expect(tail).toContain('You remember:');
+    expect(tail).toContain('The smugglers paid me in silver');
+    // The chat itself became memories: the greeting, the user's line, Mirela's reply, and the line before it paired with it.
+    const listed = await run('memory', 'list', '--character', 'Mirela', '--json');
+    const texts = (JSON.parse(listed.stdout) as { text: string }[]).map((memory) => memory.text);
+    expect(texts).toContain('User: Who paid you, the night the lamp failed?');
+    expect(texts.filter((text) => text.startsWith('Mirela: ')).length).toBeGreaterThanOrEqual(2);
+    expect(texts.some((text) => text.startsWith('User: Who paid you, the night the lamp failed?\nMirela: '))).toBe(true);
   });
 });
