@@ -6,6 +6,7 @@ import {
 } from '../memory/index.ts';
 import { EMOTIONS } from '../store/index.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
+import type { EvalFlags } from './memory-eval.ts';
 import { memoryModels, type MemoryModelFlags } from './memory-models.ts';
 import { positiveInt } from './option-values.ts';
 import { withStore } from './store-option.ts';
@@ -105,6 +106,28 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
           writeLine(io.stdout, `${String(r.rank).padStart(3)}. ${r.score.toFixed(4)}  ${distances ? `${distances}  ` : ''}${oneLine(r.memory.text, 80)}`);
         }
       });
+    });
+
+  memory.command('eval')
+    .description("Interview a character with a personality questionnaire, with and without emotional recall, and compare with its Big Five labels")
+    .requiredOption('--character <name>', 'whose memories to recall')
+    .option('--card <file>', "the character's card (its sheet, and its bigFive labels); without it, a character with only a name")
+    .option('-m, --model <spec>', 'plays the character (or DRAMATIS_MODEL; default local:default)')
+    .option('--evaluator-model <spec>', 'rates the answers (default: --model)')
+    .option('--questionnaire <name>', 'bfi (the public-domain IPIP-50 Big Five items; default), or a questionnaire JSON file such as your BFI-44')
+    .option('--strategy <s>', `the emotional recall to test (default c-a): ${STRATEGIES.join(', ')}`)
+    .option('--baseline <s>', 'the condition to compare with: semantic (default), lexical, or none (no memory)')
+    .option('--labels <pairs>', 'Big Five labels 0–1 instead of the card\'s, e.g. openness=0.8,neuroticism=0.3')
+    .option('--embedding-model <spec>', "embeds queries (the memories' own model)")
+    .option('--emotion-model <spec>', "scores the questions' emotions (default: --model)")
+    .option('--base-url <url>', 'API base URL for openai-compatible models (or DRAMATIS_BASE_URL)')
+    .option('--no-cache', 'bypass the response cache')
+    .option('--seed <n>', 'sampling seed')
+    .option('--json', 'print both conditions and the alignment as JSON')
+    .addHelpText('after', '\nExample:\n  $ dramatis memory eval --character Seraphina --card seraphina.png --questionnaire bfi --model openai:gpt-4o-mini \\\n      --embedding-model openai:text-embedding-3-small --strategy c-a')
+    .action(async (options: MemoryModelFlags & EvalFlags, command: Command) => {
+      const { runPersonalityEval } = await import('./memory-eval.ts');
+      await withStore(command, io, (store) => runPersonalityEval(options, io, store));
     });
 
   memory.command('export')

@@ -16,3 +16,4 @@ export { summarizeMetric, summarizeMetrics, summarizeModel, breakdowns, metricIn
 export { compareRuns, type ComparedRun, type RunComparison, type ModelPair } from './compare.ts';
 export type { BenchSummary, ModelSummary, MetricSummary, MetricInfo, Breakdown, BreakdownGroup, ItemRecord, AttemptRecord } from './results.ts';
 export { renderHtmlReport, renderMarkdownReport, renderCsv, renderItemsCsv, renderJsonReport, reportFormatFor, type ReportFormat } from './report/index.ts';
+export * from './personality/index.ts';
