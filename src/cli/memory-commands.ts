@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
-  STRATEGIES, importMemories, memoryLines, parseMemoryFile, recall, type Strategy,
+  STRATEGIES, importMemories, memoryLines, parseMemoryFile, recall, reembedMemories, type Strategy,
 } from '../memory/index.ts';
 import { EMOTIONS } from '../store/index.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
@@ -128,6 +128,23 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
     .action(async (options: MemoryModelFlags & EvalFlags, command: Command) => {
       const { runPersonalityEval } = await import('./memory-eval.ts');
       await withStore(command, io, (store) => runPersonalityEval(options, io, store));
+    });
+
+  memory.command('reembed')
+    .description("Re-embed a character's memories with another embedding model (resumable: run it again after a failure)")
+    .requiredOption('--character <name>', 'whose memories')
+    .requiredOption('--embedding-model <spec>', 'the new embedding model')
+    .option('--base-url <url>', 'API base URL for openai-compatible models (or DRAMATIS_BASE_URL)')
+    .option('--no-cache', 'bypass the embedding cache')
+    .action(async (options: MemoryModelFlags & { character: string }, command: Command) => {
+      await withStore(command, io, async (store) => {
+        const models = await memoryModels(options, io, store);
+        const { embedded } = await reembedMemories({
+          store: store.memories, character: options.character, embed: models.embed!, embeddingModel: models.embeddingModel!,
+          onProgress: (done, total) => writeLine(io.stderr, `embedded ${done}/${total}`),
+        });
+        writeLine(io.stdout, `${embedded} memories of ${options.character} embedded with ${models.embeddingModel}`);
+      });
     });
 
   memory.command('export')

@@ -180,3 +180,34 @@ export function memoryLines(memories: readonly Memory[]): string[] {
     ...(memory.embedding ? { embedding: [...memory.embedding], embeddingModel: memory.embeddingModel } : {}),
   }));
 }
+
+export interface ReembedOptions {
+  store: MemoryStore;
+  character: string;
+  embed: Embed;
+  embeddingModel: string;
+  batchSize?: number;
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Re-embeds a character's memories with another model. Embeddings of another model are cleared first (one
+ * transaction: a character never holds two widths), then memories without one are embedded batch by batch, so
+ * a failed call leaves the rest unembedded and the same command finishes them.
+ */
+export async function reembedMemories(options: ReembedOptions): Promise<{ embedded: number }> {
+  const { store, character } = options;
+  const all = await store.list(character, { embeddings: true });
+  const stale = all.filter((memory) => memory.embedding && memory.embeddingModel !== options.embeddingModel);
+  if (stale.length) await store.update(stale.map((memory) => ({ id: memory.id, embedding: null })));
+  const todo = all.filter((memory) => !memory.embedding || memory.embeddingModel !== options.embeddingModel);
+  const batchSize = options.batchSize ?? 64;
+  for (let start = 0; start < todo.length; start += batchSize) {
+    const batch = todo.slice(start, start + batchSize);
+    const vectors = await options.embed(batch.map((memory) => memory.text), options.signal);
+    await store.update(batch.map((memory, index) => ({ id: memory.id, embedding: vectors[index]!, embeddingModel: options.embeddingModel })));
+    options.onProgress?.(Math.min(start + batchSize, todo.length), todo.length);
+  }
+  return { embedded: todo.length };
+}

@@ -181,7 +181,7 @@ export class SqliteMemoryStore implements MemoryStore {
         'store/mixed-embeddings',
         `${where}: a ${dimension}-dimension embedding${model ? ` (${model})` : ''}, but ${character}'s memories have ${existing.dimension}-dimension ` +
           `embeddings${existing.embedding_model ? ` from ${existing.embedding_model}` : ''}; use the same embedding model, or re-embed ${character}'s memories ` +
-          '(dramatis memory reembed) first',
+          `(dramatis memory reembed --character ${character} --embedding-model ${model ?? 'MODEL'}) first`,
       );
     }
   }

@@ -94,6 +94,21 @@ describe('dramatis memory', () => {
     expect((await cli('memory', 'search', '--character', 'Ana', '--query', 'x', '--query-emotion', '1,2,3')).stderr).toMatch(/takes 8 comma-separated scores/);
   });
 
+  it('refuses a second embedding width, and re-embeds a character so the import goes through', async () => {
+    const { dir, cli } = setup();
+    await cli('memory', 'import', 'memories.jsonl', '--character', 'Seraphina');
+    writeFileSync(join(dir, 'more.jsonl'), '{"text": "The forest is quiet tonight."}\n');
+    const model = ['--embedding-model', 'openai-compatible:embed', '--base-url', fake.url];
+    const refused = await cli('memory', 'import', 'more.jsonl', '--character', 'Seraphina', ...model);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("a 64-dimension embedding (openai-compatible:embed), but Seraphina's memories have 2-dimension embeddings");
+    expect(refused.stderr).toContain('dramatis memory reembed --character Seraphina --embedding-model openai-compatible:embed');
+    const reembedded = await cli('memory', 'reembed', '--character', 'Seraphina', ...model);
+    expect(reembedded.stdout.trim()).toBe('4 memories of Seraphina embedded with openai-compatible:embed');
+    expect((await cli('memory', 'import', 'more.jsonl', '--character', 'Seraphina', ...model)).stdout).toMatch(/^1 memories added/);
+    expect((await cli('memory', 'list')).stdout.trim()).toBe('Seraphina: 5 memories, 5 embedded (64 dimensions, openai-compatible:embed)');
+  });
+
   it('names the line of a bad memory file and stores nothing', async () => {
     const { dir, cli } = setup();
     writeFileSync(join(dir, 'bad.jsonl'), '{"text": "ok"}\n{"text": "bad", "emotion": [1, 2]}\n');
