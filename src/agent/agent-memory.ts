@@ -3,6 +3,7 @@ import { recall, type Embed, type RecallResult, type ScoreEmotion } from '../mem
 import type { Strategy } from '../memory/retrieval.ts';
 import type { MemoryStore, NewMemory } from '../store/memory-types.ts';
 import type { SceneEvent } from '../store/types.ts';
+import type { CompactedBlock } from './compaction.ts';
 import { perspectiveOf } from './perspective.ts';
 
 export interface AgentMemoryOptions {
@@ -50,10 +51,13 @@ export class AgentMemory {
     });
   }
 
-  /** Stores what the character perceived in `log` and has not yet remembered. */
-  async remember(log: readonly SceneEvent[], signal?: AbortSignal): Promise<number> {
+  /**
+   * Stores what the character perceived in `log` and has not yet remembered, and the summaries of its
+   * compacted history blocks (`summary` memories; a merged summary is a new memory, the old ones stay).
+   */
+  async remember(log: readonly SceneEvent[], signal?: AbortSignal, blocks: readonly CompactedBlock[] = []): Promise<number> {
     if (this.options.write === false) return 0;
-    const candidates = memoriesOf(perspectiveOf(log, this.character), this.character);
+    const candidates = [...memoriesOf(perspectiveOf(log, this.character), this.character), ...summaryMemories(blocks, this.character, log)];
     const known = new Set((await this.options.store.get(candidates.map((memory) => memory.id!))).map((memory) => memory.id));
     const fresh = candidates.filter((memory) => !known.has(memory.id!));
     if (fresh.length === 0) return 0;
@@ -68,6 +72,15 @@ export class AgentMemory {
     await this.options.store.add(fresh);
     return fresh.length;
   }
+}
+
+/** A compacted history block as a `summary` memory; its id comes from the block, so it is stored once. */
+function summaryMemories(blocks: readonly CompactedBlock[], character: string, log: readonly SceneEvent[]): NewMemory[] {
+  return blocks.map((block) => ({
+    id: memoryId(character, ['summary', String(block.throughSeq), block.summary]), character, kind: 'summary' as const, text: block.summary,
+    at: log.find((event) => event.seq === block.throughSeq)?.at,
+    sourceEventIds: perspectiveOf(log, character).filter((event) => event.seq <= block.throughSeq && event.kind !== 'thought').map((event) => event.id).slice(-50),
+  }));
 }
 
 /** The text of the last few lines the character perceived since its own last line (or the last few lines). */

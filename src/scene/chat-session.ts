@@ -165,7 +165,7 @@ export class ChatSession {
     this.meta.mode = this.agent.mode;
     // After the turn is stored: a failure here loses no turn, and the next turn remembers what this one missed.
     let memoryError: string | undefined;
-    await this.options.memory?.remember(this.events, options.abortSignal).catch((error: unknown) => {
+    await this.options.memory?.remember(this.events, options.abortSignal, blocks).catch((error: unknown) => {
       memoryError = error instanceof Error ? error.message : String(error);
     });
     return { output: generated.output, events: stored, repaired: generated.repaired, lore: prepared.lore, recalled, ...(memoryError ? { memoryError } : {}) };

@@ -68,6 +68,19 @@ describe('a chat with memory', () => {
     expect(model.doStreamCalls[0]!.prompt.slice(0, -1).some((message) => JSON.stringify(message).includes('You remember'))).toBe(false);
   });
 
+  it('keeps compacted history blocks as summary memories, once each', async () => {
+    const store = openSqliteStore(':memory:');
+    const memory = new AgentMemory('Mirela', { store: store.memories });
+    const long = 'The sea was grey and the wind kept turning the gulls back over the cliffs. '.repeat(4);
+    const model = scriptedModel((options) => (options.responseFormat?.type === 'json' ? turnJson(long) : 'SUMMARY: they talked about the sea.'));
+    const session = await openChatSession({ store, character, model, sessionId: 's', userName: 'Ann', memory, contextTokens: 2500 });
+    for (let i = 0; i < 12; i++) await session.send(`Turn ${i}: ${long}`);
+    expect(session.compaction.length).toBeGreaterThan(0);
+    const summaries = await store.memories.list('Mirela', { kind: 'summary' });
+    expect(summaries.map((m) => m.text)).toEqual(session.compaction.map((block) => block.summary));
+    expect(summaries.every((m) => m.sourceEventIds.length > 0)).toBe(true);
+  });
+
   it('keeps the turn when its memories cannot be written, and says why', async () => {
     const store = openSqliteStore(':memory:');
     const memory = new AgentMemory('Mirela', { store: store.memories, embed: async () => { throw new Error('embedding server down'); } });
