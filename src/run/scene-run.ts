@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
+import { AgentMemory, type AgentMemoryOptions } from '../agent/agent-memory.ts';
 import type { OutputMode } from '../agent/turn-output.ts';
-import { createLanguageModel, formatModelSpec, parseModelSpec, resolveEndpoint, resolveModelSpec, type Env, type ModelRuntime } from '../llm/index.ts';
+import { scoreEmotion } from '../memory/emotion.ts';
+import type { Strategy } from '../memory/retrieval.ts';
+import { cachedEmbedder, createLanguageModel, formatModelSpec, parseModelSpec, resolveEndpoint, resolveModelSpec, type Env, type ModelRuntime } from '../llm/index.ts';
 import { readSceneSource } from '../scene/characterbox.ts';
 import { SceneError } from '../scene/errors.ts';
 import { NARRATOR } from '../scene/narrator.ts';
@@ -23,6 +26,22 @@ export interface SceneRunSettings {
   cache?: boolean;
   timeoutMs?: number;
   retries?: number;
+  /** Characters' long-term memory in this run's episodes (see {@link SceneMemorySettings}). */
+  memory?: SceneMemorySettings;
+}
+
+/**
+ * Memory in a scene run. Each character recalls from its stored memories (by name). Writing is off by default:
+ * episodes of a run may run at once, and with writing on they share what their characters live.
+ */
+export interface SceneMemorySettings {
+  strategy?: Strategy;
+  k?: number;
+  pool?: number;
+  embeddingModel?: string;
+  emotionModel?: string;
+  /** Store what each character perceives after each step (default false). */
+  write?: boolean;
 }
 
 export interface SceneRunMeta {
@@ -126,6 +145,9 @@ export async function executeSceneRun(options: ExecuteSceneRunOptions): Promise<
     ...(settings.retries === undefined ? {} : { retry: { maxRetries: settings.retries } }),
   }));
   const countTokens = memoizedCounter();
+  // The run's embedder and emotion scorer, made once and shared by every episode's memories.
+  let sharedMemoryModels: Pick<AgentMemoryOptions, 'embed' | 'embeddingModel' | 'scoreEmotion'> | undefined;
+  const memoryModels = () => (sharedMemoryModels ??= runMemoryModels(settings, options, store));
   // Model specs found to refuse JSON-schema output: later episodes start their roles in the text formats.
   const textOnly = new Set<string>();
   return runLocal({
@@ -139,8 +161,15 @@ export async function executeSceneRun(options: ExecuteSceneRunOptions): Promise<
         return made;
       };
       const roles = roleModels(scene, input.model);
+      const memories = new Map<string, AgentMemory>();
+      const memoryOf = (name: string) => {
+        if (!settings.memory) return undefined;
+        let memory = memories.get(name);
+        if (!memory) memories.set(name, (memory = new AgentMemory(name, { store: store.memories, ...settings.memory, ...memoryModels() })));
+        return memory;
+      };
       const episode = await openSceneEpisode({
-        store, scene, episodeId: input.episodeId, seed: input.seed, mode: settings.mode, contextTokens: settings.contextTokens, countTokens,
+        store, scene, episodeId: input.episodeId, seed: input.seed, mode: settings.mode, contextTokens: settings.contextTokens, countTokens, memory: memoryOf,
         modeFor: (role) => (textOnly.has(roles[role]) ? 'tagged' : undefined),
         models: { character: (name) => model(roles[name]), ...(scene.narrator ? { narrator: model(roles[NARRATOR]) } : {}) },
         meta: { runId: run.id, job: job.id, episode: input.episode, models: roles, profiles: profilesOf(scene) },
@@ -189,4 +218,15 @@ function sceneHash(scene: Scene): string {
   const { file: _file, ...rest } = scene;
   const cast = rest.cast.map(({ source: _source, ...member }) => member);
   return createHash('sha256').update(JSON.stringify({ ...rest, cast })).digest('hex').slice(0, 16);
+}
+
+function runMemoryModels(settings: SceneRunSettings, options: ExecuteSceneRunOptions, store: Store): Pick<AgentMemoryOptions, 'embed' | 'embeddingModel' | 'scoreEmotion'> {
+  const memory = settings.memory ?? {};
+  const common = { env: options.env, runtime: options.runtime, baseURL: settings.baseURL, ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}) };
+  const embed = memory.embeddingModel ? cachedEmbedder(memory.embeddingModel, { ...common, store, cache: settings.cache }) : undefined;
+  const emotionModel = memory.emotionModel ? createLanguageModel(memory.emotionModel, { ...common, store, cache: settings.cache }) : undefined;
+  return {
+    embed, embeddingModel: memory.embeddingModel,
+    scoreEmotion: emotionModel && ((input, signal) => scoreEmotion(emotionModel, input, { abortSignal: signal })),
+  };
 }

@@ -1,4 +1,5 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
+import type { AgentMemory } from '../agent/agent-memory.ts';
 import { CharacterAgent } from '../agent/character-agent.ts';
 import type { CompactedBlock } from '../agent/compaction.ts';
 import { thoughtText, type OutputMode } from '../agent/turn-output.ts';
@@ -54,6 +55,8 @@ export interface SceneEpisodeOptions {
   countTokens?: TokenCounter;
   /** Extra settings recorded on a new episode (run id, model specs...). */
   meta?: Record<string, unknown>;
+  /** Each character's long-term memory, if it has one: recalled into its turns, written after each step. */
+  memory?: (character: string) => AgentMemory | undefined;
 }
 
 export interface StepOptions {
@@ -152,6 +155,7 @@ export class SceneEpisode {
         temperature: sampling.temperature,
         topP: sampling.topP,
         seed: options.seed,
+        memory: options.memory?.(member.name),
       }));
     }
     if (this.scene.narrator) {
@@ -301,7 +305,7 @@ export class SceneEpisode {
     const events: NewEvent[] = [];
     const left = [...this.state.left];
     names.forEach((name, i) => {
-      const { generated, prepared, blocks } = acts[i];
+      const { generated, prepared, blocks, recalled } = acts[i];
       this.compaction[name] = blocks;
       if (this.agent(name).mode === 'tagged') this.textModeFor(this.agent(name).model);
       const turn = names.length > 1 ? `t${turnBase}.${i + 1}` : `t${turnBase}`;
@@ -309,7 +313,7 @@ export class SceneEpisode {
       const to = generated.output.to && generated.output.to !== name && this.present().includes(generated.output.to) ? [generated.output.to] : undefined;
       const leaves = generated.output.leave === true && this.scene.stop.allLeave;
       const data = { turn, round, ...(names.length > 1 ? { simultaneous: true } : {}) };
-      events.push({ kind: 'thought', actor: name, text: thoughtText(thought), visibility: { only: [name] }, data: { ...data, ...thought } });
+      events.push({ kind: 'thought', actor: name, text: thoughtText(thought), visibility: { only: [name] }, data: { ...data, ...thought, ...(recalled.length ? { recalled } : {}) } });
       if (action.trim() || leaves) {
         events.push({ kind: 'action', actor: name, text: action.trim() || 'leaves the scene', visibility: 'all', data: { ...data, ...(leaves ? { left: true } : {}) } });
       }
@@ -337,7 +341,22 @@ export class SceneEpisode {
     this.events.push(...stored);
     this.state = state;
     options.onEvents?.(stored);
+    await this.remember(options);
     return stored;
+  }
+
+  /**
+   * After a committed step, each character with a memory stores what it perceived (its perspective only).
+   * A failure is a warning: the step stays committed, and the next step remembers what this one missed.
+   */
+  private async remember(options: StepOptions): Promise<void> {
+    for (const member of this.scene.cast) {
+      const memory = this.options.memory?.(member.name);
+      if (!memory) continue;
+      await memory.remember(this.events, options.abortSignal, this.compaction[member.name] ?? []).catch((error: unknown) => {
+        options.onWarning?.(`${member.name}'s memories of this step were not written: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    }
   }
 
   /** A model refused JSON-schema output: every role it plays writes text from now on (no refusal per role). */

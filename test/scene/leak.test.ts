@@ -8,6 +8,7 @@ import type { Scene, TurnPolicyName } from '../../src/scene/scene-schema.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
 import { startFakeLlm, type FakeLlm, type FakeReply, type FakeRequest } from '../support/fake-llm/index.ts';
 import { repoRoot, sharedData } from '../support/cli.ts';
+import { canSee } from '../../src/agent/perspective.ts';
 import { describeLeaks, findLeaks, requestRole } from '../support/leak-check.ts';
 
 /**
@@ -118,6 +119,34 @@ describe('information asymmetry across every example scene and policy', () => {
       }
     });
   }
+
+  it('memories keep the asymmetry: the second episode recalls what the first wrote, and nothing private crosses', async () => {
+    for (const base of scenes) {
+      const scene: Scene = { ...base, turns: { ...base.turns, policy: 'round-robin', max: 7 } };
+      const store = openSqliteStore(':memory:');
+      fake.reset();
+      counters.clear();
+      const run = await createSceneRun({
+        store, scene, source: scene.file ?? '', episodes: 2, models: ['openai-compatible:fake'], env: {},
+        settings: { baseURL: fake.url, cache: false, memory: { write: true, strategy: 'lexical', k: 20 } },
+      });
+      const result = await executeSceneRun({ store, run, scene, env: {}, runtime: createModelRuntime(), concurrency: 1 });
+      expect(result.counts.done, `${scene.title} did not finish`).toBe(2);
+      const events = (await Promise.all((await store.listJobs(run.id)).map((job) => store.listEvents(String(job.input.episodeId))))).flat();
+      const requests = fake.chatRequests();
+      expect(requests.some((r) => r.rawBody.includes('You remember:')), `${scene.title}: nothing was recalled`).toBe(true);
+      const leaks = findLeaks(scene, events, requests);
+      if (leaks.length) throw new Error(`${scene.title} leaked private text through memory:\n${describeLeaks(leaks, requests)}`);
+      // And no stored memory holds what its character could not perceive.
+      for (const member of scene.cast) {
+        const texts = (await store.memories.list(member.name)).map((m) => m.text).join('\n');
+        for (const event of events) {
+          if (event.text.trim().length >= 12 && !canSee(event.visibility, member.name)) expect(texts, `${member.name} remembers ${event.kind} seq ${event.seq}`).not.toContain(event.text.trim());
+        }
+      }
+      await store.close();
+    }
+  });
 
   it('the check fails loudly on a leaking request', () => {
     const scene = scenes[0];
