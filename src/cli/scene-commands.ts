@@ -9,7 +9,8 @@ import { renderSceneTranscript, toJsonl, toTomatoTranscript } from '../scene/tra
 import { describeError, displayStatus } from '../run/local-runner.ts';
 import { createProgressReporter } from '../run/progress.ts';
 import { prepareModels } from './local-models.ts';
-import { createSceneRun, executeSceneRun, loadRunScene, roleModels, type SceneRunMeta } from '../run/scene-run.ts';
+import { createSceneRun, executeSceneRun, loadRunScene, roleModels, type SceneMemorySettings, type SceneRunMeta } from '../run/scene-run.ts';
+import { STRATEGIES, type Strategy } from '../memory/index.ts';
 import type { Episode, Run, Store } from '../store/types.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
 import { collect, nonNegativeInt, parseMode, positiveInt, positiveNumber } from './option-values.ts';
@@ -30,13 +31,31 @@ interface RunOptions {
   outputMode?: string;
   contextTokens?: string;
   quiet?: boolean;
+  memory?: boolean;
+  memoryStrategy?: string;
+  memoryK?: string;
+  memoryWrite?: boolean;
+  embeddingModel?: string;
+  emotionModel?: string;
 }
 
 
 /** The option behind each run setting (to tell which ones a resume was given explicitly). */
 const settingOption: Record<string, string> = {
-  mode: 'outputMode', contextTokens: 'contextTokens', baseURL: 'baseUrl', cache: 'cache', timeoutMs: 'timeout', retries: 'retries',
+  mode: 'outputMode', contextTokens: 'contextTokens', baseURL: 'baseUrl', cache: 'cache', timeoutMs: 'timeout', retries: 'retries', memory: 'memory',
 };
+
+/** The run's memory settings, when any memory option is given. */
+function sceneMemory(options: RunOptions): SceneMemorySettings | undefined {
+  if (!(options.memory || options.memoryStrategy || options.memoryK || options.memoryWrite || options.embeddingModel || options.emotionModel)) return undefined;
+  if (options.memoryStrategy !== undefined && !(STRATEGIES as readonly string[]).includes(options.memoryStrategy)) {
+    throw new UsageError(`--memory-strategy must be one of ${STRATEGIES.join(', ')}, not '${options.memoryStrategy}'`);
+  }
+  return {
+    strategy: options.memoryStrategy as Strategy | undefined, k: positiveInt(options.memoryK, '--memory-k'), write: options.memoryWrite ?? false,
+    embeddingModel: options.embeddingModel, emotionModel: options.emotionModel,
+  };
+}
 
 /** Commands under `dramatis scene`: run (and resume), runs, show, export, validate, import. */
 export function registerSceneCommands(program: Command, io: CliIo): void {
@@ -58,6 +77,12 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
     .option('--output-mode <mode>', 'json (JSON-schema output) or tagged (for models without JSON-schema support)')
     .option('--context-tokens <n>', 'prompt budget per character in tokens (default 8192)')
     .option('--quiet', 'with one episode: do not print the transcript')
+    .option('--memory', "characters recall their stored memories each turn (implied by the memory options)")
+    .option('--memory-strategy <s>', `how memories are recalled: ${STRATEGIES.join(', ')}`)
+    .option('--memory-k <n>', 'memories recalled per turn (default 10)')
+    .option('--memory-write', "also store what each character perceives (episodes of the run then share their characters' memories)")
+    .option('--embedding-model <spec>', 'embeds memories and queries')
+    .option('--emotion-model <spec>', "scores emotions for the emotional strategies")
     .option('--json', 'print the run summary as JSON')
     .addHelpText('after', [
       '',
@@ -77,6 +102,7 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
       const settings = {
         mode: parseMode(options.outputMode), contextTokens: positiveInt(options.contextTokens, '--context-tokens'),
         baseURL: options.baseUrl, cache: options.cache, ...(timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {}), retries,
+        memory: sceneMemory(options),
       };
       let scene: Scene | undefined;
       if (file) {

@@ -142,3 +142,20 @@ describe('dramatis chat with memory', () => {
     expect(texts.some((text) => text.startsWith('User: Who paid you, the night the lamp failed?\nMirela: '))).toBe(true);
   });
 });
+
+describe('dramatis scene run with memory', () => {
+  it('writes each character its perspective with --memory-write, and the next run recalls it', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'duo.yaml'), 'title: Duo\ncast:\n  - character:\n      name: Ana\n  - character:\n      name: Bo\nturns:\n  max: 4\n');
+    const run = (...args: string[]) => runCli(['scene', 'run', 'duo.yaml', '--model', 'openai-compatible:fake', '--base-url', fake.url, '--quiet', ...args], { cwd: dir, env: {} });
+    expect((await run('--run-id', 'one', '--memory-write', '--memory-strategy', 'lexical')).code).toBe(0);
+    const characters = JSON.parse((await runCli(['memory', 'list', '--json'], { cwd: dir, env: {} })).stdout) as { character: string; count: number }[];
+    expect(characters.map((c) => c.character)).toEqual(['Ana', 'Bo']);
+    expect(characters.every((c) => c.count >= 3)).toBe(true);
+    fake.reset();
+    expect((await run('--run-id', 'two', '--memory')).code).toBe(0);
+    expect(fake.chatRequests().some((request) => request.rawBody.includes('You remember:'))).toBe(true);
+    const counts = JSON.parse((await runCli(['memory', 'list', '--json'], { cwd: dir, env: {} })).stdout) as { count: number }[];
+    expect(counts.map((c) => c.count)).toEqual(characters.map((c) => c.count));
+  });
+});
