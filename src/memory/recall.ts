@@ -1,4 +1,5 @@
 import type { Memory, MemoryStore, MemoryVectors } from '../store/memory-types.ts';
+import { nearestIndex } from './nearest-index.ts';
 import { DEFAULT_K, DEFAULT_POOL, EMOTIONAL_STRATEGIES, rankMemories, type Strategy } from './retrieval.ts';
 
 /** Embeds texts (any length; the memory store normalises). */
@@ -48,15 +49,22 @@ export interface RecallResult {
   notes: string[];
 }
 
-/** Characters' vectors kept in memory between recalls, per store, until the character's revision changes. */
-const vectorCache = new WeakMap<MemoryStore, Map<string, MemoryVectors>>();
+/** A character's vectors, and an index over them when it has many. */
+interface Prepared {
+  vectors: MemoryVectors;
+  nearest?: (query: Float32Array, n: number) => number[];
+}
 
-async function vectorsOf(store: MemoryStore, character: string): Promise<MemoryVectors> {
+/** Characters' vectors kept in memory between recalls, per store, until the character's revision changes. */
+const vectorCache = new WeakMap<MemoryStore, Map<string, Prepared>>();
+
+async function vectorsOf(store: MemoryStore, character: string): Promise<Prepared> {
   let byCharacter = vectorCache.get(store);
   if (!byCharacter) vectorCache.set(store, (byCharacter = new Map()));
   const cached = byCharacter.get(character);
-  if (cached && cached.revision === (await store.revision(character))) return cached;
-  const fresh = await store.vectors(character);
+  if (cached && cached.vectors.revision === (await store.revision(character))) return cached;
+  const vectors = await store.vectors(character);
+  const fresh = { vectors, nearest: nearestIndex(vectors) };
   byCharacter.set(character, fresh);
   return fresh;
 }
@@ -80,7 +88,7 @@ export async function recall(options: RecallOptions): Promise<RecallResult> {
   };
   if (requested === 'lexical') return lexical();
 
-  const vectors = await vectorsOf(store, character);
+  const { vectors, nearest } = await vectorsOf(store, character);
   if (vectors.ids.length === 0) {
     notes.push(`${character} has no embedded memories: ranked by words (BM25)`);
     return lexical();
@@ -100,7 +108,10 @@ export async function recall(options: RecallOptions): Promise<RecallResult> {
       strategy = 'semantic';
     }
   }
-  const ranked = rankMemories(vectors, { embedding: unit(embedding), emotion }, strategy as Exclude<Strategy, 'lexical'>, { k, pool: options.pool ?? DEFAULT_POOL });
+  const unitQuery = Float32Array.from(unit(embedding));
+  const ranked = rankMemories(vectors, { embedding: unitQuery, emotion }, strategy as Exclude<Strategy, 'lexical'>, {
+    k, pool: options.pool ?? DEFAULT_POOL, nearest: nearest && ((n) => nearest(unitQuery, n)),
+  });
   const memories = await store.get(ranked.map((memory) => memory.id));
   const byId = new Map(memories.map((memory) => [memory.id, memory]));
   return {

@@ -31,7 +31,15 @@ export interface Ranked {
 export interface RankOptions {
   k?: number;
   pool?: number;
+  /**
+   * The `n` memories nearest the query by embedding, nearest first (indices), from an index. Used by `semantic`
+   * and `semantic-first` instead of measuring every memory; the formulas are then applied to these exactly.
+   */
+  nearest?: (n: number) => readonly number[];
 }
+
+/** How many index candidates are re-ranked exactly for every result kept. */
+const OVERFETCH = 5;
 
 /**
  * Ranks embedded memories for a query by a vector strategy (not `lexical`). A memory without an emotion counts
@@ -54,31 +62,51 @@ export function rankMemories(
   }
   if (strategy !== 'semantic' && !query.emotion) throw new RangeError(`the ${strategy} strategy needs the query's emotion`);
 
-  const dSem = euclideanDistances(vectors.matrix, vectors.dimension, query.embedding);
+  const semantic = lazyDistances(vectors.matrix, vectors.dimension, Float32Array.from(query.embedding as ArrayLike<number>));
+  const dSem = (i: number) => semantic(i);
   const dEmo = query.emotion ? emotionDistances(vectors.emotions, query.emotion) : undefined;
+  const emo = (i: number) => (Number.isNaN(dEmo![i]!) ? 1 : dEmo![i]!);
   const ranked = (indices: Iterable<number>, score: (i: number) => number): Ranked[] => {
     const out: Ranked[] = [];
     for (const index of indices) {
-      const emo = dEmo?.[index];
-      out.push({ id: vectors.ids[index]!, index, dSem: dSem[index]!, dEmo: emo === undefined || Number.isNaN(emo) ? undefined : emo, score: score(index) });
+      const e = dEmo?.[index];
+      out.push({ id: vectors.ids[index]!, index, dSem: dSem(index), dEmo: e === undefined || Number.isNaN(e) ? undefined : e, score: score(index) });
     }
     return out;
   };
-  const emo = (i: number) => (Number.isNaN(dEmo![i]!) ? 1 : dEmo![i]!);
   const all = () => Array.from({ length: count }, (_, i) => i);
+  // Candidates in insertion order, so ties among them keep it as a full scan would.
+  const near = (n: number) => (options.nearest ? [...options.nearest(Math.min(count, n * OVERFETCH))].sort((a, b) => a - b) : all());
 
   switch (strategy) {
     case 'semantic':
-      return ranked(smallest(all(), k, (i) => dSem[i]!), (i) => dSem[i]!);
+      return ranked(smallest(near(k), k, dSem), dSem);
     case 'c-a':
-      return ranked(smallest(all(), k, (i) => dSem[i]! + emo(i)), (i) => dSem[i]! + emo(i));
+      return ranked(smallest(all(), k, (i) => dSem(i) + emo(i)), (i) => dSem(i) + emo(i));
     case 'c-m':
-      return ranked(smallest(all(), k, (i) => dSem[i]! * emo(i)), (i) => dSem[i]! * emo(i));
+      return ranked(smallest(all(), k, (i) => dSem(i) * emo(i)), (i) => dSem(i) * emo(i));
     case 'semantic-first':
-      return ranked(smallest(smallest(all(), pool, (i) => dSem[i]!), k, emo), emo);
+      return ranked(smallest(smallest(near(pool), pool, dSem), k, emo), emo);
     case 'emotion-first':
-      return ranked(smallest(smallest(all(), pool, emo), k, (i) => dSem[i]!), (i) => dSem[i]!);
+      return ranked(smallest(smallest(all(), pool, emo), k, dSem), dSem);
   }
+}
+
+/** ‖q − m_i‖ computed on first use and kept: strategies that need few distances pay for few. */
+function lazyDistances(matrix: Float32Array, dimension: number, query: Float32Array): (row: number) => number {
+  const known = new Float64Array(matrix.length / dimension).fill(Number.NaN);
+  return (row) => {
+    let value = known[row]!;
+    if (Number.isNaN(value)) {
+      let sum = 0;
+      for (let j = 0, offset = row * dimension; j < dimension; j++) {
+        const d = matrix[offset + j]! - query[j]!;
+        sum += d * d;
+      }
+      known[row] = value = Math.sqrt(sum);
+    }
+    return value;
+  };
 }
 
 /** The `n` candidates with the smallest values, smallest first; equal values keep the candidates' order. */

@@ -111,3 +111,28 @@ describe('smallest', () => {
     expect(smallest([], 3, () => 0)).toEqual([]);
   });
 });
+
+describe('the nearest-memory index (usearch, int8)', () => {
+  it('finds the same top ten as the exact scan on 3,000 memories of 64 dimensions, for semantic and semantic-first', async () => {
+    const { nearestIndex } = await import('../../src/memory/nearest-index.ts');
+    const { vectors } = await memoryBank(3000, 64, 99);
+    const index = nearestIndex(vectors, { threshold: 0 });
+    expect(index, 'usearch is installed with this project').toBeDefined();
+    const random = seeded(5);
+    let found = 0;
+    let total = 0;
+    for (let q = 0; q < 20; q++) {
+      const raw = Array.from({ length: 64 }, () => random() * 2 - 1);
+      const norm = Math.hypot(...raw);
+      const query = { embedding: Float32Array.from(raw, (x) => x / norm), emotion: [5, 5, 5, 5, 5, 5, 5, 5] };
+      for (const strategy of ['semantic', 'semantic-first'] as const) {
+        const exact = rankMemories(vectors, query, strategy).map((m) => m.id);
+        const indexed = rankMemories(vectors, query, strategy, { nearest: (n) => index!(query.embedding, n) });
+        expect(indexed.every((m, i) => i === 0 || m.score >= indexed[i - 1]!.score)).toBe(true);
+        found += indexed.filter((m) => exact.includes(m.id)).length;
+        total += exact.length;
+      }
+    }
+    expect(found / total).toBeGreaterThanOrEqual(0.95);
+  });
+});
