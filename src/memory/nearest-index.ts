@@ -21,7 +21,7 @@ function loadUsearch(): Usearch | null {
 
 /**
  * The nearest memories by embedding among many, for `rankMemories`' `nearest` option: usearch's SIMD exact
- * scan over int8-quantised embeddings (a fifth of the bytes of float32) picks candidates, which the strategies
+ * scan over int8-quantised embeddings (a quarter of the bytes of float32; inner product, as the embeddings are normalised) picks candidates, which the strategies
  * then measure exactly in float32. Undefined below {@link INDEX_THRESHOLD} memories or without usearch: the
  * caller scans everything exactly.
  */
@@ -37,7 +37,7 @@ export function nearestIndex(vectors: MemoryVectors, options: { threshold?: numb
   const scale = 127 / (largest || 1);
   const quantised = quantise(vectors.matrix, scale);
   return (query, n) => {
-    const matches = native.exactSearch(quantised, quantise(query, scale), dimension, Math.min(n, count), 'cos' as never, 1);
+    const matches = native.exactSearch(quantised, quantise(query, scale), dimension, Math.min(n, count), 'ip' as never, 1);
     return Array.from(matches.keys as BigUint64Array, (key) => Number(key));
   };
 }

@@ -62,21 +62,35 @@ export function rankMemories(
   }
   if (strategy !== 'semantic' && !query.emotion) throw new RangeError(`the ${strategy} strategy needs the query's emotion`);
 
-  const semantic = lazyDistances(vectors.matrix, vectors.dimension, Float32Array.from(query.embedding as ArrayLike<number>));
-  const dSem = (i: number) => semantic(i);
-  const dEmo = query.emotion ? emotionDistances(vectors.emotions, query.emotion) : undefined;
-  const emo = (i: number) => (Number.isNaN(dEmo![i]!) ? 1 : dEmo![i]!);
+  const dimension = vectors.dimension;
+  const q = Float32Array.from(query.embedding as ArrayLike<number>);
+  // Full scans only where a strategy needs every distance; otherwise distances are measured for candidates only.
+  const indexed = options.nearest !== undefined && (strategy === 'semantic' || strategy === 'semantic-first');
+  const semAll = strategy === 'emotion-first' || indexed ? undefined : euclideanDistances(vectors.matrix, dimension, q);
+  const semSome = new Map<number, number>();
+  const dSem = (i: number): number => {
+    if (semAll) return semAll[i]!;
+    let value = semSome.get(i);
+    if (value === undefined) semSome.set(i, (value = euclideanDistance(vectors.matrix, i * dimension, q)));
+    return value;
+  };
+  const emoAll = query.emotion && (strategy === 'c-a' || strategy === 'c-m' || strategy === 'emotion-first') ? emotionDistances(vectors.emotions, query.emotion) : undefined;
+  const rawEmo = (i: number): number => (emoAll ? emoAll[i]! : query.emotion ? emotionDistance(vectors.emotions, i, query.emotion) : Number.NaN);
+  const emo = (i: number) => {
+    const value = rawEmo(i);
+    return Number.isNaN(value) ? 1 : value;
+  };
   const ranked = (indices: Iterable<number>, score: (i: number) => number): Ranked[] => {
     const out: Ranked[] = [];
     for (const index of indices) {
-      const e = dEmo?.[index];
-      out.push({ id: vectors.ids[index]!, index, dSem: dSem(index), dEmo: e === undefined || Number.isNaN(e) ? undefined : e, score: score(index) });
+      const e = rawEmo(index);
+      out.push({ id: vectors.ids[index]!, index, dSem: dSem(index), dEmo: Number.isNaN(e) ? undefined : e, score: score(index) });
     }
     return out;
   };
   const all = () => Array.from({ length: count }, (_, i) => i);
   // Candidates in insertion order, so ties among them keep it as a full scan would.
-  const near = (n: number) => (options.nearest ? [...options.nearest(Math.min(count, n * OVERFETCH))].sort((a, b) => a - b) : all());
+  const near = (n: number) => (indexed ? [...options.nearest!(Math.min(count, n * OVERFETCH))].sort((a, b) => a - b) : all());
 
   switch (strategy) {
     case 'semantic':
@@ -90,23 +104,6 @@ export function rankMemories(
     case 'emotion-first':
       return ranked(smallest(smallest(all(), pool, emo), k, dSem), dSem);
   }
-}
-
-/** ‖q − m_i‖ computed on first use and kept: strategies that need few distances pay for few. */
-function lazyDistances(matrix: Float32Array, dimension: number, query: Float32Array): (row: number) => number {
-  const known = new Float64Array(matrix.length / dimension).fill(Number.NaN);
-  return (row) => {
-    let value = known[row]!;
-    if (Number.isNaN(value)) {
-      let sum = 0;
-      for (let j = 0, offset = row * dimension; j < dimension; j++) {
-        const d = matrix[offset + j]! - query[j]!;
-        sum += d * d;
-      }
-      known[row] = value = Math.sqrt(sum);
-    }
-    return value;
-  };
 }
 
 /** The `n` candidates with the smallest values, smallest first; equal values keep the candidates' order. */
@@ -126,19 +123,74 @@ export function smallest(candidates: readonly number[], n: number, value: (candi
   return best;
 }
 
-/** ‖q − m_i‖ for every row of a row-major matrix. */
+/** ‖q − m_i‖ for every row of a row-major matrix (the loop of {@link euclideanDistance}, inlined for speed). */
 export function euclideanDistances(matrix: Float32Array, dimension: number, query: ArrayLike<number>): Float64Array {
   const rows = dimension === 0 ? 0 : matrix.length / dimension;
+  const q = query instanceof Float32Array ? query : Float32Array.from(query);
   const out = new Float64Array(rows);
+  const whole = dimension - (dimension % 4);
   for (let row = 0, offset = 0; row < rows; row++, offset += dimension) {
-    let sum = 0;
-    for (let j = 0; j < dimension; j++) {
-      const d = matrix[offset + j]! - query[j]!;
-      sum += d * d;
+    let a = 0;
+    let b = 0;
+    let c = 0;
+    let d = 0;
+    for (let j = 0; j < whole; j += 4) {
+      const x0 = matrix[offset + j]! - q[j]!;
+      const x1 = matrix[offset + j + 1]! - q[j + 1]!;
+      const x2 = matrix[offset + j + 2]! - q[j + 2]!;
+      const x3 = matrix[offset + j + 3]! - q[j + 3]!;
+      a += x0 * x0;
+      b += x1 * x1;
+      c += x2 * x2;
+      d += x3 * x3;
     }
-    out[row] = Math.sqrt(sum);
+    for (let j = whole; j < dimension; j++) {
+      const x = matrix[offset + j]! - q[j]!;
+      a += x * x;
+    }
+    out[row] = Math.sqrt(a + b + c + d);
   }
   return out;
+}
+
+/** ‖q − m‖ for the row starting at `offset`, summed in four lanes as {@link euclideanDistances} does. */
+export function euclideanDistance(matrix: Float32Array, offset: number, q: Float32Array): number {
+  const dimension = q.length;
+  const whole = dimension - (dimension % 4);
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  for (let j = 0; j < whole; j += 4) {
+    const x0 = matrix[offset + j]! - q[j]!;
+    const x1 = matrix[offset + j + 1]! - q[j + 1]!;
+    const x2 = matrix[offset + j + 2]! - q[j + 2]!;
+    const x3 = matrix[offset + j + 3]! - q[j + 3]!;
+    a += x0 * x0;
+    b += x1 * x1;
+    c += x2 * x2;
+    d += x3 * x3;
+  }
+  for (let j = whole; j < dimension; j++) {
+    const x = matrix[offset + j]! - q[j]!;
+    a += x * x;
+  }
+  return Math.sqrt(a + b + c + d);
+}
+
+/** 1 − cos(q, e_row); NaN when the row has no emotion. */
+export function emotionDistance(emotions: Float32Array, row: number, query: readonly number[]): number {
+  const width = EMOTIONS.length;
+  let dot = 0;
+  let norm = 0;
+  let queryNorm = 0;
+  for (let j = 0; j < width; j++) {
+    const e = emotions[row * width + j]!;
+    dot += e * query[j]!;
+    norm += e * e;
+    queryNorm += query[j]! * query[j]!;
+  }
+  return 1 - dot / (Math.sqrt(norm) * Math.sqrt(queryNorm));
 }
 
 /** 1 − cos(q, e_i) for every 8-score row; NaN where a row is missing (NaN). */
