@@ -123,37 +123,16 @@ export function smallest(candidates: readonly number[], n: number, value: (candi
   return best;
 }
 
-/** ‖q − m_i‖ for every row of a row-major matrix (the loop of {@link euclideanDistance}, inlined for speed). */
+/** ‖q − m_i‖ for every row of a row-major matrix. */
 export function euclideanDistances(matrix: Float32Array, dimension: number, query: ArrayLike<number>): Float64Array {
   const rows = dimension === 0 ? 0 : matrix.length / dimension;
   const q = query instanceof Float32Array ? query : Float32Array.from(query);
   const out = new Float64Array(rows);
-  const whole = dimension - (dimension % 4);
-  for (let row = 0, offset = 0; row < rows; row++, offset += dimension) {
-    let a = 0;
-    let b = 0;
-    let c = 0;
-    let d = 0;
-    for (let j = 0; j < whole; j += 4) {
-      const x0 = matrix[offset + j]! - q[j]!;
-      const x1 = matrix[offset + j + 1]! - q[j + 1]!;
-      const x2 = matrix[offset + j + 2]! - q[j + 2]!;
-      const x3 = matrix[offset + j + 3]! - q[j + 3]!;
-      a += x0 * x0;
-      b += x1 * x1;
-      c += x2 * x2;
-      d += x3 * x3;
-    }
-    for (let j = whole; j < dimension; j++) {
-      const x = matrix[offset + j]! - q[j]!;
-      a += x * x;
-    }
-    out[row] = Math.sqrt(a + b + c + d);
-  }
+  for (let row = 0; row < rows; row++) out[row] = euclideanDistance(matrix, row * dimension, q);
   return out;
 }
 
-/** ‖q − m‖ for the row starting at `offset`, summed in four lanes as {@link euclideanDistances} does. */
+/** ‖q − m‖ for the row starting at `offset`, summed in four lanes. */
 export function euclideanDistance(matrix: Float32Array, offset: number, q: Float32Array): number {
   const dimension = q.length;
   const whole = dimension - (dimension % 4);
