@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { recall, type Embed, type RecallResult, type ScoreEmotion } from '../memory/recall.ts';
+import { recall, type Embed, type RecallOptions, type RecallResult, type ScoreEmotion } from '../memory/recall.ts';
 import type { Strategy } from '../memory/retrieval.ts';
 import type { MemoryStore, NewMemory } from '../store/memory-types.ts';
 import type { SceneEvent } from '../store/types.ts';
@@ -18,6 +18,14 @@ export interface AgentMemoryOptions {
   scoreEmotion?: ScoreEmotion;
   /** Store what the character perceives as new memories after each turn (default true). */
   write?: boolean;
+  /**
+   * The emotional cue of the emotional strategies: the emotion of what was just said (`query`, the paper's), or
+   * the character's own mood as its last thought put it (`mood`, an extension; the query's when it has no thought yet).
+   */
+  cue?: 'query' | 'mood';
+  /** Extensions, off by default (see `recall`). */
+  weights?: RecallOptions['weights'];
+  recencyHalfLifeDays?: number;
 }
 
 /** What a turn recalled, as recorded on its thought event. */
@@ -45,10 +53,20 @@ export class AgentMemory {
   async recall(log: readonly SceneEvent[], signal?: AbortSignal): Promise<RecallResult | undefined> {
     const query = recallQuery(perspectiveOf(log, this.character), this.character);
     if (!query) return undefined;
+    const mood = this.options.cue === 'mood' ? await this.mood(log, signal) : undefined;
     return recall({
-      store: this.options.store, character: this.character, query: { text: query }, strategy: this.options.strategy,
-      k: this.options.k, pool: this.options.pool, embed: this.options.embed, scoreEmotion: this.options.scoreEmotion, signal,
+      store: this.options.store, character: this.character, query: { text: query, emotion: mood }, strategy: this.options.strategy,
+      k: this.options.k, pool: this.options.pool, embed: this.options.embed, scoreEmotion: this.options.scoreEmotion,
+      weights: this.options.weights, recencyHalfLifeDays: this.options.recencyHalfLifeDays, signal,
     });
+  }
+
+  /** The emotion of the character's latest thought, scored like a memory's. */
+  private async mood(log: readonly SceneEvent[], signal?: AbortSignal): Promise<number[] | undefined> {
+    const thought = [...log].reverse().find((event) => event.kind === 'thought' && event.actor === this.character);
+    const felt = typeof thought?.data?.emotion === 'string' ? thought.data.emotion.trim() : '';
+    if (!felt || !this.options.scoreEmotion) return undefined;
+    return this.options.scoreEmotion({ character: this.character, text: `${this.character} feels: ${felt}` }, signal);
   }
 
   /**

@@ -40,6 +40,7 @@ interface ChatOptions {
   memoryK?: string;
   embeddingModel?: string;
   emotionModel?: string;
+  memoryCue?: string;
 }
 
 
@@ -67,6 +68,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
     .option('--memory-k <n>', 'memories recalled per turn (default 10)')
     .option('--embedding-model <spec>', 'embeds memories and queries, e.g. openai:text-embedding-3-small, ollama:nomic-embed-text')
     .option('--emotion-model <spec>', "scores memories' and queries' emotions for the emotional strategies")
+    .option('--memory-cue <cue>', "the emotional cue: query (what was said; default) or mood (the character's own last thought)")
     .addHelpText('after', [
       '',
       'Examples:',
@@ -121,7 +123,10 @@ export function registerChatCommand(program: Command, io: CliIo): void {
 
 /** The character's memory when any memory option is given. */
 async function chatMemory(options: ChatOptions, character: string, io: CliIo, store: Store): Promise<AgentMemory | undefined> {
-  const wanted = options.memory || options.memoryStrategy || options.memoryK || options.embeddingModel || options.emotionModel;
+  const wanted = options.memory || options.memoryStrategy || options.memoryK || options.embeddingModel || options.emotionModel || options.memoryCue;
+  if (options.memoryCue !== undefined && options.memoryCue !== 'query' && options.memoryCue !== 'mood') {
+    throw new UsageError(`--memory-cue must be query or mood, not '${options.memoryCue}'`);
+  }
   if (!wanted) return undefined;
   if (options.memoryStrategy !== undefined && !(STRATEGIES as readonly string[]).includes(options.memoryStrategy)) {
     throw new UsageError(`--memory-strategy must be one of ${STRATEGIES.join(', ')}, not '${options.memoryStrategy}'`);
@@ -129,6 +134,7 @@ async function chatMemory(options: ChatOptions, character: string, io: CliIo, st
   const models = await memoryModels({ embeddingModel: options.embeddingModel, emotionModel: options.emotionModel, baseUrl: options.baseUrl, cache: options.cache }, io, store);
   return new AgentMemory(character, {
     store: store.memories, strategy: options.memoryStrategy as Strategy | undefined, k: positiveInt(options.memoryK, '--memory-k'), ...models,
+    cue: options.memoryCue as 'query' | 'mood' | undefined,
   });
 }
 

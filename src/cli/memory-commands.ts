@@ -8,7 +8,7 @@ import { EMOTIONS } from '../store/index.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
 import type { EvalFlags } from './memory-eval.ts';
 import { memoryModels, type MemoryModelFlags } from './memory-models.ts';
-import { positiveInt } from './option-values.ts';
+import { positiveInt, positiveNumber } from './option-values.ts';
 import { withStore } from './store-option.ts';
 
 export function registerMemoryCommands(program: Command, io: CliIo): void {
@@ -74,11 +74,15 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
     .option('--emotion-model <spec>', "scores the query's emotion for the emotional strategies")
     .option('--query-emotion <scores>', `the query's emotion instead: 8 comma-separated scores 1–10 (${EMOTIONS.join(', ')})`)
     .option('--query-embedding <json>', 'the query embedding instead: a JSON array, or @FILE holding one')
+    .option('--weights <sem,emo>', 'extension: c-a ranks by w_sem·d_sem + w_emo·d_emo (the paper: 1,1)')
+    .option('--half-life <days>', 'extension: older memories rank lower, a score gaining up to 0.5 with this half-life')
     .option('--base-url <url>', 'API base URL for openai-compatible models (or DRAMATIS_BASE_URL)')
     .option('--no-cache', 'bypass the response and embedding cache')
     .option('--json', 'print the ranked memories with ids, texts, d_sem, d_emo and score as JSON')
     .addHelpText('after', '\nExample:\n  $ dramatis memory search --character Seraphina --query "the forest burned" --strategy c-a --k 10 --json \\\n      --embedding-model ollama:nomic-embed-text --emotion-model ollama:qwen2.5:7b')
-    .action(async (options: MemoryModelFlags & { character: string; query: string; strategy?: string; k?: string; pool?: string; queryEmotion?: string; queryEmbedding?: string; json?: boolean }, command: Command) => {
+    .action(async (options: MemoryModelFlags & {
+      character: string; query: string; strategy?: string; k?: string; pool?: string; queryEmotion?: string; queryEmbedding?: string; weights?: string; halfLife?: string; json?: boolean;
+    }, command: Command) => {
       if (options.strategy !== undefined && !(STRATEGIES as readonly string[]).includes(options.strategy)) {
         throw new UsageError(`--strategy must be one of ${STRATEGIES.join(', ')}, not '${options.strategy}'`);
       }
@@ -86,11 +90,13 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
       const pool = positiveInt(options.pool, '--pool');
       const emotion = options.queryEmotion === undefined ? undefined : parseEmotion(options.queryEmotion);
       const embedding = options.queryEmbedding === undefined ? undefined : await parseEmbedding(options.queryEmbedding, io);
+      const weights = options.weights === undefined ? undefined : parseWeights(options.weights);
+      const recencyHalfLifeDays = positiveNumber(options.halfLife, '--half-life');
       await withStore(command, io, async (store) => {
         const models = await memoryModels(options, io, store);
         const result = await recall({
           store: store.memories, character: options.character, query: { text: options.query, emotion, embedding },
-          strategy: options.strategy as Strategy | undefined, k, pool, embed: models.embed, scoreEmotion: models.scoreEmotion,
+          strategy: options.strategy as Strategy | undefined, k, pool, embed: models.embed, scoreEmotion: models.scoreEmotion, weights, recencyHalfLifeDays,
         });
         for (const note of result.notes) writeLine(io.stderr, `note: ${note}`);
         if (options.json) {
@@ -161,6 +167,14 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
         } else io.stdout.write(text);
       });
     });
+}
+
+function parseWeights(value: string): { semantic: number; emotion: number } {
+  const [semantic, emotion, ...rest] = value.split(',').map((part) => Number(part.trim()));
+  if (rest.length || ![semantic, emotion].every((w) => w !== undefined && Number.isFinite(w) && w >= 0)) {
+    throw new UsageError(`--weights takes two non-negative numbers, w_sem,w_emo (e.g. 1,2), not '${value}'`);
+  }
+  return { semantic: semantic!, emotion: emotion! };
 }
 
 function parseEmotion(value: string): number[] {

@@ -1,6 +1,6 @@
 import type { Memory, MemoryStore, MemoryVectors } from '../store/memory-types.ts';
 import { nearestIndex } from './nearest-index.ts';
-import { DEFAULT_K, DEFAULT_POOL, EMOTIONAL_STRATEGIES, rankMemories, type Strategy } from './retrieval.ts';
+import { DEFAULT_K, DEFAULT_POOL, EMOTIONAL_STRATEGIES, rankMemories, type RankOptions, type Strategy } from './retrieval.ts';
 
 /** Embeds texts (any length; the memory store normalises). */
 export type Embed = (texts: string[], signal?: AbortSignal) => Promise<number[][]>;
@@ -24,6 +24,10 @@ export interface RecallOptions {
   pool?: number;
   embed?: Embed;
   scoreEmotion?: ScoreEmotion;
+  /** Extensions, off by default: see `RankOptions`. */
+  weights?: RankOptions['weights'];
+  /** Older memories rank lower, with this half-life in days (an extension, off by default). */
+  recencyHalfLifeDays?: number;
   signal?: AbortSignal;
 }
 
@@ -110,7 +114,8 @@ export async function recall(options: RecallOptions): Promise<RecallResult> {
   }
   const unitQuery = Float32Array.from(unit(embedding));
   const ranked = rankMemories(vectors, { embedding: unitQuery, emotion }, strategy as Exclude<Strategy, 'lexical'>, {
-    k, pool: options.pool ?? DEFAULT_POOL, nearest: nearest && ((n) => nearest(unitQuery, n)),
+    k, pool: options.pool ?? DEFAULT_POOL, nearest: nearest && ((n) => nearest(unitQuery, n)), weights: options.weights,
+    ...(options.recencyHalfLifeDays ? { recency: { halfLifeDays: options.recencyHalfLifeDays, now: Date.now() } } : {}),
   });
   const memories = await store.get(ranked.map((memory) => memory.id));
   const byId = new Map(memories.map((memory) => [memory.id, memory]));

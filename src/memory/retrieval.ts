@@ -36,6 +36,13 @@ export interface RankOptions {
    * and `semantic-first` instead of measuring every memory; the formulas are then applied to these exactly.
    */
   nearest?: (n: number) => readonly number[];
+  /** An extension, off by default: `c-a` ranks by w_sem·d_sem + w_emo·d_emo (the paper's is 1 and 1). */
+  weights?: { semantic?: number; emotion?: number };
+  /**
+   * An extension, off by default: older memories rank lower. Each score gains `weight × (1 − 2^(−age / halfLife))`,
+   * from 0 for a memory of `now` toward `weight` (default 0.5) for a very old one.
+   */
+  recency?: { halfLifeDays: number; now: number; weight?: number };
 }
 
 /** How many index candidates are re-ranked exactly for every result kept. */
@@ -89,20 +96,36 @@ export function rankMemories(
     return out;
   };
   const all = () => Array.from({ length: count }, (_, i) => i);
+  const ws = options.weights?.semantic ?? 1;
+  const we = options.weights?.emotion ?? 1;
+  const recency = options.recency;
+  const aged = (score: (i: number) => number) => {
+    if (!recency) return score;
+    const weight = recency.weight ?? 0.5;
+    const halfLife = recency.halfLifeDays * 86_400_000;
+    return (i: number) => {
+      const age = Math.max(0, recency.now - (vectors.times[i] ?? Number.NaN));
+      return score(i) + (Number.isNaN(age) ? 0 : weight * (1 - 2 ** (-age / halfLife)));
+    };
+  };
+  const semScore = aged(dSem);
+  const caScore = aged((i) => ws * dSem(i) + we * emo(i));
+  const cmScore = aged((i) => dSem(i) * emo(i));
+  const emoScore = aged(emo);
   // Candidates in insertion order, so ties among them keep it as a full scan would.
   const near = (n: number) => (indexed ? [...options.nearest!(Math.min(count, n * OVERFETCH))].sort((a, b) => a - b) : all());
 
   switch (strategy) {
     case 'semantic':
-      return ranked(smallest(near(k), k, dSem), dSem);
+      return ranked(smallest(near(k), k, semScore), semScore);
     case 'c-a':
-      return ranked(smallest(all(), k, (i) => dSem(i) + emo(i)), (i) => dSem(i) + emo(i));
+      return ranked(smallest(all(), k, caScore), caScore);
     case 'c-m':
-      return ranked(smallest(all(), k, (i) => dSem(i) * emo(i)), (i) => dSem(i) * emo(i));
+      return ranked(smallest(all(), k, cmScore), cmScore);
     case 'semantic-first':
-      return ranked(smallest(smallest(near(pool), pool, dSem), k, emo), emo);
+      return ranked(smallest(smallest(near(pool), pool, dSem), k, emoScore), emoScore);
     case 'emotion-first':
-      return ranked(smallest(smallest(all(), pool, emo), k, dSem), dSem);
+      return ranked(smallest(smallest(all(), pool, emo), k, semScore), semScore);
   }
 }
 

@@ -42,6 +42,8 @@ export interface SceneMemorySettings {
   emotionModel?: string;
   /** Store what each character perceives after each step (default false). */
   write?: boolean;
+  /** The emotional cue: what was said (default) or the character's own last thought. */
+  cue?: 'query' | 'mood';
 }
 
 export interface SceneRunMeta {

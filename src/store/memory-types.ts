@@ -60,6 +60,8 @@ export interface MemoryVectors {
   matrix: Float32Array;
   /** ids.length × 8; a row of NaN for a memory without an emotion. */
   emotions: Float32Array;
+  /** When each memory happened, in milliseconds since 1970 (NaN if its time does not parse). */
+  times: Float64Array;
 }
 
 export interface MemoryCharacter {

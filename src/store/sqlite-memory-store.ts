@@ -43,7 +43,7 @@ export class SqliteMemoryStore implements MemoryStore {
         FROM memories GROUP BY character ORDER BY character`),
       search: db.prepare(`SELECT m.id AS id, bm25(memories_fts) AS score FROM memories_fts JOIN memories m ON m.rowid = memories_fts.rowid
         WHERE memories_fts MATCH @query AND m.character = @character ORDER BY score, m.seq LIMIT @k`),
-      vectors: db.prepare('SELECT id, emotion, embedding, embedding_model, dimension FROM memories WHERE character = ? AND embedding IS NOT NULL ORDER BY seq'),
+      vectors: db.prepare('SELECT id, at, emotion, embedding, embedding_model, dimension FROM memories WHERE character = ? AND embedding IS NOT NULL ORDER BY seq'),
       revision: db.prepare('SELECT revision FROM memory_revisions WHERE character = ?'),
       bump: db.prepare('INSERT INTO memory_revisions (character, revision) VALUES (?, 1) ON CONFLICT (character) DO UPDATE SET revision = revision + 1'),
     };
@@ -160,7 +160,7 @@ export class SqliteMemoryStore implements MemoryStore {
 
   private readVectors(character: string): MemoryVectors {
     const revision = (this.statements.revision.get(character) as { revision: number } | undefined)?.revision ?? 0;
-    const rows = this.statements.vectors.all(character) as { id: string; emotion: Buffer | null; embedding: Buffer; embedding_model: string | null; dimension: number }[];
+    const rows = this.statements.vectors.all(character) as { id: string; at: string; emotion: Buffer | null; embedding: Buffer; embedding_model: string | null; dimension: number }[];
     const dimension = rows[0]?.dimension ?? 0;
     const matrix = new Float32Array(rows.length * dimension);
     const emotions = new Float32Array(rows.length * EMOTIONS.length).fill(Number.NaN);
@@ -168,7 +168,8 @@ export class SqliteMemoryStore implements MemoryStore {
       matrix.set(floats(row.embedding), index * dimension);
       if (row.emotion) emotions.set(floats(row.emotion), index * EMOTIONS.length);
     });
-    return { revision, ids: rows.map((row) => row.id), dimension, embeddingModel: rows[0]?.embedding_model ?? undefined, matrix, emotions };
+    const times = Float64Array.from(rows, (row) => Date.parse(row.at));
+    return { revision, ids: rows.map((row) => row.id), dimension, embeddingModel: rows[0]?.embedding_model ?? undefined, matrix, emotions, times };
   }
 
   /** One character, one embedding width: distances between vectors of different models mean nothing. */

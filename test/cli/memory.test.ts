@@ -61,6 +61,11 @@ describe('dramatis memory', () => {
     const ca = await search(cli, 'c-a');
     expect(ca.memories[0]!.score).toBeCloseTo(2 * Math.sin(0.1) + 0, 6);
 
+    // Weights (an extension): 1,0 is meaning alone; 0,1 emotion alone (ties in insertion order).
+    expect((await search(cli, 'c-a', ['--weights', '1,0'])).memories.map((m) => m.id)).toEqual(['near-fear', 'near-joy', 'mid-joy']);
+    expect((await search(cli, 'c-a', ['--weights', '0,1'])).memories.map((m) => m.id)).toEqual(['near-joy', 'mid-joy', 'near-fear']);
+    expect((await cli('memory', 'search', '--character', 'Seraphina', '--query', 'x', '--weights', '1')).stderr).toMatch(/--weights takes two non-negative numbers/);
+
     const lexical = await cli('memory', 'search', '--character', 'Seraphina', '--query', 'fire oak', '--strategy', 'lexical', '--json');
     expect((JSON.parse(lexical.stdout) as { memories: { id: string }[] }).memories.map((m) => m.id)).toEqual(['near-fear', 'near-joy']);
   });

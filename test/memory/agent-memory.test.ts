@@ -32,6 +32,29 @@ describe('AgentMemory', () => {
     expect(await store.memories.list('Bo')).toEqual([]);
   });
 
+  it("can take its emotional cue from the character's own last thought instead of what was said", async () => {
+    const store = openSqliteStore(':memory:');
+    await store.memories.add([
+      { character: 'Ana', text: 'joyful', embedding: [1, 0], emotion: [9, 1, 1, 1, 1, 1, 1, 1] },
+      { character: 'Ana', text: 'fearful', embedding: [1, 0.05], emotion: [1, 1, 9, 1, 1, 1, 1, 1] },
+    ]);
+    const scored: string[] = [];
+    const scoreEmotion = async ({ text }: { text: string }) => {
+      scored.push(text);
+      return text.includes('afraid') ? [1, 1, 9, 1, 1, 1, 1, 1] : [9, 1, 1, 1, 1, 1, 1, 1];
+    };
+    const log = [
+      event('Ana', 'thinking', { kind: 'thought', visibility: { only: ['Ana'] }, data: { emotion: 'afraid of the dark' } }),
+      event('Ana', 'Who is there?'),
+      event('Bo', 'Only me, with a cake!'),
+    ];
+    const byQuery = new AgentMemory('Ana', { store: store.memories, strategy: 'c-a', embed: async () => [[1, 0.02]], scoreEmotion });
+    const byMood = new AgentMemory('Ana', { store: store.memories, strategy: 'c-a', embed: async () => [[1, 0.02]], scoreEmotion, cue: 'mood' });
+    expect((await byQuery.recall(log))!.memories[0]!.memory.text).toBe('joyful');
+    expect((await byMood.recall(log))!.memories[0]!.memory.text).toBe('fearful');
+    expect(scored).toEqual(['Bo: Only me, with a cake!', 'Ana feels: afraid of the dark']);
+  });
+
   it('asks with what was perceived since the character last spoke', () => {
     const log = [event('Ana', 'Hi.'), event('Bo', 'Where were you?'), event('Bo', 'stares', { kind: 'action' })];
     expect(recallQuery(log, 'Ana')).toBe('Bo: Where were you?\nBo: *stares*');

@@ -104,6 +104,25 @@ describe('rankMemories: each strategy is its formula', () => {
   });
 });
 
+describe('extensions, off by default', () => {
+  it('weights c-a as w_sem·d_sem + w_emo·d_emo, and ages scores by a half-life', async () => {
+    const { vectors, query, emotions } = await memoryBank(200, 8, 31);
+    const dSem = Array.from({ length: vectors.ids.length }, (_, i) => euclid(vectors.matrix.subarray(i * 8, i * 8 + 8), query.embedding));
+    const dEmo = emotions.map((emotion) => cosineDistance(emotion, query.emotion));
+    const weighted = rankMemories(vectors, query, 'c-a', { weights: { semantic: 0.5, emotion: 2 } });
+    expect(weighted.map((m) => m.index)).toEqual(argsortStable(dSem.map((d, i) => 0.5 * d + 2 * dEmo[i]!)).slice(0, 10));
+    expect(rankMemories(vectors, query, 'c-a', { weights: {} }).map((m) => m.index)).toEqual(rankMemories(vectors, query, 'c-a').map((m) => m.index));
+
+    // memoryBank's times are all "now" (the store's default): give them ages of i days.
+    const now = Date.parse('2025-01-01T00:00:00Z');
+    const aged = { ...vectors, times: Float64Array.from(vectors.ids, (_, i) => now - i * 86_400_000) };
+    const decayed = rankMemories(aged, query, 'semantic', { recency: { halfLifeDays: 30, now, weight: 0.5 } });
+    const penalty = (i: number) => 0.5 * (1 - 2 ** (-i / 30));
+    expect(decayed.map((m) => m.index)).toEqual(argsortStable(dSem.map((d, i) => d + penalty(i))).slice(0, 10));
+    expect(decayed[0]!.score).toBeCloseTo(dSem[decayed[0]!.index]! + penalty(decayed[0]!.index), 5);
+  });
+});
+
 describe('smallest', () => {
   it('keeps the n smallest, smallest first, ties in candidate order', () => {
     const values = [5, 1, 3, 1, 9, 3, 0];
