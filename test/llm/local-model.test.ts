@@ -8,7 +8,8 @@ import {
   createLanguageModel, createModelRuntime, disposeLocalModels, LlmError, loadBinding, toGrammarSchema, type ModelOptions,
 } from '../../src/llm/index.ts';
 import { tempDir } from '../support/cli.ts';
-import { writeTinyGguf } from '../support/tiny-gguf.ts';
+import { DEFAULT_BIAS, writeTinyGguf } from '../support/tiny-gguf.ts';
+import { localModelHost } from '../../src/llm/local/llama-host.ts';
 import { memoryStore } from './helpers.ts';
 
 let dir: string;
@@ -130,6 +131,29 @@ describe('local: provider on a generated GGUF model', () => {
     await expect(cancelled).rejects.toThrow(/abort/i);
     expect((await first).usage.outputTokens).toBeGreaterThan(0);
     expect((await third).usage.outputTokens).toBeGreaterThan(0);
+  });
+
+  it('stops generating when the reader cancels the stream, freeing the sequence for the next call', async () => {
+    // A model that never ends a reply by itself: the end tokens are kept out, as are invalid-UTF-8 bytes.
+    const bias = { ...Object.fromEntries(Object.entries(DEFAULT_BIAS).filter(([, offset]) => offset < 0)), '</s>': -30, '<|im_end|>': -30 };
+    const path = (await writeTinyGguf(join(dir, 'endless.gguf'), { bias, seed: 3 })).path;
+    const settings = { threads: 1, sequences: 1, contextSize: 2048 };
+    const model = localModel(`local:${path}`, {}, settings);
+    const { stream } = await model.doStream({ prompt: [{ role: 'user', content: [{ type: 'text', text: 'Go on and on.' }] }], maxOutputTokens: 1500 });
+    const reader = stream.getReader();
+    let deltas = 0;
+    for (let part = await reader.read(); !part.done && deltas < 5; part = await reader.read()) {
+      if (part.value.type === 'text-delta') deltas++;
+    }
+    await reader.cancel();
+    const after = await generateText({ model, prompt: 'Next.', maxOutputTokens: 8, seed: 1 });
+    expect(after.usage.outputTokens).toBe(8);
+    // The only sequence generated a few tokens for the cancelled stream and 8 for the next call, not 1,500.
+    const host = await localModelHost(path, settings, `local:${path}`);
+    const slot = await host.acquire('');
+    const generated = slot.sequence.tokenMeter.getState().usedOutputTokens;
+    host.release(slot);
+    expect(generated).toBeLessThan(200);
   });
 
   it('answers from the response cache the second time, without loading the model again', async () => {

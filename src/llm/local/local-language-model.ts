@@ -74,30 +74,38 @@ class LocalLanguageModel implements LanguageModelV3 {
 
   async doStream(call: LanguageModelV3CallOptions): Promise<LanguageModelV3StreamResult> {
     const prepared = await this.prepare(call);
+    // A reader that cancels the stream stops the generation and frees its sequence for the next call.
+    const stop = new AbortController();
+    const signal = call.abortSignal ? AbortSignal.any([call.abortSignal, stop.signal]) : stop.signal;
     let textStarted = false;
     let reasoningStarted = false;
+    let open = true;
     const stream = new ReadableStream<LanguageModelV3StreamPart>({
       start: (controller) => {
-        controller.enqueue({ type: 'stream-start', warnings: prepared.warnings });
-        controller.enqueue({ type: 'response-metadata', modelId: this.modelId, timestamp: new Date() });
+        const send = (part: LanguageModelV3StreamPart) => { if (open) controller.enqueue(part); };
+        send({ type: 'stream-start', warnings: prepared.warnings });
+        send({ type: 'response-metadata', modelId: this.modelId, timestamp: new Date() });
         const emit = (kind: 'text' | 'reasoning', delta: string) => {
           if (!delta) return;
-          if (kind === 'text' && !textStarted) { textStarted = true; controller.enqueue({ type: 'text-start', id: 'text' }); }
-          if (kind === 'reasoning' && !reasoningStarted) { reasoningStarted = true; controller.enqueue({ type: 'reasoning-start', id: 'reasoning' }); }
-          controller.enqueue(kind === 'text' ? { type: 'text-delta', id: 'text', delta } : { type: 'reasoning-delta', id: 'reasoning', delta });
+          if (kind === 'text' && !textStarted) { textStarted = true; send({ type: 'text-start', id: 'text' }); }
+          if (kind === 'reasoning' && !reasoningStarted) { reasoningStarted = true; send({ type: 'reasoning-start', id: 'reasoning' }); }
+          send(kind === 'text' ? { type: 'text-delta', id: 'text', delta } : { type: 'reasoning-delta', id: 'reasoning', delta });
         };
-        this.generate(prepared, call, emit).then((outcome) => {
-          if (reasoningStarted) controller.enqueue({ type: 'reasoning-end', id: 'reasoning' });
-          if (textStarted) controller.enqueue({ type: 'text-end', id: 'text' });
-          controller.enqueue({
+        this.generate(prepared, { ...call, abortSignal: signal }, emit).then((outcome) => {
+          if (reasoningStarted) send({ type: 'reasoning-end', id: 'reasoning' });
+          if (textStarted) send({ type: 'text-end', id: 'text' });
+          send({
             type: 'finish', finishReason: outcome.finishReason, usage: outcome.usage,
             providerMetadata: { local: { reusedPromptTokens: outcome.usage.inputTokens.cacheRead ?? 0 } },
           });
-          controller.close();
-        }, (error: unknown) => {
-          controller.enqueue({ type: 'error', error });
-          controller.close();
+        }, (error: unknown) => send({ type: 'error', error })).finally(() => {
+          if (open) controller.close();
+          open = false;
         });
+      },
+      cancel: () => {
+        open = false;
+        stop.abort(new Error('the stream was cancelled'));
       },
     });
     return { stream };
