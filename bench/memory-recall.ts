@@ -6,7 +6,7 @@ import { mkdtempSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rankMemories, type Strategy } from '../src/memory/index.ts';
-import { nearestIndex } from '../src/memory/nearest-index.ts';
+import { allDistances, nearestIndex } from '../src/memory/nearest-index.ts';
 import { recall } from '../src/memory/recall.ts';
 import { openSqliteStore } from '../src/store/index.ts';
 
@@ -65,15 +65,19 @@ const percentile = (values: number[], p: number) => [...values].sort((a, b) => a
 console.log(`memory-recall: ${COUNT.toLocaleString('en')} memories × ${DIM} dimensions, one character; ${QUERIES} queries; Node ${process.version}`);
 const buildStarted = performance.now();
 const index = nearestIndex(vectors, { threshold: 0 });
+const native = allDistances(vectors, { threshold: 0 });
 const buildMs = performance.now() - buildStarted;
 const float32 = queries.map((query) => Float32Array.from(query.embedding));
 for (const strategy of ['semantic', 'c-a', 'c-m', 'semantic-first', 'emotion-first'] as Exclude<Strategy, 'lexical'>[]) {
-  for (const indexed of strategy === 'semantic' || strategy === 'semantic-first' ? [false, true] : [false]) {
-    if (indexed && !index) continue;
+  for (const indexed of [false, true]) {
+    if (indexed && (strategy === 'emotion-first' || !index || !native)) continue;
     const times: number[] = [];
     let found = 0;
     let total = 0;
-    const rank = (i: number) => rankMemories(vectors, queries[i]!, strategy, { k: 10, ...(indexed ? { nearest: (n: number) => index!(float32[i]!, n) } : {}) });
+    const usesAll = strategy === 'c-a' || strategy === 'c-m';
+    const rank = (i: number) => rankMemories(vectors, queries[i]!, strategy, {
+      k: 10, ...(indexed ? (usesAll ? { distances: () => native!(float32[i]!) } : { nearest: (n: number) => index!(float32[i]!, n) }) : {}),
+    });
     for (let i = 0; i < 10; i++) rank(i);
     for (let i = 0; i < QUERIES; i++) {
       const t0 = performance.now();
@@ -85,7 +89,8 @@ for (const strategy of ['semantic', 'c-a', 'c-m', 'semantic-first', 'emotion-fir
         total += exact.size;
       }
     }
-    const how = indexed ? `int8 index, recall@10 ${(found / total).toFixed(3)} against exact` : 'exact scan';
+    const via = strategy === 'c-a' || strategy === 'c-m' ? 'native float32 distances' : 'int8 index';
+    const how = indexed ? `${via}, recall@10 ${(found / total).toFixed(3)} against exact` : 'exact scan';
     console.log(`  rank ${strategy.padEnd(15)} p50 ${percentile(times, 0.5).toFixed(1)} ms, p99 ${percentile(times, 0.99).toFixed(1)} ms (${how})`);
   }
 }

@@ -1,5 +1,5 @@
 import type { Memory, MemoryStore, MemoryVectors } from '../store/memory-types.ts';
-import { nearestIndex } from './nearest-index.ts';
+import { allDistances, nearestIndex } from './nearest-index.ts';
 import { DEFAULT_K, DEFAULT_POOL, EMOTIONAL_STRATEGIES, rankMemories, type RankOptions, type Strategy } from './retrieval.ts';
 
 /** Embeds texts (any length; the memory store normalises). */
@@ -57,6 +57,7 @@ export interface RecallResult {
 interface Prepared {
   vectors: MemoryVectors;
   nearest?: (query: Float32Array, n: number) => number[];
+  distances?: (query: Float32Array) => Float64Array;
 }
 
 /** Characters' vectors kept in memory between recalls, per store, until the character's revision changes. */
@@ -68,7 +69,7 @@ async function vectorsOf(store: MemoryStore, character: string): Promise<Prepare
   const cached = byCharacter.get(character);
   if (cached && cached.vectors.revision === (await store.revision(character))) return cached;
   const vectors = await store.vectors(character);
-  const fresh = { vectors, nearest: nearestIndex(vectors) };
+  const fresh = { vectors, nearest: nearestIndex(vectors), distances: allDistances(vectors) };
   byCharacter.set(character, fresh);
   return fresh;
 }
@@ -92,7 +93,7 @@ export async function recall(options: RecallOptions): Promise<RecallResult> {
   };
   if (requested === 'lexical') return lexical();
 
-  const { vectors, nearest } = await vectorsOf(store, character);
+  const { vectors, nearest, distances } = await vectorsOf(store, character);
   if (vectors.ids.length === 0) {
     notes.push(`${character} has no embedded memories: ranked by words (BM25)`);
     return lexical();
@@ -114,7 +115,8 @@ export async function recall(options: RecallOptions): Promise<RecallResult> {
   }
   const unitQuery = Float32Array.from(unit(embedding));
   const ranked = rankMemories(vectors, { embedding: unitQuery, emotion }, strategy as Exclude<Strategy, 'lexical'>, {
-    k, pool: options.pool ?? DEFAULT_POOL, nearest: nearest && ((n) => nearest(unitQuery, n)), weights: options.weights,
+    k, pool: options.pool ?? DEFAULT_POOL, nearest: nearest && ((n) => nearest(unitQuery, n)), distances: distances && (() => distances(unitQuery)),
+    weights: options.weights,
     ...(options.recencyHalfLifeDays ? { recency: { halfLifeDays: options.recencyHalfLifeDays, now: Date.now() } } : {}),
   });
   const memories = await store.get(ranked.map((memory) => memory.id));

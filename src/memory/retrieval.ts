@@ -36,6 +36,8 @@ export interface RankOptions {
    * and `semantic-first` instead of measuring every memory; the formulas are then applied to these exactly.
    */
   nearest?: (n: number) => readonly number[];
+  /** Every memory's d_sem, computed natively; used instead of the JavaScript scan where all are needed. */
+  distances?: () => ArrayLike<number>;
   /** An extension, off by default: `c-a` ranks by w_sem·d_sem + w_emo·d_emo (the paper's is 1 and 1). */
   weights?: { semantic?: number; emotion?: number };
   /**
@@ -73,7 +75,7 @@ export function rankMemories(
   const q = Float32Array.from(query.embedding as ArrayLike<number>);
   // Full scans only where a strategy needs every distance; otherwise distances are measured for candidates only.
   const indexed = options.nearest !== undefined && (strategy === 'semantic' || strategy === 'semantic-first');
-  const semAll = strategy === 'emotion-first' || indexed ? undefined : euclideanDistances(vectors.matrix, dimension, q);
+  const semAll = strategy === 'emotion-first' || indexed ? undefined : options.distances?.() ?? euclideanDistances(vectors.matrix, dimension, q);
   const semSome = new Map<number, number>();
   const dSem = (i: number): number => {
     if (semAll) return semAll[i]!;

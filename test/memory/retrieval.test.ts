@@ -154,4 +154,18 @@ describe('the nearest-memory index (usearch, int8)', () => {
     }
     expect(found / total).toBeGreaterThanOrEqual(0.95);
   });
+
+  it('gives every d_sem natively, within 1e-6 of the formula, so c-a and c-m rank as the exact scan does', async () => {
+    const { allDistances } = await import('../../src/memory/nearest-index.ts');
+    const { vectors, query } = await memoryBank(3000, 64, 77);
+    const distances = allDistances(vectors, { threshold: 0 });
+    expect(distances, 'usearch is installed with this project').toBeDefined();
+    const q = Float32Array.from(query.embedding);
+    const native = distances!(q);
+    for (let i = 0; i < 3000; i += 37) expect(native[i]).toBeCloseTo(euclid(vectors.matrix.subarray(i * 64, i * 64 + 64), query.embedding), 6);
+    for (const strategy of ['c-a', 'c-m'] as const) {
+      expect(rankMemories(vectors, query, strategy, { distances: () => distances!(q) }).map((m) => m.id))
+        .toEqual(rankMemories(vectors, query, strategy).map((m) => m.id));
+    }
+  });
 });
