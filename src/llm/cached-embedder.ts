@@ -35,7 +35,8 @@ export function cachedEmbedder(spec: string, options: CachedEmbedderOptions): (t
   };
 }
 
-function unitLength(vector: readonly number[]): number[] {
+/** The vector scaled to length 1 (a zero vector is returned as it is). */
+export function unitLength(vector: readonly number[]): number[] {
   const norm = Math.sqrt(vector.reduce((sum, x) => sum + x * x, 0));
   return norm === 0 ? [...vector] : vector.map((x) => x / norm);
 }

@@ -1,3 +1,4 @@
+import { unitLength } from '../llm/cached-embedder.ts';
 import type { Memory, MemoryStore, MemoryVectors } from '../store/memory-types.ts';
 import { allDistances, nearestIndex } from './nearest-index.ts';
 import { DEFAULT_K, DEFAULT_POOL, EMOTIONAL_STRATEGIES, rankMemories, type RankOptions, type Strategy } from './retrieval.ts';
@@ -113,7 +114,7 @@ export async function recall(options: RecallOptions): Promise<RecallResult> {
       strategy = 'semantic';
     }
   }
-  const unitQuery = Float32Array.from(unit(embedding));
+  const unitQuery = Float32Array.from(unitLength(embedding));
   const ranked = rankMemories(vectors, { embedding: unitQuery, emotion }, strategy as Exclude<Strategy, 'lexical'>, {
     k, pool: options.pool ?? DEFAULT_POOL, nearest: nearest && ((n) => nearest(unitQuery, n)), distances: distances && (() => distances(unitQuery)),
     weights: options.weights,
@@ -128,9 +129,4 @@ export async function recall(options: RecallOptions): Promise<RecallResult> {
       return found ? [{ memory: found, rank: index + 1, dSem: memory.dSem, dEmo: memory.dEmo, score: memory.score }] : [];
     }),
   };
-}
-
-function unit(vector: readonly number[]): number[] {
-  const norm = Math.sqrt(vector.reduce((sum, x) => sum + x * x, 0));
-  return norm > 0 ? vector.map((x) => x / norm) : [...vector];
 }

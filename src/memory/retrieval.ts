@@ -182,38 +182,23 @@ export function euclideanDistance(matrix: Float32Array, offset: number, q: Float
   return Math.sqrt(a + b + c + d);
 }
 
-/** 1 − cos(q, e_row); NaN when the row has no emotion. */
-export function emotionDistance(emotions: Float32Array, row: number, query: readonly number[]): number {
+/** 1 − cos(q, e_row); NaN when the row has no emotion. `queryNorm` is ‖q‖, computed if not given. */
+export function emotionDistance(emotions: Float32Array, row: number, query: readonly number[], queryNorm = Math.hypot(...query)): number {
   const width = EMOTIONS.length;
   let dot = 0;
   let norm = 0;
-  let queryNorm = 0;
   for (let j = 0; j < width; j++) {
     const e = emotions[row * width + j]!;
     dot += e * query[j]!;
     norm += e * e;
-    queryNorm += query[j]! * query[j]!;
   }
-  return 1 - dot / (Math.sqrt(norm) * Math.sqrt(queryNorm));
+  return 1 - dot / (Math.sqrt(norm) * queryNorm);
 }
 
 /** 1 − cos(q, e_i) for every 8-score row; NaN where a row is missing (NaN). */
 export function emotionDistances(emotions: Float32Array, query: readonly number[]): Float64Array {
-  const width = EMOTIONS.length;
-  const rows = emotions.length / width;
-  let queryNorm = 0;
-  for (let j = 0; j < width; j++) queryNorm += query[j]! * query[j]!;
-  queryNorm = Math.sqrt(queryNorm);
-  const out = new Float64Array(rows);
-  for (let row = 0, offset = 0; row < rows; row++, offset += width) {
-    let dot = 0;
-    let norm = 0;
-    for (let j = 0; j < width; j++) {
-      const e = emotions[offset + j]!;
-      dot += e * query[j]!;
-      norm += e * e;
-    }
-    out[row] = 1 - dot / (Math.sqrt(norm) * queryNorm);
-  }
+  const out = new Float64Array(emotions.length / EMOTIONS.length);
+  const queryNorm = Math.hypot(...query);
+  for (let row = 0; row < out.length; row++) out[row] = emotionDistance(emotions, row, query, queryNorm);
   return out;
 }
