@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { instanceOf, startFakeLlm, type FakeLlm, type JsonSchema } from './fake-llm/index.ts';
+import { instanceOf, parseFaultRates, startFakeLlm, type FakeFaultRates, type FakeLlm, type JsonSchema } from './fake-llm/index.ts';
 
 let fake: FakeLlm;
 beforeAll(async () => {
@@ -202,6 +202,98 @@ describe('fake-llm faults', () => {
       expect((await fetch(`${guarded.url}/models`, { headers: { authorization: 'Bearer secret' } })).status).toBe(200);
     } finally {
       await guarded.close();
+    }
+  });
+});
+
+describe('fake-llm random faults', () => {
+  const issueRates: FakeFaultRates = { rateLimit: 0.3, serverError: 0.1, truncate: 0.05, invalidJson: 0.1 };
+  const schema = { type: 'object', properties: { speech: { type: 'string' } }, required: ['speech'] };
+  const asking = (i: number, stream = false) => ({
+    ...hello, messages: [{ role: 'user', content: `question ${i}` }], stream,
+    response_format: { type: 'json_schema', json_schema: { name: 'turn', schema } },
+  });
+
+  /** What a client sees for one request: the status, or `cut` / `badjson` / `ok` for a 200. */
+  async function outcome(server: FakeLlm, body: ReturnType<typeof asking>): Promise<string> {
+    const response = await fetch(`${server.url}/chat/completions`, { method: 'POST', body: JSON.stringify(body) });
+    if (response.status !== 200) return String(response.status);
+    let text: string;
+    try {
+      text = await response.text();
+    } catch {
+      return 'cut';
+    }
+    const content = body.stream
+      ? text.split('\n\n').filter((e) => e.startsWith('data: {')).map((e) => (JSON.parse(e.slice(6)) as any).choices[0]?.delta?.content ?? '').join('')
+      : (JSON.parse(text) as any).choices[0].message.content;
+    if (body.stream && !text.includes('[DONE]')) return 'cut';
+    try {
+      JSON.parse(content);
+      return 'ok';
+    } catch {
+      return 'badjson';
+    }
+  }
+
+  async function outcomes(rates: FakeFaultRates, count: number, stream = false): Promise<{ seen: string[]; counts: FakeLlm['faultCounts'] }> {
+    const server = await startFakeLlm({ faults: rates });
+    try {
+      const seen: string[] = [];
+      for (let i = 0; i < count; i++) seen.push(await outcome(server, asking(i, stream)));
+      return { seen, counts: { ...server.faultCounts } };
+    } finally {
+      await server.close();
+    }
+  }
+
+  it('parses --faults and refuses bad names, rates and sums', () => {
+    expect(parseFaultRates('429:0.3,500:0.1,trunc:0.05,badjson:0.1')).toEqual(issueRates);
+    expect(parseFaultRates('hang:0.01')).toEqual({ hang: 0.01 });
+    expect(() => parseFaultRates('418:0.1')).toThrow(/'418:0.1' is not NAME:RATE/);
+    expect(() => parseFaultRates('429:much')).toThrow(/must be a number from 0 to 1/);
+    expect(() => parseFaultRates('429:0.7,500:0.5')).toThrow(/add up to 1.2/);
+  });
+
+  it('injects each fault at about its rate, the same ones for the same seed and requests, others for another seed', async () => {
+    const [first, again, other] = await Promise.all([3, 3, 4].map((seed) => outcomes({ ...issueRates, seed }, 300)));
+    const tally = (kind: string) => first.seen.filter((o) => o === kind).length;
+    // 300 draws: each count is within about three standard deviations of its rate.
+    expect(tally('429')).toBeGreaterThan(65);
+    expect(tally('429')).toBeLessThan(115);
+    expect(tally('500')).toBeGreaterThan(14);
+    expect(tally('500')).toBeLessThan(46);
+    expect(tally('cut')).toBeGreaterThan(3);
+    expect(tally('cut')).toBeLessThan(27);
+    expect(tally('badjson')).toBeGreaterThan(14);
+    expect(tally('badjson')).toBeLessThan(46);
+    expect(first.counts).toEqual({ rateLimit: tally('429'), serverError: tally('500'), truncate: tally('cut'), invalidJson: tally('badjson'), hang: 0 });
+    expect(again.seen).toEqual(first.seen);
+    expect(other.seen).not.toEqual(first.seen);
+  });
+
+  it('cuts streams after some content and asks 429s and 500s to wait; a repeated request draws anew', async () => {
+    const streamed = await outcomes({ truncate: 0.5, invalidJson: 0.5 }, 40, true);
+    expect(new Set(streamed.seen)).toEqual(new Set(['cut', 'badjson']));
+    const server = await startFakeLlm({ faults: { rateLimit: 0.5, serverError: 0.5, retryAfterMs: 20 } });
+    try {
+      const statuses = new Set<number>();
+      for (let i = 0; i < 20; i++) {
+        const response = await fetch(`${server.url}/chat/completions`, { method: 'POST', body: JSON.stringify(hello) });
+        expect(response.headers.get('retry-after-ms')).toBe('20');
+        statuses.add(response.status);
+      }
+      // The same body twenty times: each repeat is a new draw, as a client's retry is.
+      expect(statuses).toEqual(new Set([429, 500]));
+    } finally {
+      await server.close();
+    }
+    const cut = await startFakeLlm({ faults: { truncate: 1 } });
+    try {
+      const response = await fetch(`${cut.url}/chat/completions`, { method: 'POST', body: JSON.stringify({ ...hello, stream: true }) });
+      await expect(response.text()).rejects.toThrow();
+    } finally {
+      await cut.close();
     }
   });
 });

@@ -4,6 +4,7 @@ import { completionJson, streamCompletion, toCompletion } from './chat-completio
 import { countTokens, hashedEmbedding } from './embeddings.ts';
 import { asOpenAiBody as anthropicBody, messageJson, streamMessage, usesJsonTool } from './anthropic-messages.ts';
 import { asOpenAiBody as ollamaBody, ollamaChatJson, streamOllamaChat } from './ollama-chat.ts';
+import { randomFaults } from './random-faults.ts';
 import type { FakeEmbeddingReply, FakeFault, FakeLlm, FakeLlmOptions, FakeReply, FakeRequest, FakeRequestBody } from './types.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -20,6 +21,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
   let serving = 0;
   let inFlight = 0;
   let maxConcurrency = 0;
+  const faults = randomFaults(options.faults ?? {});
 
   const acquire = async (response: ServerResponse): Promise<boolean> => {
     if (options.capacity === undefined || serving < options.capacity) {
@@ -81,7 +83,10 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       return;
     }
     const isChat = route === 'POST /v1/chat/completions' || isOllama || isAnthropic;
-    const scripted = options.handler?.(request) ?? (isChat ? queue.shift() : embeddingQueue.shift());
+    const chosen = options.handler?.(request) ?? (isChat ? queue.shift() : embeddingQueue.shift());
+    const scripted = isChat && options.faults && !(chosen && 'fault' in chosen)
+      ? faults.draw(request, () => toCompletion(chosen as FakeReply | undefined, request.body).content ?? '', chosen as FakeReply | undefined) ?? chosen
+      : chosen;
 
     if (!(await acquire(res))) return;
     let released = false;
@@ -116,9 +121,11 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
         sendError(res, 429, 'Rate limit reached for requests. Please try again later.', 'rate_limit_error', 'rate_limit_exceeded', headers);
         return true;
       }
-      case 'server-error':
-        sendError(res, reply.status ?? 500, 'The server had an error while processing your request.', 'server_error');
+      case 'server-error': {
+        const headers: Record<string, string> = reply.retryAfterMs === undefined ? {} : { 'retry-after-ms': String(reply.retryAfterMs) };
+        sendError(res, reply.status ?? 500, 'The server had an error while processing your request.', 'server_error', null, headers);
         return true;
+      }
       case 'http-error':
         sendError(res, reply.status, reply.message ?? `fake-llm scripted HTTP ${reply.status}`, 'invalid_request_error');
         return true;
@@ -186,6 +193,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     get inFlight() {
       return inFlight;
     },
+    faultCounts: faults.counts,
     enqueue: (...replies) => void queue.push(...replies),
     enqueueEmbeddings: (...replies) => void embeddingQueue.push(...replies),
     pending: () => queue.length + embeddingQueue.length,
@@ -195,6 +203,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       embeddingQueue.length = 0;
       requests.length = 0;
       maxConcurrency = inFlight;
+      faults.reset();
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { FakeFaultRates, RandomFaultKind } from './random-faults.ts';
 
 /** A JSON Schema, loosely typed (what `response_format.json_schema.schema` carries). */
 export interface JsonSchema {
@@ -91,7 +92,7 @@ export interface FakeToolCall {
 
 export type FakeFault =
   | { fault: 'rate-limit'; /** Seconds, may be fractional (`0.05`); sent as `Retry-After`. */ retryAfter?: number; retryAfterMs?: number }
-  | { fault: 'server-error'; status?: 500 | 502 | 503 | 504 }
+  | { fault: 'server-error'; status?: 500 | 502 | 503 | 504; /** Sent as `retry-after-ms`. */ retryAfterMs?: number }
   /** Any other error status, e.g. 400 or 401 (not retryable). */
   | { fault: 'http-error'; status: number; message?: string }
   /** Accept the request and never answer, until the client goes away. */
@@ -131,6 +132,11 @@ export interface FakeLlmOptions {
    * Called for chat completions and embeddings (look at `request.path`).
    */
   handler?: (request: FakeRequest) => FakeReply | FakeEmbeddingReply | undefined;
+  /**
+   * Random faults on chat completions (streamed and not), seeded and reproducible, on top of the replies
+   * above: e.g. `{ rateLimit: 0.3, serverError: 0.1, truncate: 0.05, invalidJson: 0.1, seed: 1 }`.
+   */
+  faults?: FakeFaultRates;
 }
 
 export interface FakeLlm {
@@ -143,6 +149,8 @@ export interface FakeLlm {
   readonly maxConcurrency: number;
   /** Requests in flight now. */
   readonly inFlight: number;
+  /** Random faults injected so far, per kind (all 0 without `faults`). */
+  readonly faultCounts: Readonly<Record<RandomFaultKind, number>>;
   /** Queues chat-completions replies, served first in, first out. */
   enqueue(...replies: FakeReply[]): void;
   /** Queues embeddings replies. */
@@ -151,7 +159,7 @@ export interface FakeLlm {
   pending(): number;
   /** Chat-completions requests only. */
   chatRequests(): FakeRequest[];
-  /** Clears the queues, the request log and the concurrency record. */
+  /** Clears the queues, the request log, the concurrency record and the random faults' counts and draws. */
   reset(): void;
   close(): Promise<void>;
 }
