@@ -50,6 +50,8 @@ export interface ActOptions {
   onRepair?: (reason: string) => void;
   onCompaction?: (block: CompactedBlock) => void;
   abortSignal?: AbortSignal;
+  /** Sampling seed for this turn only (a retried turn draws a new sample); default: the agent's `seed`. */
+  seed?: number;
 }
 
 export type LoreHit = { id: string | number | undefined; name: string | undefined };
@@ -185,7 +187,7 @@ export class CharacterAgent {
       abortSignal: options.abortSignal,
       temperature: this.options.temperature,
       topP: this.options.topP,
-      seed: this.options.seed,
+      seed: options.seed ?? this.options.seed,
       maxOutputTokens: this.replyTokens,
     });
     return { generated, prepared, blocks, recalled: memory.recalled };

@@ -9,3 +9,4 @@ export { assemblePrompt, buildTail, type PromptParts, type TailParts } from './p
 export { SpeechStream, completedAction } from './speech-stream.ts';
 export { CharacterAgent, type CharacterAgentOptions, type ActOptions, type Act } from './character-agent.ts';
 export { AgentMemory, recallQuery, memoriesOf, type AgentMemoryOptions, type RecalledRecord } from './agent-memory.ts';
+export { retryTurn, transientTurnFailure, DEFAULT_TURN_RETRY, type TurnRetryOptions, type TurnAttempt, type TurnRetryEvent, type RetryTurnOptions } from './turn-retry.ts';

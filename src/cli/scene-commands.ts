@@ -9,7 +9,9 @@ import { renderSceneTranscript, toJsonl, toTomatoTranscript } from '../scene/tra
 import { describeError, displayStatus } from '../run/local-runner.ts';
 import { createProgressReporter } from '../run/progress.ts';
 import { prepareModels } from './local-models.ts';
-import { createSceneRun, executeSceneRun, loadRunScene, roleModels, type SceneMemorySettings, type SceneRunMeta } from '../run/scene-run.ts';
+import {
+  createSceneRun, executeSceneRun, jobTurnRetries, loadRunScene, roleModels, sceneRunRetries, type SceneMemorySettings, type SceneRunMeta,
+} from '../run/scene-run.ts';
 import { STRATEGIES, type Strategy } from '../memory/index.ts';
 import type { Episode, Run, Store } from '../store/types.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
@@ -28,6 +30,8 @@ interface RunOptions {
   cache: boolean;
   timeout?: string;
   retries?: string;
+  turnRetries?: string;
+  turnRetryDelay?: string;
   outputMode?: string;
   contextTokens?: string;
   quiet?: boolean;
@@ -43,6 +47,7 @@ interface RunOptions {
 /** The option behind each run setting (to tell which ones a resume was given explicitly). */
 const settingOption: Record<string, string> = {
   mode: 'outputMode', contextTokens: 'contextTokens', baseURL: 'baseUrl', cache: 'cache', timeoutMs: 'timeout', retries: 'retries', memory: 'memory',
+  turnRetries: 'turnRetries', turnRetryDelayMs: 'turnRetryDelay',
 };
 
 /** The run's memory settings, when any memory option is given. */
@@ -73,7 +78,9 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
     .option('--run-id <id>', 'id for a new run (default: from the title)')
     .option('--no-cache', 'bypass the response cache')
     .option('--timeout <seconds>', 'timeout per model call attempt (default 120)')
-    .option('--retries <n>', 'retries after a rate limit, server error, timeout or network error (default 4)')
+    .option('--retries <n>', 'retries of one model call after a rate limit, server error, timeout or network error (default 4)')
+    .option('--turn-retries <n>', 'retries of a whole turn whose call still failed (after its retries, a cut stream, invalid output twice) before the episode fails (default 3; 0: none)')
+    .option('--turn-retry-delay <seconds>', 'first wait before a turn retry, doubling each time, with jitter (default 1)')
     .option('--output-mode <mode>', 'json (JSON-schema output) or tagged (for models without JSON-schema support)')
     .option('--context-tokens <n>', 'prompt budget per character in tokens (default 8192)')
     .option('--quiet', 'with one episode: do not print the transcript')
@@ -90,6 +97,7 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
       '  $ dramatis scene run examples/scenes/lighthouse.yaml --model openai:gpt-4o-mini',
       '  $ dramatis scene run examples/scenes/lighthouse.yaml --episodes 50 --concurrency 16 --seed 7',
       '  $ dramatis scene run --resume lighthouse-3f2a1c        # after a crash or Ctrl-C',
+      '  $ dramatis scene run examples/scenes/lighthouse.yaml --episodes 5 --turn-retries 5 --turn-retry-delay 2   # a flaky server',
     ].join('\n'))
     .action(async (file: string | undefined, options: RunOptions, command: Command) => {
       if (!file && !options.resume) throw new UsageError('name a scene file, or --resume RUN_ID');
@@ -99,9 +107,12 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
       const seed = options.seed === undefined ? undefined : nonNegativeInt(options.seed, '--seed');
       const timeoutSeconds = positiveNumber(options.timeout, '--timeout');
       const retries = options.retries === undefined ? undefined : nonNegativeInt(options.retries, '--retries');
+      const turnRetries = options.turnRetries === undefined ? undefined : nonNegativeInt(options.turnRetries, '--turn-retries');
+      const turnRetryDelaySeconds = positiveNumber(options.turnRetryDelay, '--turn-retry-delay', true);
       const settings = {
         mode: parseMode(options.outputMode), contextTokens: positiveInt(options.contextTokens, '--context-tokens'),
         baseURL: options.baseUrl, cache: options.cache, ...(timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {}), retries,
+        turnRetries, ...(turnRetryDelaySeconds === undefined ? {} : { turnRetryDelayMs: turnRetryDelaySeconds * 1000 }),
         memory: sceneMemory(options),
       };
       let scene: Scene | undefined;
@@ -152,15 +163,16 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
         const runs = await store.listRuns({ kind: 'scene' });
         const rows = await Promise.all(runs.map(async (run) => ({
           id: run.id, title: run.title, status: displayStatus(run), jobs: await store.jobCounts(run.id),
-          usage: await store.usageTotals({ runId: run.id }), createdAt: run.createdAt, updatedAt: run.updatedAt,
+          usage: await store.usageTotals({ runId: run.id }), turnRetries: (await sceneRunRetries(store, run.id)).total,
+          createdAt: run.createdAt, updatedAt: run.updatedAt,
         })));
         if (options.json) return printJson(io, rows);
         if (rows.length === 0) return writeLine(io.stdout, 'No scene runs yet. Start one with: dramatis scene run SCENE.yaml');
         const width = Math.max(2, ...rows.map((r) => r.id.length));
-        writeLine(io.stdout, `${'ID'.padEnd(width)}  ${'STATUS'.padEnd(8)}  DONE/FAILED/TOTAL  TOKENS(in/out)  TITLE`);
+        writeLine(io.stdout, `${'ID'.padEnd(width)}  ${'STATUS'.padEnd(8)}  DONE/FAILED/TOTAL  TOKENS(in/out)  TURN RETRIES  TITLE`);
         for (const r of rows) {
           const jobs = `${r.jobs.done}/${r.jobs.failed}/${r.jobs.total}`;
-          writeLine(io.stdout, `${r.id.padEnd(width)}  ${r.status.padEnd(8)}  ${jobs.padStart(17)}  ${`${r.usage.inputTokens}/${r.usage.outputTokens}`.padStart(14)}  ${r.title}`);
+          writeLine(io.stdout, `${r.id.padEnd(width)}  ${r.status.padEnd(8)}  ${jobs.padStart(17)}  ${`${r.usage.inputTokens}/${r.usage.outputTokens}`.padStart(14)}  ${String(r.turnRetries).padStart(12)}  ${r.title}`);
         }
       });
     });
@@ -281,10 +293,11 @@ async function executeRun(store: Store, run: Run, scene: Scene, options: RunOpti
   const counts = result.counts;
   const usage = await store.usageTotals({ runId: run.id });
   const cost = costOf(await store.usageByModel({ runId: run.id }), priceTable(io.env));
+  const turnRetries = await sceneRunRetries(store, run.id);
   const summary = {
     run: run.id, title: run.title, status: result.interrupted ? 'interrupted' : counts.failed > 0 ? 'failed' : 'done',
     episodes: { done: counts.done, failed: counts.failed, unfinished: counts.pending + counts.running, total: counts.total },
-    models: meta.models, seed: meta.seed, usage, cost: { usd: Number(cost.usd.toFixed(6)), unpriced: cost.unpriced },
+    turnRetries, models: meta.models, seed: meta.seed, usage, cost: { usd: Number(cost.usd.toFixed(6)), unpriced: cost.unpriced },
   };
   if (options.json) {
     printJson(io, summary);
@@ -295,6 +308,7 @@ async function executeRun(store: Store, run: Run, scene: Scene, options: RunOpti
       writeLine(io.stdout);
     }
     writeLine(io.stdout, `run ${run.id}: ${counts.done} done, ${counts.failed} failed, ${counts.pending + counts.running} unfinished of ${counts.total} episode(s)`);
+    if (turnRetries.total > 0) writeLine(io.stdout, `turn retries: ${describeTurnRetries(turnRetries)}`);
     writeLine(io.stdout, `usage: ${usage.calls} calls (${usage.cachedCalls} cached), ${usage.inputTokens} input + ${usage.outputTokens} output tokens; cost ${formatCost(cost)}`);
   }
   if (result.interrupted || counts.failed > 0) {
@@ -310,15 +324,24 @@ function formatCost(cost: { usd: number; unpriced: string[] }): string {
 
 async function showRun(store: Store, run: Run, json: boolean, io: CliIo): Promise<void> {
   const jobs = await store.listJobs(run.id);
-  if (json) return printJson(io, { run, jobs, usage: await store.usageTotals({ runId: run.id }) });
+  const retries = await Promise.all(jobs.map((job) => jobTurnRetries(store, job)));
+  const turnRetries = { total: retries.reduce((sum, n) => sum + n, 0), episodes: retries.filter((n) => n > 0).length };
+  if (json) return printJson(io, { run, jobs, usage: await store.usageTotals({ runId: run.id }), turnRetries });
   writeLine(io.stdout, `# ${run.title} — run ${run.id} (${displayStatus(run)})`);
+  if (turnRetries.total > 0) writeLine(io.stdout, `turn retries: ${describeTurnRetries(turnRetries)}`);
   const means = meanMetrics(jobs.map((job) => job.result?.metrics as Record<string, number> | undefined).filter((m) => m !== undefined));
   if (means.episodes > 0) {
     writeLine(io.stdout, `mean over ${means.episodes} finished episode(s): ${Object.entries(means.values).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(2)}`).join(', ')}`);
   }
-  for (const job of jobs) {
-    writeLine(io.stdout, `${String(job.input.episodeId).padEnd(32)}  ${job.status.padEnd(7)}  ${String(job.input.model)}${job.result?.ended ? `  ended: ${String(job.result.ended)}` : ''}${job.error ? `  ${job.error}` : ''}`);
-  }
+  jobs.forEach((job, i) => {
+    const retried = retries[i] > 0 ? `  turn retries: ${retries[i]}` : '';
+    writeLine(io.stdout, `${String(job.input.episodeId).padEnd(32)}  ${job.status.padEnd(7)}  ${String(job.input.model)}${job.result?.ended ? `  ended: ${String(job.result.ended)}` : ''}${retried}${job.error ? `  ${job.error}` : ''}`);
+  });
+}
+
+/** `14 in 4 episode(s)`: how often a step was tried again after a transient failure, and in how many episodes. */
+function describeTurnRetries(retries: { total: number; episodes: number }): string {
+  return `${retries.total} in ${retries.episodes} episode(s)`;
 }
 
 /** `--as NAME` must name a cast member of the episode. */

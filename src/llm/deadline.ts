@@ -61,7 +61,7 @@ export async function withDeadline<T>(callerSignal: AbortSignal | undefined, tim
  * instead of `AbortSignal.any`: that makes one more signal per attempt (costly on Node 20, a benchmark makes
  * thousands a second) and keeps a reference on the caller's signal for as long as it lives (nodejs/node#55351).
  */
-function forwardAbort(callerSignal: AbortSignal, controller: AbortController): (() => void) | undefined {
+export function forwardAbort(callerSignal: AbortSignal, controller: AbortController): (() => void) | undefined {
   if (callerSignal.aborted) {
     controller.abort(callerSignal.reason);
     return undefined;

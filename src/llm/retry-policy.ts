@@ -100,6 +100,11 @@ export function nextRetryDelay(
     if (failure.retryAfterMs > options.maxRetryAfterMs) return undefined;
     return failure.retryAfterMs + random() * Math.min(1000, failure.retryAfterMs * 0.1);
   }
+  return backoffDelay(failedAttempts, options, random);
+}
+
+/** Exponential backoff with jitter: half the ceiling plus a random half, the ceiling doubling from `baseDelayMs` up to `maxDelayMs`. */
+export function backoffDelay(failedAttempts: number, options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>, random: () => number): number {
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (failedAttempts - 1));
   return ceiling / 2 + (random() * ceiling) / 2;
 }

@@ -5,6 +5,7 @@ import { AgentMemory, type AgentMemoryOptions } from '../agent/agent-memory.ts';
 import type { OutputMode } from '../agent/turn-output.ts';
 import { scoreEmotion } from '../memory/emotion.ts';
 import type { Strategy } from '../memory/retrieval.ts';
+import type { Sleep } from '../llm/retry-policy.ts';
 import { cachedEmbedder, createLanguageModel, formatModelSpec, parseModelSpec, resolveEndpoint, resolveModelSpec, type Env, type ModelRuntime } from '../llm/index.ts';
 import { readSceneSource } from '../scene/characterbox.ts';
 import { SceneError } from '../scene/errors.ts';
@@ -25,7 +26,12 @@ export interface SceneRunSettings {
   baseURL?: string;
   cache?: boolean;
   timeoutMs?: number;
+  /** Retries of one model call (rate limits, server errors, timeouts, network errors). */
   retries?: number;
+  /** Retries of a whole turn whose model call failed transiently after its own retries (default 3). */
+  turnRetries?: number;
+  /** First wait before a turn retry, doubling each time (default 1 000). */
+  turnRetryDelayMs?: number;
   /** Characters' long-term memory in this run's episodes (see {@link SceneMemorySettings}). */
   memory?: SceneMemorySettings;
 }
@@ -132,6 +138,10 @@ export interface ExecuteSceneRunOptions extends Pick<LocalRunOptions, 'onProgres
   onWarning?: (episodeId: string, warning: string) => void;
   /** Replaces how models are made (tests); by default `createLanguageModel` with the run's settings. */
   createModel?: (spec: string, episodeId: string) => LanguageModelV3;
+  /** Called before each retry of one model call (not of a whole turn: those are warnings). */
+  onModelRetry?: (episodeId: string, event: { attempt: number; delayMs: number; error: unknown }) => void;
+  /** Replaces the waiting between turn retries (tests). */
+  turnRetrySleep?: Sleep;
 }
 
 /** Executes (or resumes) a scene run: each job is one episode, stepped and committed turn by turn. */
@@ -145,7 +155,11 @@ export async function executeSceneRun(options: ExecuteSceneRunOptions): Promise<
     local: { cwd: dirname(meta.source.replace(/#[^/\\]*$/, '')) },
     ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
     ...(settings.retries === undefined ? {} : { retry: { maxRetries: settings.retries } }),
+    ...(options.onModelRetry ? { onRetry: (event: { attempt: number; delayMs: number; error: unknown }) => options.onModelRetry!(episodeId, event) } : {}),
   }));
+  const turnRetry = {
+    retries: settings.turnRetries, baseDelayMs: settings.turnRetryDelayMs, sleep: options.turnRetrySleep,
+  };
   const countTokens = memoizedCounter();
   // The run's embedder and emotion scorer, made once and shared by every episode's memories.
   let sharedMemoryModels: Pick<AgentMemoryOptions, 'embed' | 'embeddingModel' | 'scoreEmotion'> | undefined;
@@ -175,6 +189,7 @@ export async function executeSceneRun(options: ExecuteSceneRunOptions): Promise<
         modeFor: (role) => (textOnly.has(roles[role]) ? 'tagged' : undefined),
         models: { character: (name) => model(roles[name]), ...(scene.narrator ? { narrator: model(roles[NARRATOR]) } : {}) },
         meta: { runId: run.id, job: job.id, episode: input.episode, models: roles, profiles: profilesOf(scene) },
+        turnRetry,
       });
       const learnModes = () => {
         for (const [role, mode] of Object.entries(episode.roleModes)) if (mode === 'tagged') textOnly.add(roles[role]);
@@ -182,13 +197,26 @@ export async function executeSceneRun(options: ExecuteSceneRunOptions): Promise<
       try {
         const outcome = await episode.run({ abortSignal: signal, onWarning: (w) => options.onWarning?.(input.episodeId, w), onEvents: learnModes });
         const metrics = findScenarioKind(scene.kind)?.metrics(scene, episode.log) ?? {};
-        return { episodeId: outcome.episodeId, ended: outcome.ended, speechTurns: outcome.speechTurns, steps: outcome.steps, metrics };
+        return { episodeId: outcome.episodeId, ended: outcome.ended, speechTurns: outcome.speechTurns, steps: outcome.steps, turnRetries: outcome.turnRetries, metrics };
       } catch (error) {
-        if (!signal.aborted) await store.updateEpisode(input.episodeId, { status: 'failed', meta: { error: (error as Error).message } });
+        // The retries of the step that failed were never committed with a step: keep them with the failure.
+        if (!signal.aborted) await store.updateEpisode(input.episodeId, { status: 'failed', meta: { error: (error as Error).message, turnRetries: episode.turnRetries } });
         throw error;
       }
     },
   });
+}
+
+/** The turn retries of one job's episode: a finished one's from its result, another's from its episode. */
+export async function jobTurnRetries(store: Store, job: Job): Promise<number> {
+  const counted = job.status === 'done' ? job.result?.turnRetries : job.status === 'pending' ? 0 : (await store.getEpisode(String(job.input.episodeId)))?.meta.turnRetries;
+  return typeof counted === 'number' ? counted : 0;
+}
+
+/** A run's turn retries: in total, and how many episodes needed any. */
+export async function sceneRunRetries(store: Store, runId: string): Promise<{ total: number; episodes: number }> {
+  const counts = await Promise.all((await store.listJobs(runId)).map((job) => jobTurnRetries(store, job)));
+  return { total: counts.reduce((sum, n) => sum + n, 0), episodes: counts.filter((n) => n > 0).length };
 }
 
 /**

@@ -37,6 +37,8 @@ export interface NarratorTurnRequest {
   /** Whether this is the scene's opening description. */
   opening: boolean;
   abortSignal?: AbortSignal;
+  /** Sampling seed for this turn only (a retried turn draws a new sample); default: the narrator's `seed`. */
+  seed?: number;
 }
 
 export interface NarratorTurn {
@@ -147,7 +149,7 @@ export class NarratorAgent {
       abortSignal: request.abortSignal,
       temperature: this.options.temperature,
       topP: this.options.topP,
-      seed: this.options.seed,
+      seed: request.seed ?? this.options.seed,
       maxOutputTokens: this.options.maxOutputTokens ?? 1024,
     });
     let first: string;

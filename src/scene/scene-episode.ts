@@ -2,6 +2,7 @@ import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { AgentMemory } from '../agent/agent-memory.ts';
 import { CharacterAgent } from '../agent/character-agent.ts';
 import type { CompactedBlock } from '../agent/compaction.ts';
+import { retryTurn, transientTurnFailure, type RetryTurnOptions } from '../agent/turn-retry.ts';
 import { thoughtText, type OutputMode } from '../agent/turn-output.ts';
 import type { Episode, NewEvent, SceneEvent, Store } from '../store/types.ts';
 import type { TokenCounter } from '../text/tokens.ts';
@@ -9,7 +10,7 @@ import { SceneError } from './errors.ts';
 import { NARRATOR, NarratorAgent, type NarratorOutput } from './narrator.ts';
 import { findScenarioKind } from './scenario-kinds.ts';
 import type { Scene } from './scene-schema.ts';
-import { nextNatural, nextRoundRobin, seededRandom } from './turn-policy.ts';
+import { nextNatural, nextRoundRobin, seededInt, seededRandom } from './turn-policy.ts';
 
 /** Why an episode ended. */
 export type EndReason = 'max-turns' | 'phrase' | 'narrator' | 'all-left';
@@ -57,6 +58,12 @@ export interface SceneEpisodeOptions {
   meta?: Record<string, unknown>;
   /** Each character's long-term memory, if it has one: recalled into its turns, written after each step. */
   memory?: (character: string) => AgentMemory | undefined;
+  /**
+   * How a step whose model call failed transiently (a cut stream, a rate limit or server error that outlasted the
+   * call's retries, a timeout, invalid structure twice) is tried again as a whole before the episode fails
+   * (default: 3 retries, waits from 1 s doubling with jitter).
+   */
+  turnRetry?: Omit<RetryTurnOptions, 'abortSignal' | 'onRetry'>;
 }
 
 export interface StepOptions {
@@ -72,6 +79,8 @@ export interface EpisodeOutcome {
   ended: EndReason;
   speechTurns: number;
   steps: number;
+  /** Steps tried again after a transient failure, over the episode's whole life (resumes included). */
+  turnRetries: number;
 }
 
 interface SceneMeta {
@@ -80,6 +89,8 @@ interface SceneMeta {
   state: SceneState;
   compaction: Record<string, CompactedBlock[]>;
   modes: Record<string, OutputMode>;
+  /** Turn retries so far; stored with each step, and by the caller when the episode fails. */
+  turnRetries?: number;
 }
 
 const initialState = (): SceneState => ({ step: 0, started: false, narratorOpened: false, speechTurns: 0, sinceNarrator: 0, left: [] });
@@ -120,6 +131,7 @@ export class SceneEpisode {
   private readonly narrator?: NarratorAgent;
   private state: SceneState;
   private readonly compaction: Record<string, CompactedBlock[]>;
+  private retried: number;
 
   constructor(private readonly options: SceneEpisodeOptions, private readonly episode: Episode, events: SceneEvent[]) {
     this.scene = options.scene;
@@ -127,6 +139,7 @@ export class SceneEpisode {
     const meta = episode.meta as Partial<SceneMeta>;
     this.state = { ...initialState(), ...meta.state };
     this.compaction = { ...meta.compaction };
+    this.retried = meta.turnRetries ?? 0;
     const storedModes = meta.modes ?? {};
     const phrase = this.scene.stop.phrase;
     // Nobody says a stop phrase they were never told about.
@@ -174,6 +187,8 @@ export class SceneEpisode {
   get log(): readonly SceneEvent[] { return this.events; }
   get done(): boolean { return this.state.ended !== undefined; }
   get current(): Readonly<SceneState> { return this.state; }
+  /** Turn retries so far, failed attempts of a step that finally failed included (store them with the failure). */
+  get turnRetries(): number { return this.retried; }
   /** The output mode of each role now (`tagged` after a server refused JSON-schema output). */
   get roleModes(): Record<string, OutputMode> { return this.currentModes(); }
 
@@ -190,7 +205,7 @@ export class SceneEpisode {
   async run(options: StepOptions = {}): Promise<EpisodeOutcome> {
     while (!this.done) await this.step(options);
     await this.options.store.updateEpisode(this.id, { status: 'done' });
-    return { episodeId: this.id, ended: this.state.ended!, speechTurns: this.state.speechTurns, steps: this.state.step };
+    return { episodeId: this.id, ended: this.state.ended!, speechTurns: this.state.speechTurns, steps: this.state.step, turnRetries: this.retried };
   }
 
   /** Takes one step (the opening, a narrator turn, a character turn or a simultaneous round) and commits it. */
@@ -266,11 +281,12 @@ export class SceneEpisode {
   private async narratorStep(present: string[], request: { opening: boolean; direct: boolean }, options: StepOptions): Promise<SceneEvent[]> {
     const narrator = this.narrator!;
     const turnId = `t${this.state.step + 1}`;
-    const result = await narrator.act(this.events, { ...request, present, speechTurns: this.state.speechTurns, abortSignal: options.abortSignal }, this.compaction[NARRATOR] ?? []);
+    const { value: result, retries } = await this.retrying(`the narrator's turn (${turnId})`, options, (attempt) =>
+      narrator.act(this.events, { ...request, present, speechTurns: this.state.speechTurns, ...attempt }, this.compaction[NARRATOR] ?? []));
     const { output } = result;
     this.compaction[NARRATOR] = result.blocks;
     if (narrator.mode === 'tagged') this.textModeFor(narrator.model);
-    const data = { turn: turnId, ...this.narratorData(), ...(result.repaired ? { repaired: true } : {}) };
+    const data = { turn: turnId, ...this.narratorData(), ...(result.repaired ? { repaired: true } : {}), ...(retries ? { retries } : {}) };
     const events: NewEvent[] = [];
     if (output.narration.trim()) events.push({ kind: 'narration', actor: NARRATOR, text: output.narration.trim(), visibility: 'all', data });
     for (const aside of output.private) {
@@ -300,8 +316,11 @@ export class SceneEpisode {
   private async characterStep(names: string[], options: StepOptions): Promise<SceneEvent[]> {
     const turnBase = this.state.step + 1;
     const round = Math.floor(this.state.speechTurns / Math.max(1, this.scene.cast.length)) + 1;
+    const who = names.length > 1 ? `the round of ${names.join(', ')} (t${turnBase})` : `${names[0]}'s turn (t${turnBase})`;
     // All act on the same log: in a simultaneous round nobody sees the others' moves until they are revealed together.
-    const acts = await Promise.all(names.map((name) => this.agent(name).act(this.events, this.compaction[name] ?? [], { abortSignal: options.abortSignal })));
+    // A retry runs the whole round again: one failed act fails the step, and its siblings are cancelled.
+    const { value: acts, retries } = await this.retrying(who, options, (attempt) =>
+      Promise.all(names.map((name) => this.agent(name).act(this.events, this.compaction[name] ?? [], attempt))));
     const events: NewEvent[] = [];
     const left = [...this.state.left];
     names.forEach((name, i) => {
@@ -319,7 +338,9 @@ export class SceneEpisode {
       }
       events.push({
         kind: 'speech', actor: name, text: speech.trim(), visibility: to ? { only: [name, ...to] } : 'all',
-        data: { ...data, ...(to ? { to } : {}), ...(generated.repaired ? { repaired: true } : {}), ...(prepared.lore.length ? { lore: prepared.lore } : {}) },
+        data: {
+          ...data, ...(to ? { to } : {}), ...(generated.repaired ? { repaired: true } : {}), ...(retries ? { retries } : {}), ...(prepared.lore.length ? { lore: prepared.lore } : {}),
+        },
       });
       if (leaves) left.push(name);
     });
@@ -337,12 +358,38 @@ export class SceneEpisode {
       state.ended = ended;
       events.push({ kind: 'system', actor: 'system', visibility: 'all', text: `The scene ends (${ended}).`, data: { end: { reason: ended } } });
     }
-    const stored = await this.options.store.appendEvents(this.id, events, { meta: { state, compaction: this.compaction, modes: this.currentModes() } });
+    const stored = await this.options.store.appendEvents(this.id, events, { meta: { state, compaction: this.compaction, modes: this.currentModes(), turnRetries: this.retried } });
     this.events.push(...stored);
     this.state = state;
     options.onEvents?.(stored);
     await this.remember(options);
     return stored;
+  }
+
+  /**
+   * Runs a step's model work, from the start again after a transient failure (nothing is stored before it
+   * succeeds). A retry after the model's own bad output samples with a new seed: the same seed could give the
+   * same reply from a deterministic server.
+   */
+  private async retrying<T>(who: string, options: StepOptions, work: (attempt: { abortSignal: AbortSignal; seed: number }) => Promise<T>): Promise<{ value: T; retries: number }> {
+    const { seed } = this.options;
+    let retries = 0;
+    try {
+      return await retryTurn((attempt) => work({ abortSignal: attempt.signal, seed: attempt.resamples ? seededInt(seed, 'resample', attempt.resamples) : seed }), {
+        ...this.options.turnRetry,
+        abortSignal: options.abortSignal,
+        onRetry: (event) => {
+          retries = event.retry;
+          this.retried++;
+          options.onWarning?.(`${who} failed: ${event.reason} [${event.code}]; trying the turn again in ${waitText(event.delayMs)} (turn retry ${event.retry} of ${event.retries})`);
+        },
+      });
+    } catch (error) {
+      if (retries > 0 && !options.abortSignal?.aborted && transientTurnFailure(error)) {
+        options.onWarning?.(`${who} failed again after ${retries} turn ${retries === 1 ? 'retry' : 'retries'}; the episode stops here (resume it later)`);
+      }
+      throw error;
+    }
   }
 
   /**
@@ -381,4 +428,9 @@ export class SceneEpisode {
     if (state.speechTurns >= turns.max) return 'max-turns';
     return undefined;
   }
+}
+
+/** `350 ms`, `2.4 s`. */
+function waitText(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }

@@ -121,7 +121,7 @@ describe('dramatis scene run, show, runs and export (one lighthouse episode)', (
   it('scene runs lists the run as done with its counts; scene show RUN lists its episodes', async () => {
     const table = await cli(dir, 'scene', 'runs');
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/^r1\s+done\s+1\/0\/1\s+\d+\/\d+\s+The keeper's secret$/m);
+    expect(table.stdout).toMatch(/^r1\s+done\s+1\/0\/1\s+\d+\/\d+\s+0\s+The keeper's secret$/m);
 
     const json = await cli(dir, 'scene', 'runs', '--json');
     const rows = JSON.parse(json.stdout) as RunRow[];

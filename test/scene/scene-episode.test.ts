@@ -155,7 +155,7 @@ turns: { policy: natural, max: 30 }
     expect(prompts('Cy')).not.toContain('PAIR-ASIDE');
   });
 
-  it('a whisper to someone not in the scene is an invalid turn: repaired once, then the step fails', async () => {
+  it('a whisper to someone not in the scene is an invalid turn: repaired once, then the turn is retried, then the step fails', async () => {
     const tagged = (to: string) => `<thought>belief: b</thought><speech>psst</speech><to>${to}</to><leave>no</leave>`;
     const model = sceneModel({ characters: (_name, call) => tagged(call === 0 ? 'Zed' : 'Bo') });
     const store = openSqliteStore(':memory:');
@@ -164,8 +164,11 @@ turns: { policy: natural, max: 30 }
     await episode.run();
     expect(episode.log.find((e) => e.kind === 'speech')).toMatchObject({ text: 'psst', visibility: { only: ['Ana', 'Bo'] }, data: { repaired: true } });
     const failing = sceneModel({ characters: () => tagged('Zed') });
-    const again = await openSceneEpisode({ store, scene, episodeId: 'z2', seed: 1, mode: 'tagged', models: { character: () => failing } });
+    const again = await openSceneEpisode({ store, scene, episodeId: 'z2', seed: 1, mode: 'tagged', models: { character: () => failing }, turnRetry: { sleep: async () => {} } });
     await expect(again.run()).rejects.toMatchObject({ code: 'agent/invalid-output' });
+    // The reply and its repair, on the first attempt and on each of the 3 turn retries.
+    expect(failing.doStreamCalls).toHaveLength(8);
+    expect(again.turnRetries).toBe(3);
     expect((await store.listEvents('z2')).filter((e) => e.kind !== 'system')).toEqual([]);
   });
 
