@@ -1,13 +1,21 @@
 import { createHash } from 'node:crypto';
 import { recall, type Embed, type RecallOptions, type RecallResult, type ScoreEmotion } from '../memory/recall.ts';
 import type { Strategy } from '../memory/retrieval.ts';
-import type { MemoryStore, NewMemory } from '../store/memory-types.ts';
+import { visibleTo, type MemoryStore, type NewMemory } from '../store/memory-types.ts';
 import type { SceneEvent } from '../store/types.ts';
 import type { CompactedBlock } from './compaction.ts';
 import { perspectiveOf } from './perspective.ts';
 
 export interface AgentMemoryOptions {
   store: MemoryStore;
+  /**
+   * The user whose session this is (a chat's user name). Memories it writes belong to that user, and it recalls
+   * the shared memories and that user's own, never another user's. Unset (a scene, the character alone): it
+   * writes shared memories and recalls shared ones only. A chat session sets it to its user unless set here.
+   */
+  owner?: string;
+  /** Write shared memories (no owner) even in a user's session, so that every user of the character recalls them. */
+  shared?: boolean;
   /** How memories are recalled (default: semantic with an embedder, else lexical). */
   strategy?: Strategy;
   k?: number;
@@ -49,13 +57,21 @@ const QUERY_LINES = 3;
 export class AgentMemory {
   constructor(readonly character: string, private readonly options: AgentMemoryOptions) {}
 
+  /** The user whose memories these are; undefined for the character's shared memory. */
+  get owner(): string | undefined { return this.options.owner; }
+
+  /** This memory in `user`'s session: itself when it has an owner already, else one owned by `user`. */
+  forUser(user: string): AgentMemory {
+    return this.options.owner === undefined ? new AgentMemory(this.character, { ...this.options, owner: user }) : this;
+  }
+
   /** Memories for the character's next turn: the query is what it perceived since it last acted. */
   async recall(log: readonly SceneEvent[], signal?: AbortSignal): Promise<RecallResult | undefined> {
     const query = recallQuery(perspectiveOf(log, this.character), this.character);
     if (!query) return undefined;
     const mood = this.options.cue === 'mood' ? await this.mood(log, signal) : undefined;
     return recall({
-      store: this.options.store, character: this.character, query: { text: query, emotion: mood }, strategy: this.options.strategy,
+      store: this.options.store, character: this.character, owners: visibleTo(this.options.owner), query: { text: query, emotion: mood }, strategy: this.options.strategy,
       k: this.options.k, pool: this.options.pool, embed: this.options.embed, scoreEmotion: this.options.scoreEmotion,
       weights: this.options.weights, recencyHalfLifeDays: this.options.recencyHalfLifeDays, signal,
     });
@@ -75,7 +91,8 @@ export class AgentMemory {
    */
   async remember(log: readonly SceneEvent[], signal?: AbortSignal, blocks: readonly CompactedBlock[] = []): Promise<number> {
     if (this.options.write === false) return 0;
-    const candidates = [...memoriesOf(perspectiveOf(log, this.character), this.character), ...summaryMemories(blocks, this.character, log)];
+    const owner = this.options.shared ? undefined : this.options.owner;
+    const candidates = [...memoriesOf(perspectiveOf(log, this.character), this.character, owner), ...summaryMemories(blocks, this.character, log, owner)];
     const known = new Set((await this.options.store.get(candidates.map((memory) => memory.id!))).map((memory) => memory.id));
     const fresh = candidates.filter((memory) => !known.has(memory.id!));
     if (fresh.length === 0) return 0;
@@ -93,9 +110,9 @@ export class AgentMemory {
 }
 
 /** A compacted history block as a `summary` memory; its id comes from the block, so it is stored once. */
-function summaryMemories(blocks: readonly CompactedBlock[], character: string, log: readonly SceneEvent[]): NewMemory[] {
+function summaryMemories(blocks: readonly CompactedBlock[], character: string, log: readonly SceneEvent[], owner?: string): NewMemory[] {
   return blocks.map((block) => ({
-    id: memoryId(character, ['summary', String(block.throughSeq), block.summary]), character, kind: 'summary' as const, text: block.summary,
+    id: memoryId(character, ['summary', String(block.throughSeq), block.summary], owner), character, ...ownedBy(owner), kind: 'summary' as const, text: block.summary,
     at: log.find((event) => event.seq === block.throughSeq)?.at,
     sourceEventIds: perspectiveOf(log, character).filter((event) => event.seq <= block.throughSeq && event.kind !== 'thought').map((event) => event.id).slice(-50),
   }));
@@ -113,18 +130,18 @@ export function recallQuery(perspective: readonly SceneEvent[], character: strin
   return lines.join('\n');
 }
 
-/** The memories a perspective yields: each perceived line, and each own line with the line before it. */
-export function memoriesOf(perspective: readonly SceneEvent[], character: string): NewMemory[] {
+/** The memories a perspective yields: each perceived line, and each own line with the line before it (owned by `owner` if given). */
+export function memoriesOf(perspective: readonly SceneEvent[], character: string, owner?: string): NewMemory[] {
   const memories: NewMemory[] = [];
   let previous: SceneEvent | undefined;
   for (const event of perspective) {
     if (!REMEMBERED_KINDS.has(event.kind)) continue;
     memories.push({
-      id: memoryId(character, [event.id]), character, kind: 'episodic', text: lineOf(event), at: event.at, sourceEventIds: [event.id],
+      id: memoryId(character, [event.id], owner), character, ...ownedBy(owner), kind: 'episodic', text: lineOf(event), at: event.at, sourceEventIds: [event.id],
     });
     if (event.actor === character && previous && previous.actor !== character) {
       memories.push({
-        id: memoryId(character, [previous.id, event.id]), character, kind: 'episodic', text: `${lineOf(previous)}\n${lineOf(event)}`,
+        id: memoryId(character, [previous.id, event.id], owner), character, ...ownedBy(owner), kind: 'episodic', text: `${lineOf(previous)}\n${lineOf(event)}`,
         at: event.at, sourceEventIds: [previous.id, event.id],
       });
     }
@@ -139,6 +156,12 @@ function lineOf(event: SceneEvent): string {
   return event.kind === 'action' ? `${who}: *${event.text.replace(/^\*+|\*+$/g, '')}*` : `${who}: ${event.text}`;
 }
 
-function memoryId(character: string, eventIds: string[]): string {
-  return `ev-${createHash('sha256').update(JSON.stringify([character, ...eventIds])).digest('hex').slice(0, 24)}`;
+function ownedBy(owner: string | undefined): { owner?: string } {
+  return owner === undefined ? {} : { owner };
+}
+
+/** A memory's id from its events (and owner: two users' identical summaries are two memories). */
+function memoryId(character: string, eventIds: string[], owner?: string): string {
+  const key = owner === undefined ? [character, ...eventIds] : [character, ...eventIds, { owner }];
+  return `ev-${createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, 24)}`;
 }

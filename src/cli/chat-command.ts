@@ -41,6 +41,7 @@ interface ChatOptions {
   embeddingModel?: string;
   emotionModel?: string;
   memoryCue?: string;
+  memoryShared?: boolean;
 }
 
 
@@ -63,18 +64,20 @@ export function registerChatCommand(program: Command, io: CliIo): void {
     .option('--retries <n>', 'retries after a rate limit, server error, timeout or network error (default 4)')
     .option('--temperature <t>', 'sampling temperature')
     .option('--json', 'with --message: print the turn\'s events as JSON')
-    .option('--memory', "long-term memory: recall the character's memories each turn and remember what it perceives (implied by the memory options)")
+    .option('--memory', "long-term memory: recall the character's shared memories and yours each turn, and remember what it perceives for your sessions (implied by the memory options)")
     .option('--memory-strategy <s>', `how memories are recalled: ${STRATEGIES.join(', ')} (default semantic with --embedding-model, else lexical)`)
     .option('--memory-k <n>', 'memories recalled per turn (default 10)')
     .option('--embedding-model <spec>', 'embeds memories and queries, e.g. openai:text-embedding-3-small, ollama:nomic-embed-text')
     .option('--emotion-model <spec>', "scores memories' and queries' emotions for the emotional strategies")
     .option('--memory-cue <cue>', "the emotional cue: query (what was said; default) or mood (the character's own last thought)")
+    .option('--memory-shared', "remember this chat as shared memories, recalled in every user's sessions (default: only in sessions of --user-name)")
     .addHelpText('after', [
       '',
       'Examples:',
       '  $ dramatis chat card.png                      # the in-process default model (local:default)',
       '  $ dramatis chat card.png --model ollama:qwen2.5:7b',
       '  $ dramatis chat card.png --memory-strategy emotion-first --embedding-model openai:text-embedding-3-small --emotion-model openai:gpt-4o-mini',
+      '  $ dramatis chat card.png --memory --user-name Ann        # remembered for Ann\'s sessions only; add --memory-shared to share',
       '  $ dramatis chat card.png --model openai-compatible:my-model --base-url http://127.0.0.1:8000/v1 \\',
       '      --message "Where am I?" --session s1 --show-thoughts',
       '',
@@ -121,9 +124,9 @@ export function registerChatCommand(program: Command, io: CliIo): void {
     });
 }
 
-/** The character's memory when any memory option is given. */
+/** The character's memory when any memory option is given; the session makes it its user's (`ChatSession`). */
 async function chatMemory(options: ChatOptions, character: string, io: CliIo, store: Store): Promise<AgentMemory | undefined> {
-  const wanted = options.memory || options.memoryStrategy || options.memoryK || options.embeddingModel || options.emotionModel || options.memoryCue;
+  const wanted = options.memory || options.memoryStrategy || options.memoryK || options.embeddingModel || options.emotionModel || options.memoryCue || options.memoryShared;
   if (options.memoryCue !== undefined && options.memoryCue !== 'query' && options.memoryCue !== 'mood') {
     throw new UsageError(`--memory-cue must be query or mood, not '${options.memoryCue}'`);
   }
@@ -134,7 +137,7 @@ async function chatMemory(options: ChatOptions, character: string, io: CliIo, st
   const models = await memoryModels({ embeddingModel: options.embeddingModel, emotionModel: options.emotionModel, baseUrl: options.baseUrl, cache: options.cache }, io, store);
   return new AgentMemory(character, {
     store: store.memories, strategy: options.memoryStrategy as Strategy | undefined, k: positiveInt(options.memoryK, '--memory-k'), ...models,
-    cue: options.memoryCue as 'query' | 'mood' | undefined,
+    cue: options.memoryCue as 'query' | 'mood' | undefined, shared: options.memoryShared,
   });
 }
 

@@ -4,30 +4,32 @@ import type { Command } from 'commander';
 import {
   STRATEGIES, importMemories, memoryLines, parseMemoryFile, recall, reembedMemories, type Strategy,
 } from '../memory/index.ts';
-import { EMOTIONS } from '../store/index.ts';
+import { EMOTIONS, type Memory, type OwnerFilter } from '../store/index.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
 import type { EvalFlags } from './memory-eval.ts';
 import { memoryModels, type MemoryModelFlags } from './memory-models.ts';
-import { positiveInt, positiveNumber } from './option-values.ts';
+import { collect, positiveInt, positiveNumber } from './option-values.ts';
 import { withStore } from './store-option.ts';
 
 export function registerMemoryCommands(program: Command, io: CliIo): void {
   const memory = program.command('memory').description("Characters' long-term memories: import, list, search (Emotional RAG), export");
 
   memory.command('import')
-    .description('Import memories from JSONL: one {"text", "kind"?, "at"?, "emotion"?, "embedding"?, "character"?} per line')
+    .description('Import memories from JSONL: one {"text", "kind"?, "at"?, "emotion"?, "embedding"?, "character"?, "owner"?} per line')
     .argument('<file>', 'a JSONL file')
     .option('--character <name>', 'the character of lines that name none')
+    .option('--owner <user>', "the owner of lines that name none: recalled only in that user's chats (default: shared, recalled in every session)")
     .option('--embedding-model <spec>', 'embed lines that bring no embedding, e.g. openai:text-embedding-3-small, ollama:nomic-embed-text')
     .option('--emotion-model <spec>', "score the emotion of lines that bring none (Plutchik's eight, 1–10), e.g. openai:gpt-4o-mini")
     .option('--base-url <url>', 'API base URL for openai-compatible models (or DRAMATIS_BASE_URL)')
     .option('--batch-size <n>', 'lines stored per transaction (default 64): a failure keeps whole batches, and the same command resumes')
     .option('--no-cache', 'bypass the response and embedding cache')
-    .addHelpText('after', '\nExamples:\n  $ dramatis memory import memories.jsonl --character Seraphina\n  $ dramatis memory import m.jsonl --character Seraphina --embedding-model ollama:nomic-embed-text --emotion-model ollama:qwen2.5:7b')
-    .action(async (file: string, options: MemoryModelFlags & { character?: string; batchSize?: string }, command: Command) => {
+    .addHelpText('after', '\nExamples:\n  $ dramatis memory import memories.jsonl --character Seraphina\n  $ dramatis memory import m.jsonl --character Seraphina --embedding-model ollama:nomic-embed-text --emotion-model ollama:qwen2.5:7b\n  $ dramatis memory import ann.jsonl --character Seraphina --owner Ann     # only Ann\'s chats recall these')
+    .action(async (file: string, options: MemoryModelFlags & { character?: string; owner?: string; batchSize?: string }, command: Command) => {
       const batchSize = positiveInt(options.batchSize, '--batch-size');
+      if (options.owner !== undefined && !options.owner.trim()) throw new UsageError('--owner needs a user name (leave it out for shared memories)');
       const path = resolve(io.cwd, file);
-      const entries = parseMemoryFile(await readFile(path, 'utf8'), { character: options.character, source: file });
+      const entries = parseMemoryFile(await readFile(path, 'utf8'), { character: options.character, owner: options.owner?.trim(), source: file });
       await withStore(command, io, async (store) => {
         const models = await memoryModels(options, io, store);
         const result = await importMemories({
@@ -40,12 +42,17 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
     });
 
   memory.command('list')
-    .description("List a character's memories (or, without --character, who has memories)")
+    .description("List a character's memories with their owners (or, without --character, who has memories)")
     .option('--character <name>', 'whose memories')
+    .option('--owner <user>', "only this user's memories (repeatable)", collect)
+    .option('--shared', 'only shared memories (no owner; with --owner: those too)')
     .option('--limit <n>', 'at most this many')
     .option('--json', 'print machine-readable JSON')
-    .action(async (options: { character?: string; limit?: string; json?: boolean }, command: Command) => {
+    .addHelpText('after', '\nExamples:\n  $ dramatis memory list\n  $ dramatis memory list --character Mirela --owner Ann --shared     # what Ann\'s chats can recall')
+    .action(async (options: OwnerFlags & { character?: string; limit?: string; json?: boolean }, command: Command) => {
       const limit = positiveInt(options.limit, '--limit');
+      const owners = ownerFilter(options);
+      if (owners && !options.character) throw new UsageError("--owner and --shared filter a character's memories: add --character NAME");
       await withStore(command, io, async (store) => {
         if (!options.character) {
           const characters = await store.memories.characters();
@@ -56,10 +63,13 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
           }
           return;
         }
-        const memories = await store.memories.list(options.character, { limit });
+        const memories = await store.memories.list(options.character, { limit, owners });
         if (options.json) return printJson(io, memories.map(({ embedding: _embedding, ...rest }) => rest));
-        if (memories.length === 0) return writeLine(io.stdout, `${options.character} has no memories.`);
-        for (const m of memories) writeLine(io.stdout, `${String(m.seq).padStart(4)}  ${m.kind.padEnd(10)}  ${m.at.slice(0, 19)}  ${emotionSummary(m.emotion).padEnd(16)}  ${oneLine(m.text, 90)}`);
+        if (memories.length === 0) return writeLine(io.stdout, `${options.character} has no memories${owners ? ' of those owners' : ''}.`);
+        const width = Math.max(...memories.map((m) => ownerLabel(m).length));
+        for (const m of memories) {
+          writeLine(io.stdout, `${String(m.seq).padStart(4)}  ${m.kind.padEnd(10)}  ${ownerLabel(m).padEnd(width)}  ${m.at.slice(0, 19)}  ${emotionSummary(m.emotion).padEnd(16)}  ${oneLine(m.text, 90)}`);
+        }
       });
     });
 
@@ -76,11 +86,13 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
     .option('--query-embedding <json>', 'the query embedding instead: a JSON array, or @FILE holding one')
     .option('--weights <sem,emo>', 'extension: c-a ranks by w_sem·d_sem + w_emo·d_emo (the paper: 1,1)')
     .option('--half-life <days>', 'extension: older memories rank lower, a score gaining up to 0.5 with this half-life')
+    .option('--owner <user>', "search this user's memories (repeatable; default: every memory)", collect)
+    .option('--shared', 'search shared memories (with --owner U: what U\'s chats recall)')
     .option('--base-url <url>', 'API base URL for openai-compatible models (or DRAMATIS_BASE_URL)')
     .option('--no-cache', 'bypass the response and embedding cache')
-    .option('--json', 'print the ranked memories with ids, texts, d_sem, d_emo and score as JSON')
-    .addHelpText('after', '\nExample:\n  $ dramatis memory search --character Seraphina --query "the forest burned" --strategy c-a --k 10 --json \\\n      --embedding-model ollama:nomic-embed-text --emotion-model ollama:qwen2.5:7b')
-    .action(async (options: MemoryModelFlags & {
+    .option('--json', 'print the ranked memories with ids, owners, texts, d_sem, d_emo and score as JSON')
+    .addHelpText('after', '\nExamples:\n  $ dramatis memory search --character Seraphina --query "the forest burned" --strategy c-a --k 10 --json \\\n      --embedding-model ollama:nomic-embed-text --emotion-model ollama:qwen2.5:7b\n  $ dramatis memory search --character Seraphina --query "my bank" --owner Ann --shared     # as Ann\'s chat recalls')
+    .action(async (options: MemoryModelFlags & OwnerFlags & {
       character: string; query: string; strategy?: string; k?: string; pool?: string; queryEmotion?: string; queryEmbedding?: string; weights?: string; halfLife?: string; json?: boolean;
     }, command: Command) => {
       if (options.strategy !== undefined && !(STRATEGIES as readonly string[]).includes(options.strategy)) {
@@ -92,24 +104,26 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
       const embedding = options.queryEmbedding === undefined ? undefined : await parseEmbedding(options.queryEmbedding, io);
       const weights = options.weights === undefined ? undefined : parseWeights(options.weights);
       const recencyHalfLifeDays = positiveNumber(options.halfLife, '--half-life');
+      const owners = ownerFilter(options);
       await withStore(command, io, async (store) => {
         const models = await memoryModels(options, io, store);
         const result = await recall({
-          store: store.memories, character: options.character, query: { text: options.query, emotion, embedding },
+          store: store.memories, character: options.character, owners, query: { text: options.query, emotion, embedding },
           strategy: options.strategy as Strategy | undefined, k, pool, embed: models.embed, scoreEmotion: models.scoreEmotion, weights, recencyHalfLifeDays,
         });
         for (const note of result.notes) writeLine(io.stderr, `note: ${note}`);
         if (options.json) {
           return printJson(io, {
             character: options.character, query: options.query, requested: result.requested, strategy: result.strategy, queryEmotion: result.queryEmotion,
-            memories: result.memories.map((r) => ({ rank: r.rank, id: r.memory.id, text: r.memory.text, kind: r.memory.kind, at: r.memory.at, d_sem: r.dSem, d_emo: r.dEmo, score: r.score })),
+            memories: result.memories.map((r) => ({ rank: r.rank, id: r.memory.id, owner: r.memory.owner, text: r.memory.text, kind: r.memory.kind, at: r.memory.at, d_sem: r.dSem, d_emo: r.dEmo, score: r.score })),
           });
         }
         if (result.memories.length === 0) return writeLine(io.stdout, `${options.character} recalls nothing for that.`);
         writeLine(io.stdout, `${options.character}, ${result.strategy}:`);
         for (const r of result.memories) {
           const distances = [r.dSem === undefined ? '' : `d_sem ${r.dSem.toFixed(3)}`, r.dEmo === undefined ? '' : `d_emo ${r.dEmo.toFixed(3)}`].filter(Boolean).join('  ');
-          writeLine(io.stdout, `${String(r.rank).padStart(3)}. ${r.score.toFixed(4)}  ${distances ? `${distances}  ` : ''}${oneLine(r.memory.text, 80)}`);
+          const owner = r.memory.owner === undefined ? '' : `[${r.memory.owner}] `;
+          writeLine(io.stdout, `${String(r.rank).padStart(3)}. ${r.score.toFixed(4)}  ${distances ? `${distances}  ` : ''}${owner}${oneLine(r.memory.text, 80)}`);
         }
       });
     });
@@ -154,12 +168,16 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
     });
 
   memory.command('export')
-    .description("Write a character's memories as JSONL (embeddings and emotions included), to stdout or --out")
+    .description("Write a character's memories as JSONL (owners, embeddings and emotions included), to stdout or --out")
     .requiredOption('--character <name>', 'whose memories')
+    .option('--owner <user>', "only this user's memories (repeatable)", collect)
+    .option('--shared', 'only shared memories (no owner; with --owner: those too)')
     .option('--out <file>', 'write here instead of stdout')
-    .action(async (options: { character: string; out?: string }, command: Command) => {
+    .addHelpText('after', '\nExamples:\n  $ dramatis memory export --character Mirela --out mirela.jsonl\n  $ dramatis memory export --character Mirela --owner Ann     # what Ann\'s chats wrote')
+    .action(async (options: OwnerFlags & { character: string; out?: string }, command: Command) => {
+      const owners = ownerFilter(options);
       await withStore(command, io, async (store) => {
-        const lines = memoryLines(await store.memories.list(options.character, { embeddings: true }));
+        const lines = memoryLines(await store.memories.list(options.character, { embeddings: true, owners }));
         const text = lines.map((line) => `${line}\n`).join('');
         if (options.out) {
           await writeFile(resolve(io.cwd, options.out), text);
@@ -167,6 +185,23 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
         } else io.stdout.write(text);
       });
     });
+}
+
+interface OwnerFlags {
+  owner?: string[];
+  shared?: boolean;
+}
+
+/** `--owner U` (repeatable) and `--shared` as a filter; neither: undefined (every memory). */
+function ownerFilter(options: OwnerFlags): OwnerFilter | undefined {
+  if (!options.owner?.length && !options.shared) return undefined;
+  if (options.owner?.some((owner) => !owner.trim())) throw new UsageError('--owner needs a user name (use --shared for memories without one)');
+  return [...(options.shared ? [null] : []), ...(options.owner ?? []).map((owner) => owner.trim())];
+}
+
+/** The owner column of `memory list`: the user's name, or (shared). */
+function ownerLabel(memory: Memory): string {
+  return memory.owner ?? '(shared)';
 }
 
 function parseWeights(value: string): { semantic: number; emotion: number } {

@@ -23,7 +23,9 @@ export const BenchmarkDefinition = z.object({
   }).strict(),
   /**
    * Templates: `{{name}}` is the item's `vars.name`; `{{options}}` the options as `A) text` lines in the order
-   * shown (`{{options_bracketed}}`: `[A] text`); `{{letters}}` the option letters (`A, B, C or D`). Without `user`, the item's own chat messages are sent.
+   * shown (`{{options_bracketed}}`: `[A] text`); `{{letters}}` the option letters (`A, B, C or D`).
+   * `{{fenced name}}` wraps any of them in the prompt's per-prompt fence as data, and `{{fence}}` is that fence's
+   * tag, for the instruction that text between the markers is data. Without `user`, the item's own chat messages are sent.
    */
   prompt: z.object({
     system: z.string().optional(),

@@ -18,6 +18,8 @@ const emotionObject = z.object(Object.fromEntries(EMOTIONS.map((name) => [name, 
 const MemoryLine = z.object({
   id: z.string().min(1).optional(),
   character: z.string().min(1).optional(),
+  /** The user whose sessions recall it; without one the memory is shared. */
+  owner: z.string().trim().min(1, 'owner is empty (leave it out for a shared memory)').optional(),
   kind: z.enum(MEMORY_KINDS as [string, ...string[]]).optional(),
   text: z.string().trim().min(1, 'text is empty'),
   at: z.string().datetime({ offset: true }).optional(),
@@ -37,10 +39,10 @@ export interface MemoryFileEntry extends NewMemory {
 /**
  * Reads a memory file: one JSON object per line (blank lines skipped). Every problem is collected with its line
  * number and thrown together, before anything is stored: an emotion must have 8 scores, all embeddings one width.
- * Lines without `character` take `character`.
+ * Lines without `character` take `character`, lines without `owner` take `owner` (none: shared memories).
  * @example parseMemoryFile(await readFile('memories.jsonl', 'utf8'), { character: 'Seraphina' })
  */
-export function parseMemoryFile(text: string, options: { character?: string; source?: string } = {}): MemoryFileEntry[] {
+export function parseMemoryFile(text: string, options: { character?: string; owner?: string; source?: string } = {}): MemoryFileEntry[] {
   const entries: MemoryFileEntry[] = [];
   const problems: string[] = [];
   let firstLine: number | undefined;
@@ -89,8 +91,10 @@ export function parseMemoryFile(text: string, options: { character?: string; sou
         return;
       }
     }
-    const id = entry.id ?? `m-${createHash('sha256').update(JSON.stringify([character, entry.text, entry.at ?? ''])).digest('hex').slice(0, 24)}`;
-    entries.push({ ...entry, kind: entry.kind as NewMemory['kind'], character, emotion, id, line });
+    const owner = entry.owner ?? options.owner;
+    const key = owner === undefined ? [character, entry.text, entry.at ?? ''] : [character, entry.text, entry.at ?? '', { owner }];
+    const id = entry.id ?? `m-${createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, 24)}`;
+    entries.push({ ...entry, kind: entry.kind as NewMemory['kind'], character, ...(owner === undefined ? {} : { owner }), emotion, id, line });
   });
   if (problems.length > 0) {
     const shown = problems.slice(0, 20);
@@ -173,7 +177,7 @@ async function checkWidths(store: MemoryStore, entries: readonly MemoryFileEntry
 /** A character's memories as JSONL lines that `parseMemoryFile` reads back unchanged. */
 export function memoryLines(memories: readonly Memory[]): string[] {
   return memories.map((memory) => JSON.stringify({
-    id: memory.id, character: memory.character, kind: memory.kind, text: memory.text, at: memory.at,
+    id: memory.id, character: memory.character, ...(memory.owner === undefined ? {} : { owner: memory.owner }), kind: memory.kind, text: memory.text, at: memory.at,
     ...(memory.sourceEventIds.length ? { sourceEventIds: memory.sourceEventIds } : {}),
     ...(memory.importance === undefined ? {} : { importance: memory.importance }),
     ...(memory.emotion ? { emotion: memory.emotion } : {}),

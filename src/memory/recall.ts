@@ -1,5 +1,5 @@
 import { unitLength } from '../llm/cached-embedder.ts';
-import type { Memory, MemoryStore, MemoryVectors } from '../store/memory-types.ts';
+import type { Memory, MemoryStore, MemoryVectors, OwnerFilter } from '../store/memory-types.ts';
 import { allDistances, nearestIndex } from './nearest-index.ts';
 import { DEFAULT_K, DEFAULT_POOL, EMOTIONAL_STRATEGIES, rankMemories, type RankOptions, type Strategy } from './retrieval.ts';
 
@@ -19,6 +19,11 @@ export interface RecallQuery {
 export interface RecallOptions {
   store: MemoryStore;
   character: string;
+  /**
+   * Whose memories may be recalled (`visibleTo(user)`: the shared ones and that user's); unset, every memory of
+   * the character. Sessions always set it (`AgentMemory`), so one user's memories never reach another's prompt.
+   */
+  owners?: OwnerFilter;
   query: RecallQuery;
   strategy?: Strategy;
   k?: number;
@@ -61,17 +66,18 @@ interface Prepared {
   distances?: (query: Float32Array) => Float64Array;
 }
 
-/** Characters' vectors kept in memory between recalls, per store, until the character's revision changes. */
+/** Characters' vectors kept in memory between recalls, per store and owner filter, until the character's revision changes. */
 const vectorCache = new WeakMap<MemoryStore, Map<string, Prepared>>();
 
-async function vectorsOf(store: MemoryStore, character: string): Promise<Prepared> {
+async function vectorsOf(store: MemoryStore, character: string, owners: OwnerFilter | undefined): Promise<Prepared> {
   let byCharacter = vectorCache.get(store);
   if (!byCharacter) vectorCache.set(store, (byCharacter = new Map()));
-  const cached = byCharacter.get(character);
+  const key = JSON.stringify([character, owners ?? 'all']);
+  const cached = byCharacter.get(key);
   if (cached && cached.vectors.revision === (await store.revision(character))) return cached;
-  const vectors = await store.vectors(character);
+  const vectors = await store.vectors(character, { owners });
   const fresh = { vectors, nearest: nearestIndex(vectors), distances: allDistances(vectors) };
-  byCharacter.set(character, fresh);
+  byCharacter.set(key, fresh);
   return fresh;
 }
 
@@ -83,18 +89,18 @@ async function vectorsOf(store: MemoryStore, character: string): Promise<Prepare
  * @example const { memories } = await recall({ store: store.memories, character: 'Seraphina', query: { text }, strategy: 'c-a', embed, scoreEmotion })
  */
 export async function recall(options: RecallOptions): Promise<RecallResult> {
-  const { store, character, query } = options;
+  const { store, character, query, owners } = options;
   const requested = options.strategy ?? (options.embed || query.embedding ? 'semantic' : 'lexical');
   const k = options.k ?? DEFAULT_K;
   const notes: string[] = [];
   const lexical = async (): Promise<RecallResult> => {
-    const hits = await store.searchText(character, query.text, k);
+    const hits = await store.searchText(character, query.text, k, { owners });
     const memories = await store.get(hits.map((hit) => hit.id));
     return { requested, strategy: 'lexical', notes, memories: memories.map((memory, index) => ({ memory, rank: index + 1, score: hits[index]!.score })) };
   };
   if (requested === 'lexical') return lexical();
 
-  const { vectors, nearest, distances } = await vectorsOf(store, character);
+  const { vectors, nearest, distances } = await vectorsOf(store, character, owners);
   if (vectors.ids.length === 0) {
     notes.push(`${character} has no embedded memories: ranked by words (BM25)`);
     return lexical();

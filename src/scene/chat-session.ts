@@ -34,7 +34,10 @@ export interface ChatSessionOptions {
   /** Extra settings recorded on a new session (card path, model spec...). */
   meta?: Record<string, unknown>;
   temperature?: number;
-  /** The character's long-term memory: recalled into every turn, and written from what it perceives. */
+  /**
+   * The character's long-term memory: recalled into every turn, and written from what it perceives. Unless it
+   * has an owner, it is this session's user's: what the chat writes is recalled in that user's sessions only.
+   */
   memory?: AgentMemory;
 }
 
@@ -105,6 +108,7 @@ export class ChatSession {
   private readonly events: SceneEvent[];
   private readonly agent: CharacterAgent;
   private readonly meta: ChatMeta;
+  private readonly memory?: AgentMemory;
 
   constructor(private readonly options: ChatSessionOptions, episode: Episode, events: SceneEvent[]) {
     this.character = options.character;
@@ -117,10 +121,11 @@ export class ChatSession {
       mode: options.mode ?? stored.mode ?? 'json',
       compaction: stored.compaction ?? [],
     };
+    this.memory = options.memory?.forUser(this.meta.userName);
     this.agent = new CharacterAgent({
       character: this.character, model: options.model, summaryModel: options.summaryModel, lorebooks: options.lorebooks,
       userName: this.meta.userName, mode: this.meta.mode, pickSeed: episode.id, contextTokens: options.contextTokens,
-      replyTokens: options.replyTokens, countTokens: options.countTokens, temperature: options.temperature, memory: options.memory,
+      replyTokens: options.replyTokens, countTokens: options.countTokens, temperature: options.temperature, memory: this.memory,
     });
   }
 
@@ -165,7 +170,7 @@ export class ChatSession {
     this.meta.mode = this.agent.mode;
     // After the turn is stored: a failure here loses no turn, and the next turn remembers what this one missed.
     let memoryError: string | undefined;
-    await this.options.memory?.remember(this.events, options.abortSignal, blocks).catch((error: unknown) => {
+    await this.memory?.remember(this.events, options.abortSignal, blocks).catch((error: unknown) => {
       memoryError = error instanceof Error ? error.message : String(error);
     });
     return { output: generated.output, events: stored, repaired: generated.repaired, lore: prepared.lore, recalled, ...(memoryError ? { memoryError } : {}) };

@@ -6,11 +6,27 @@ export const MEMORY_KINDS: readonly MemoryKind[] = ['episodic', 'fact', 'summary
 export const EMOTIONS = ['joy', 'acceptance', 'fear', 'surprise', 'sadness', 'disgust', 'anger', 'anticipation'] as const;
 export type Emotion = (typeof EMOTIONS)[number];
 
+/**
+ * Which memories of a character a read returns, by owner: a user's name for that user's memories, `null` for
+ * shared ones (no owner: imported, lived in scenes, or shared from a chat on purpose). Unset: every memory.
+ */
+export type OwnerFilter = readonly (string | null)[];
+
+/**
+ * What a session of `owner` may recall: the shared memories and that user's own, never another user's. Without
+ * an owner (a scene, the character alone): the shared memories only.
+ */
+export function visibleTo(owner: string | undefined): OwnerFilter {
+  return owner === undefined ? [null] : [null, owner];
+}
+
 /** One memory of one character. */
 export interface Memory {
   id: string;
   /** The character it belongs to (its name in chats and scenes). */
   character: string;
+  /** The user whose sessions recall it (a chat's user name); undefined for a shared memory, recalled by every session. */
+  owner?: string;
   kind: MemoryKind;
   text: string;
   /** When it happened (ISO time). */
@@ -31,6 +47,8 @@ export interface Memory {
 export interface NewMemory {
   id?: string;
   character: string;
+  /** A user's name to keep it to that user's sessions; leave it out for a shared memory. */
+  owner?: string;
   kind?: MemoryKind;
   text: string;
   at?: string;
@@ -80,8 +98,8 @@ export interface MemoryCharacter {
 export interface MemoryStore {
   /** Adds memories in one transaction: all or none. One character's embeddings keep one width. */
   add(memories: readonly NewMemory[]): Promise<Memory[]>;
-  /** A character's memories in insertion order (embeddings left out unless asked). */
-  list(character: string, options?: { kind?: MemoryKind; limit?: number; offset?: number; embeddings?: boolean }): Promise<Memory[]>;
+  /** A character's memories in insertion order (embeddings left out unless asked), of some owners only if asked. */
+  list(character: string, options?: { kind?: MemoryKind; limit?: number; offset?: number; embeddings?: boolean; owners?: OwnerFilter }): Promise<Memory[]>;
   /** The memories with these ids, in the order asked; unknown ids are skipped. */
   get(ids: readonly string[]): Promise<Memory[]>;
   /** Sets or clears embeddings and emotions, in one transaction. */
@@ -89,10 +107,10 @@ export interface MemoryStore {
   /** Removes a character's memories (these ids, or all); returns how many. */
   remove(character: string, ids?: readonly string[]): Promise<number>;
   characters(): Promise<MemoryCharacter[]>;
-  /** BM25 over a character's memory texts, best first; `score` is bm25 (smaller is better). */
-  searchText(character: string, query: string, k: number): Promise<{ id: string; score: number }[]>;
-  /** A character's embedded memories, in insertion order. */
-  vectors(character: string): Promise<MemoryVectors>;
+  /** BM25 over a character's memory texts (of some owners only if asked), best first; `score` is bm25 (smaller is better). */
+  searchText(character: string, query: string, k: number, options?: { owners?: OwnerFilter }): Promise<{ id: string; score: number }[]>;
+  /** A character's embedded memories (of some owners only if asked), in insertion order. */
+  vectors(character: string, options?: { owners?: OwnerFilter }): Promise<MemoryVectors>;
   /** A number that changes whenever a character's memories change (0 for none yet). */
   revision(character: string): Promise<number>;
 }

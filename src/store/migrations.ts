@@ -117,4 +117,12 @@ export const sqliteMigrations: { version: number; name: string; sql: string }[] 
       END;
     `,
   },
+  {
+    version: 5,
+    name: 'memory owners: a chat user\'s memories are recalled in that user\'s sessions only; NULL is shared',
+    sql: `
+      ALTER TABLE memories ADD COLUMN owner TEXT;
+      CREATE INDEX memories_owner ON memories (character, owner);
+    `,
+  },
 ];

@@ -3,11 +3,13 @@ import type Database from 'better-sqlite3';
 import { StoreError } from './errors.ts';
 import {
   EMOTIONS, MEMORY_KINDS, type Memory, type MemoryCharacter, type MemoryKind, type MemoryPatch, type MemoryStore, type MemoryVectors, type NewMemory,
+  type OwnerFilter,
 } from './memory-types.ts';
 
 interface MemoryRow {
   id: string;
   character: string;
+  owner: string | null;
   seq: number;
   kind: MemoryKind;
   text: string;
@@ -20,7 +22,9 @@ interface MemoryRow {
   dimension: number | null;
 }
 
-const COLUMNS = 'id, character, seq, kind, text, at, source_event_ids, importance, emotion, embedding_model, dimension';
+const COLUMNS = 'id, character, owner, seq, kind, text, at, source_event_ids, importance, emotion, embedding_model, dimension';
+/** The owner filter of a read: every memory (@every), shared ones (@shared), and those of the owners in @owners (a JSON array). */
+const owned = (column: string) => `(@every = 1 OR (${column} IS NULL AND @shared = 1) OR ${column} IN (SELECT value FROM json_each(@owners)))`;
 
 /** Characters' memories in the store's SQLite database: texts indexed by FTS5, vectors as float32 blobs. */
 export class SqliteMemoryStore implements MemoryStore {
@@ -28,12 +32,12 @@ export class SqliteMemoryStore implements MemoryStore {
 
   constructor(private readonly db: Database.Database) {
     this.statements = {
-      insert: db.prepare(`INSERT INTO memories (id, character, seq, kind, text, at, source_event_ids, importance, emotion, embedding, embedding_model, dimension)
-        VALUES (@id, @character, @seq, @kind, @text, @at, @source_event_ids, @importance, @emotion, @embedding, @embedding_model, @dimension)`),
+      insert: db.prepare(`INSERT INTO memories (id, character, owner, seq, kind, text, at, source_event_ids, importance, emotion, embedding, embedding_model, dimension)
+        VALUES (@id, @character, @owner, @seq, @kind, @text, @at, @source_event_ids, @importance, @emotion, @embedding, @embedding_model, @dimension)`),
       nextSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM memories WHERE character = ?'),
       widthOf: db.prepare('SELECT dimension, embedding_model FROM memories WHERE character = ? AND dimension IS NOT NULL AND id != ? LIMIT 1'),
-      list: db.prepare(`SELECT ${COLUMNS} FROM memories WHERE character = @character AND (@kind IS NULL OR kind = @kind) ORDER BY seq LIMIT @limit OFFSET @offset`),
-      listWithEmbeddings: db.prepare(`SELECT ${COLUMNS}, embedding FROM memories WHERE character = @character AND (@kind IS NULL OR kind = @kind) ORDER BY seq LIMIT @limit OFFSET @offset`),
+      list: db.prepare(`SELECT ${COLUMNS} FROM memories WHERE character = @character AND (@kind IS NULL OR kind = @kind) AND ${owned('owner')} ORDER BY seq LIMIT @limit OFFSET @offset`),
+      listWithEmbeddings: db.prepare(`SELECT ${COLUMNS}, embedding FROM memories WHERE character = @character AND (@kind IS NULL OR kind = @kind) AND ${owned('owner')} ORDER BY seq LIMIT @limit OFFSET @offset`),
       get: db.prepare(`SELECT ${COLUMNS}, embedding FROM memories WHERE id = ?`),
       setEmbedding: db.prepare('UPDATE memories SET embedding = @embedding, embedding_model = @embedding_model, dimension = @dimension WHERE id = @id'),
       setEmotion: db.prepare('UPDATE memories SET emotion = @emotion WHERE id = @id'),
@@ -42,8 +46,8 @@ export class SqliteMemoryStore implements MemoryStore {
       characters: db.prepare(`SELECT character, COUNT(*) AS count, COUNT(embedding) AS embedded, MAX(dimension) AS dimension, MAX(embedding_model) AS embedding_model
         FROM memories GROUP BY character ORDER BY character`),
       search: db.prepare(`SELECT m.id AS id, bm25(memories_fts) AS score FROM memories_fts JOIN memories m ON m.rowid = memories_fts.rowid
-        WHERE memories_fts MATCH @query AND m.character = @character ORDER BY score, m.seq LIMIT @k`),
-      vectors: db.prepare('SELECT id, at, emotion, embedding, embedding_model, dimension FROM memories WHERE character = ? AND embedding IS NOT NULL ORDER BY seq'),
+        WHERE memories_fts MATCH @query AND m.character = @character AND ${owned('m.owner')} ORDER BY score, m.seq LIMIT @k`),
+      vectors: db.prepare(`SELECT id, at, emotion, embedding, embedding_model, dimension FROM memories WHERE character = @character AND embedding IS NOT NULL AND ${owned('owner')} ORDER BY seq`),
       revision: db.prepare('SELECT revision FROM memory_revisions WHERE character = ?'),
       bump: db.prepare('INSERT INTO memory_revisions (character, revision) VALUES (?, 1) ON CONFLICT (character) DO UPDATE SET revision = revision + 1'),
     };
@@ -56,6 +60,9 @@ export class SqliteMemoryStore implements MemoryStore {
         const where = `memory ${index + 1}${memory.id ? ` (${memory.id})` : ''}`;
         if (!memory.character?.trim()) throw new StoreError('store/invalid-memory', `${where} names no character`);
         if (!memory.text?.trim()) throw new StoreError('store/invalid-memory', `${where} has no text`);
+        if (memory.owner !== undefined && !memory.owner.trim()) {
+          throw new StoreError('store/invalid-memory', `${where}: owner must be a user's name; leave it out for a shared memory`);
+        }
         const kind = memory.kind ?? 'episodic';
         if (!MEMORY_KINDS.includes(kind)) throw new StoreError('store/invalid-memory', `${where}: kind must be one of ${MEMORY_KINDS.join(', ')}, not "${kind}"`);
         if (memory.importance !== undefined && !(memory.importance >= 0 && memory.importance <= 1)) {
@@ -64,7 +71,8 @@ export class SqliteMemoryStore implements MemoryStore {
         const seq = nextSeq.get(memory.character) ?? (this.statements.nextSeq.get(memory.character) as { seq: number }).seq;
         nextSeq.set(memory.character, seq + 1);
         const stored: Memory = {
-          id: memory.id ?? randomUUID(), character: memory.character, kind, text: memory.text, at: memory.at ?? new Date().toISOString(),
+          id: memory.id ?? randomUUID(), character: memory.character, ...(memory.owner === undefined ? {} : { owner: memory.owner }),
+          kind, text: memory.text, at: memory.at ?? new Date().toISOString(),
           sourceEventIds: [...(memory.sourceEventIds ?? [])], importance: memory.importance, seq,
           emotion: memory.emotion ? checkEmotion(memory.emotion, where) : undefined,
           embedding: memory.embedding ? normalised(memory.embedding, where) : undefined,
@@ -73,7 +81,7 @@ export class SqliteMemoryStore implements MemoryStore {
         if (stored.embedding) this.checkWidth(stored.character, stored.id, stored.embedding.length, stored.embeddingModel, where);
         try {
           this.statements.insert.run({
-            id: stored.id, character: stored.character, seq, kind, text: stored.text, at: stored.at, source_event_ids: JSON.stringify(stored.sourceEventIds),
+            id: stored.id, character: stored.character, owner: stored.owner ?? null, seq, kind, text: stored.text, at: stored.at, source_event_ids: JSON.stringify(stored.sourceEventIds),
             importance: stored.importance ?? null, emotion: stored.emotion ? floatBlob(stored.emotion) : null,
             embedding: stored.embedding ? floatBlob(stored.embedding) : null, embedding_model: stored.embeddingModel ?? null, dimension: stored.embedding?.length ?? null,
           });
@@ -90,9 +98,9 @@ export class SqliteMemoryStore implements MemoryStore {
     })();
   }
 
-  async list(character: string, options: { kind?: MemoryKind; limit?: number; offset?: number; embeddings?: boolean } = {}): Promise<Memory[]> {
+  async list(character: string, options: { kind?: MemoryKind; limit?: number; offset?: number; embeddings?: boolean; owners?: OwnerFilter } = {}): Promise<Memory[]> {
     const statement = options.embeddings ? this.statements.listWithEmbeddings : this.statements.list;
-    const rows = statement.all({ character, kind: options.kind ?? null, limit: options.limit ?? -1, offset: options.offset ?? 0 }) as MemoryRow[];
+    const rows = statement.all({ character, kind: options.kind ?? null, limit: options.limit ?? -1, offset: options.offset ?? 0, ...ownerParameters(options.owners) }) as MemoryRow[];
     return rows.map(toMemory);
   }
 
@@ -143,24 +151,24 @@ export class SqliteMemoryStore implements MemoryStore {
     }));
   }
 
-  async searchText(character: string, query: string, k: number): Promise<{ id: string; score: number }[]> {
+  async searchText(character: string, query: string, k: number, options: { owners?: OwnerFilter } = {}): Promise<{ id: string; score: number }[]> {
     const match = ftsQuery(query);
     if (!match) return [];
-    return this.statements.search.all({ query: match, character, k }) as { id: string; score: number }[];
+    return this.statements.search.all({ query: match, character, k, ...ownerParameters(options.owners) }) as { id: string; score: number }[];
   }
 
   async revision(character: string): Promise<number> {
     return (this.statements.revision.get(character) as { revision: number } | undefined)?.revision ?? 0;
   }
 
-  async vectors(character: string): Promise<MemoryVectors> {
+  async vectors(character: string, options: { owners?: OwnerFilter } = {}): Promise<MemoryVectors> {
     // One read transaction: the revision belongs to exactly these rows.
-    return this.db.transaction(() => this.readVectors(character))();
+    return this.db.transaction(() => this.readVectors(character, options.owners))();
   }
 
-  private readVectors(character: string): MemoryVectors {
+  private readVectors(character: string, owners: OwnerFilter | undefined): MemoryVectors {
     const revision = (this.statements.revision.get(character) as { revision: number } | undefined)?.revision ?? 0;
-    const rows = this.statements.vectors.all(character) as { id: string; at: string; emotion: Buffer | null; embedding: Buffer; embedding_model: string | null; dimension: number }[];
+    const rows = this.statements.vectors.all({ character, ...ownerParameters(owners) }) as { id: string; at: string; emotion: Buffer | null; embedding: Buffer; embedding_model: string | null; dimension: number }[];
     const dimension = rows[0]?.dimension ?? 0;
     const matrix = new Float32Array(rows.length * dimension);
     const emotions = new Float32Array(rows.length * EMOTIONS.length).fill(Number.NaN);
@@ -223,9 +231,18 @@ function floats(blob: Buffer): Float32Array {
   return out;
 }
 
+/** The parameters of the `owned` clause for a filter (unset: every memory). */
+function ownerParameters(owners: OwnerFilter | undefined): { every: number; shared: number; owners: string } {
+  return {
+    every: owners === undefined ? 1 : 0,
+    shared: owners?.includes(null) ? 1 : 0,
+    owners: JSON.stringify((owners ?? []).filter((owner) => owner !== null)),
+  };
+}
+
 function toMemory(row: MemoryRow): Memory {
   return {
-    id: row.id, character: row.character, seq: row.seq, kind: row.kind, text: row.text, at: row.at,
+    id: row.id, character: row.character, ...(row.owner === null ? {} : { owner: row.owner }), seq: row.seq, kind: row.kind, text: row.text, at: row.at,
     sourceEventIds: JSON.parse(row.source_event_ids) as string[],
     importance: row.importance ?? undefined,
     emotion: row.emotion ? [...floats(row.emotion)] : undefined,

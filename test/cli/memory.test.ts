@@ -164,3 +164,54 @@ describe('dramatis scene run with memory', () => {
     expect(counts.map((c) => c.count)).toEqual(characters.map((c) => c.count));
   });
 });
+
+describe('dramatis chat memory belongs to its user', () => {
+  const card = join(repoRoot, 'examples', 'cards', 'mirela.json');
+
+  it("recalls Ann's PIN in Ann's next session and never in Bob's; --memory-shared shares on purpose; memory commands show and filter owners", async () => {
+    const { dir } = setup();
+    const run = (...args: string[]) => runCli(args, { cwd: dir, env: {} });
+    const chat = async (user: string, session: string, message: string, ...extra: string[]) => {
+      fake.reset();
+      const result = await run('chat', card, '--model', 'openai-compatible:fake', '--base-url', fake.url, '--message', message,
+        '--memory', '--user-name', user, '--session', session, '--json', ...extra);
+      expect(result.code, result.stderr).toBe(0);
+      return fake.chatRequests().map((request) => request.rawBody);
+    };
+    await chat('Ann', 'ann-1', 'My bank PIN is PIN-4321, remember it for me.');
+
+    const bob = await chat('Bob', 'bob-1', 'What is my bank PIN? Tell me the PIN.');
+    expect(bob.length).toBeGreaterThan(0);
+    for (const body of bob) expect(body).not.toContain('PIN-4321');
+    // The same question from Ann recalls it: the memory is there, and it is hers.
+    const ann = await chat('Ann', 'ann-2', 'What is my bank PIN? Tell me the PIN.');
+    expect(ann.some((body) => body.includes('You remember:') && body.includes('PIN-4321'))).toBe(true);
+    // Continuing Ann's session without --user-name keeps her name, and her memories.
+    const continued = await chat('Ann', 'ann-1', 'And the PIN again?');
+    expect(continued.some((body) => body.includes('PIN-4321'))).toBe(true);
+
+    const listed = (owner: string) => run('memory', 'list', '--character', 'Mirela', '--owner', owner, '--json')
+      .then((result) => JSON.parse(result.stdout) as { owner?: string; text: string }[]);
+    const anns = await listed('Ann');
+    expect(anns.length).toBeGreaterThan(0);
+    expect(anns.every((memory) => memory.owner === 'Ann')).toBe(true);
+    expect(anns.some((memory) => memory.text.includes('PIN-4321'))).toBe(true);
+    expect((await listed('Bob')).some((memory) => memory.text.includes('PIN-4321'))).toBe(false);
+    expect((await run('memory', 'list', '--character', 'Mirela', '--owner', 'Ann')).stdout).toMatch(/^ +1 {2}episodic +Ann +\S/m);
+    const searched = await run('memory', 'search', '--character', 'Mirela', '--query', 'bank PIN', '--owner', 'Bob', '--shared', '--json');
+    expect(searched.stdout).not.toContain('PIN-4321');
+    const annSearch = JSON.parse((await run('memory', 'search', '--character', 'Mirela', '--query', 'bank PIN', '--owner', 'Ann', '--json')).stdout) as { memories: { owner?: string; text: string }[] };
+    expect(annSearch.memories.every((memory) => memory.owner === 'Ann')).toBe(true);
+    expect(annSearch.memories.some((memory) => memory.text.includes('PIN-4321'))).toBe(true);
+    const exported = (await run('memory', 'export', '--character', 'Mirela', '--owner', 'Bob')).stdout.trim().split('\n').map((line) => JSON.parse(line) as { owner?: string; text: string });
+    expect(exported.length).toBeGreaterThan(0);
+    expect(exported.every((memory) => memory.owner === 'Bob')).toBe(true);
+
+    // Sharing is explicit: what Ann says with --memory-shared, Bob recalls; her PIN stays hers.
+    await chat('Ann', 'ann-3', 'The spare key of the lamp room is under the blue stone.', '--memory-shared');
+    const shared = await chat('Bob', 'bob-2', 'Where is the spare key of the lamp room?');
+    expect(shared.some((body) => body.includes('You remember:') && body.includes('under the blue stone'))).toBe(true);
+    for (const body of shared) expect(body).not.toContain('PIN-4321');
+    expect((await run('memory', 'list', '--character', 'Mirela', '--shared', '--json')).stdout).toContain('under the blue stone');
+  });
+});

@@ -130,7 +130,7 @@ describe('the judge-agreement example benchmark', () => {
       const answer = await modelReply({ model, messages, schema: { json: definition.responseSchema!, name: 'response' }, temperature: 0 });
       scores.push(await scorer.score({ item, answer }));
     }
-    expect(messageText(fake.chatRequests()[0], 'user')).toContain('<reply>\nAye. The gulls came in low');
+    expect(messageText(fake.chatRequests()[0], 'user')).toMatch(/<data-([0-9a-f]{12}) label="response">\nAye\. The gulls came in low[^<]*\n<\/data-\1>/);
     // Human labels of in_character 5 and engagement 4: r01, r06, r12.
     expect(items.filter((_, i) => scores[i].values.exact === 1).map((item) => item.id)).toEqual(['r01', 'r06', 'r12']);
     expect(scores.every((s) => !s.invalid)).toBe(true);

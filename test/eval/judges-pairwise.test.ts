@@ -3,7 +3,7 @@ import {
   comparePairwise, createJudge, createPairwiseScorer, pairwiseOutcome, type Judge, type JudgeRequest, type PairwiseVerdict,
 } from '../../src/eval/judges/index.ts';
 import { startFakeLlm, type FakeLlm, type FakeReply, type FakeRequest } from '../support/fake-llm/index.ts';
-import { fakeJudgeModel, fencedCandidates, item, messageText } from './judges-support.ts';
+import { fakeJudgeModel, fencedCandidates, fencedContext, item, messageText } from './judges-support.ts';
 
 let respond: (request: FakeRequest) => FakeReply | undefined = () => undefined;
 let fake: FakeLlm;
@@ -68,8 +68,8 @@ describe('comparePairwise over HTTP', () => {
     expect(win.verdict).toMatchObject({ judge: 'fake-judge', outcome: 'first', orders: [{ winner: 'A' }, { winner: 'B' }] });
     const request = fake.chatRequests()[0];
     expect(messageText(request, 'system')).toContain('Which answer is more accurate?');
-    expect(messageText(request, 'user')).toContain('## question\nWho keeps the light?');
-    expect(messageText(request, 'user')).not.toContain('## reference');
+    expect(fencedContext(messageText(request, 'user'))).toEqual({ question: 'Who keeps the light?' });
+    expect(messageText(request, 'user')).not.toContain('label="reference"');
 
     respond = () => ({ json: { critique: 'A.', winner: 'A' } });
     const biased = await scorer.score({ item: item(), answer: 'Ilse.', judge: judge() });

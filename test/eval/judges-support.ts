@@ -21,11 +21,21 @@ export function messageText(request: FakeRequest, role: string, last = false): s
   return typeof message?.content === 'string' ? message.content : (message?.content ?? []).map((p) => p.text ?? '').join('');
 }
 
-/** The fenced candidates of a judge prompt, by label (the text between the real fences). */
-export function fencedCandidates(userText: string): Record<string, string> {
+/** The fenced texts of one kind in a prompt, by label (the text between the real fences). */
+function fenced(kind: string, text: string): Record<string, string> {
   const found: Record<string, string> = {};
-  for (const match of userText.matchAll(/<candidate-([0-9a-f]{12}) label="([^"]*)">\n([\s\S]*?)\n<\/candidate-\1>/g)) found[match[2]] = match[3];
+  for (const match of text.matchAll(new RegExp(`<${kind}-([0-9a-f]{12}) label="([^"]*)">\\n([\\s\\S]*?)\\n<\\/${kind}-\\1>`, 'g'))) found[match[2]] = match[3];
   return found;
+}
+
+/** The fenced candidates of a judge prompt, by label. */
+export function fencedCandidates(userText: string): Record<string, string> {
+  return fenced('candidate', userText);
+}
+
+/** The fenced context of a judge prompt (the item's values from its data file), by label. */
+export function fencedContext(userText: string): Record<string, string> {
+  return fenced('context', userText);
 }
 
 export function item(overrides: Partial<BenchItem> = {}): BenchItem {

@@ -11,7 +11,7 @@ import type { Judge, JudgeRequest, JudgeVerdict } from '../../src/eval/judges/ty
 import { beyondOneWorldDilemmaLoader } from '../../src/eval/loaders/beyond-one-world.ts';
 import { createJudge } from '../../src/eval/judges/create-judge.ts';
 import { modelReply } from '../../src/eval/model-reply.ts';
-import { fencedCandidates } from './judges-support.ts';
+import { fencedCandidates, fencedContext } from './judges-support.ts';
 import { parseThinkAct } from '../../src/eval/scorers/parse-think-act.ts';
 import { createThinkActScorer, type ThinkActVerdict } from '../../src/eval/scorers/think-act.ts';
 import { renderPrompt } from '../../src/eval/template.ts';
@@ -230,7 +230,7 @@ describe('think-act end to end through the fake server', () => {
     expect(judgeCalls[0].body.response_format?.json_schema?.schema?.required).toEqual(['critique', 'thinking_score', 'acting_score', 'match']);
     const asked = String(judgeCalls[3].body.messages?.at(-1)?.content);
     expect(fencedCandidates(asked)).toEqual({ reasoning: 'Watching everyone is what the bomber would do.', action: 'B. I hunt him the slow way.' });
-    expect(asked).toContain('## character\nLeo Park "Web-Runner", from Animated Series, Web-Runner: Neon City (2021), Age:17, Power:Web network, Mbti:ENFP\n');
+    expect(fencedContext(asked).character).toBe('Leo Park "Web-Runner", from Animated Series, Web-Runner: Neon City (2021), Age:17, Power:Web network, Mbti:ENFP');
     expect(String(chats[0].body.messages?.[0]?.content)).toContain(' <question> What will you choose between A) Save the One You Love vs B) Save the Greater Good <question/>');
   });
 });

@@ -91,6 +91,34 @@ describe('a chat with memory', () => {
     expect(model.doStreamCalls[0]!.prompt.slice(0, -1).some((message) => JSON.stringify(message).includes('You remember'))).toBe(false);
   });
 
+  it("keeps each user's chat memories to that user's sessions; shared memories reach everyone, by choice", async () => {
+    const store = openSqliteStore(':memory:');
+    const memory = new AgentMemory('Mirela', { store: store.memories });
+    await store.memories.add([{ character: 'Mirela', text: 'The bank on the quay keeps the lighthouse fund.' }]);
+    const chat = async (userName: string, sessionId: string, text: string, sessionMemory = memory) => {
+      const model = scriptedModel(turnJson('Hm.'));
+      await (await openChatSession({ store, character, model, sessionId, userName, memory: sessionMemory })).send(text);
+      return JSON.stringify(model.doStreamCalls[0]!.prompt);
+    };
+    await chat('Ann', 'a1', 'My bank PIN is PIN-4321.');
+    expect((await store.memories.list('Mirela', { owners: ['Ann'] })).length).toBeGreaterThan(0);
+    const bob = await chat('Bob', 'b1', 'What is my bank PIN?');
+    expect(bob).not.toContain('PIN-4321');
+    expect(bob).toContain('The bank on the quay');
+    expect(await chat('Ann', 'a2', 'What is my bank PIN?')).toContain('PIN-4321');
+    // A scene (no user) recalls the shared memories only.
+    const scene = await new AgentMemory('Mirela', { store: store.memories }).recall([{ ...event('Bo', 'What about the bank PIN?') }]);
+    const recalledInScene = scene!.memories.map((r) => r.memory.text).join('\n');
+    expect(recalledInScene).toContain('The bank on the quay');
+    expect(recalledInScene).not.toContain('PIN-4321');
+    // Sharing is explicit; an owner set by the caller wins over the session's user.
+    await chat('Ann', 'a3', 'The spare key is under the blue stone.', new AgentMemory('Mirela', { store: store.memories, shared: true }));
+    expect(await chat('Bob', 'b2', 'Where is the spare key?')).toContain('under the blue stone');
+    await chat('Cy', 'c1', 'My locker code is LOCK-77.', new AgentMemory('Mirela', { store: store.memories, owner: 'team-1' }));
+    expect((await store.memories.list('Mirela', { owners: ['team-1'] })).some((m) => m.text.includes('LOCK-77'))).toBe(true);
+    expect(await chat('Cy', 'c2', 'What is my locker code?')).not.toContain('LOCK-77');
+  });
+
   it('keeps compacted history blocks as summary memories, once each', async () => {
     const store = openSqliteStore(':memory:');
     const memory = new AgentMemory('Mirela', { store: store.memories });

@@ -82,6 +82,19 @@ describe('memory files', () => {
     const strip = (memories: Awaited<ReturnType<typeof store.memories.list>>) => memories.map(({ embedding, ...rest }) => ({ ...rest, embedding: [...embedding!] }));
     expect(strip(await copy.memories.list('Ana', { embeddings: true }))).toEqual(strip(await store.memories.list('Ana', { embeddings: true })));
   });
+
+  it("keeps owners through export and import: a line's own owner, else --owner, else shared", async () => {
+    const store = openSqliteStore(':memory:');
+    const text = '{"text": "shared"}\n{"text": "mine", "owner": "Bob"}\n{"text": "given"}\n';
+    await importMemories({ store: store.memories, entries: parseMemoryFile(text, { character: 'Ana' }) });
+    await importMemories({ store: store.memories, entries: parseMemoryFile('{"text": "given"}\n', { character: 'Ana', owner: 'Ann' }) });
+    const owners = (await store.memories.list('Ana')).map((memory) => [memory.text, memory.owner ?? null]);
+    expect(owners).toEqual([['shared', null], ['mine', 'Bob'], ['given', null], ['given', 'Ann']]);
+    const copy = openSqliteStore(':memory:');
+    await importMemories({ store: copy.memories, entries: parseMemoryFile(memoryLines(await store.memories.list('Ana')).join('\n')) });
+    expect((await copy.memories.list('Ana')).map((memory) => [memory.text, memory.owner ?? null])).toEqual(owners);
+    expect(() => parseMemoryFile('{"text": "x", "owner": " "}', { character: 'Ana' })).toThrow(/owner is empty/);
+  });
 });
 
 describe('recall', () => {

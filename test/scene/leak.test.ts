@@ -1,15 +1,17 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createModelRuntime } from '../../src/llm/index.ts';
+import { AgentMemory } from '../../src/agent/agent-memory.ts';
+import { createLanguageModel, createModelRuntime } from '../../src/llm/index.ts';
 import { createSceneRun, executeSceneRun } from '../../src/run/scene-run.ts';
 import { readSceneSource } from '../../src/scene/characterbox.ts';
+import { openChatSession } from '../../src/scene/chat-session.ts';
 import type { Scene, TurnPolicyName } from '../../src/scene/scene-schema.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
 import { startFakeLlm, type FakeLlm, type FakeReply, type FakeRequest } from '../support/fake-llm/index.ts';
 import { repoRoot, sharedData } from '../support/cli.ts';
 import { canSee } from '../../src/agent/perspective.ts';
-import { describeLeaks, findLeaks, requestRole } from '../support/leak-check.ts';
+import { describeLeaks, findLeaks, requestRole, unfencedCardText } from '../support/leak-check.ts';
 
 /**
  * The security property of the engine: across every example scene and every turn policy, no private text of
@@ -105,6 +107,8 @@ describe('information asymmetry across every example scene and policy', () => {
         if (scene.narrator) expect(events.some((e) => e.kind === 'narration' && e.visibility !== 'all')).toBe(true);
         const leaks = findLeaks(scene, events, requests);
         if (leaks.length) throw new Error(`${scene.title} (${policy}) leaked private text:\n${describeLeaks(leaks, requests)}`);
+        // The narrator reads the cards as data: inside their fences only.
+        if (scene.narrator) expect(unfencedCardText(scene, requests), `${scene.title} (${policy})`).toEqual([]);
         // Whispers and private asides did reach their addressees.
         const step = (e: { data?: Record<string, unknown> }) => Number.parseInt(String(e.data?.turn ?? 't0').slice(1), 10);
         const delivered = events.filter((e) => e.kind === 'speech' && Array.isArray(e.data?.to)).filter((w) => {
@@ -146,6 +150,43 @@ describe('information asymmetry across every example scene and policy', () => {
       }
       await store.close();
     }
+  });
+
+  it("a chat user's memories reach neither a scene nor another user's chat; shared memories reach both", async () => {
+    const base = scenes.find((s) => s.file?.endsWith('.yaml'))!;
+    const scene: Scene = { ...base, turns: { ...base.turns, policy: 'round-robin', max: 5 } };
+    const store = openSqliteStore(':memory:');
+    // Words the canary replies use, so recall by words picks both memories of each character if it may.
+    const words = 'The lamp gutters. What do you make of it? Well, tonight, at the usual place.';
+    await store.memories.add(scene.cast.flatMap((member) => [
+      { character: member.name, text: `SHARED-MEMORY of ${member.name}: ${words}` },
+      { character: member.name, owner: 'Ann', text: `ANN-PRIVATE-MEMORY told to ${member.name}: ${words}` },
+    ]));
+    fake.reset();
+    counters.clear();
+    const run = await createSceneRun({
+      store, scene, source: scene.file ?? '', episodes: 1, models: ['openai-compatible:fake'], env: {},
+      settings: { baseURL: fake.url, cache: false, memory: { strategy: 'lexical', k: 20 } },
+    });
+    const result = await executeSceneRun({ store, run, scene, env: {}, runtime: createModelRuntime(), concurrency: 1 });
+    expect(result.counts.done).toBe(1);
+    const requests = fake.chatRequests();
+    expect(requests.some((r) => r.rawBody.includes('SHARED-MEMORY'))).toBe(true);
+    expect(requests.filter((r) => r.rawBody.includes('ANN-PRIVATE-MEMORY'))).toEqual([]);
+
+    // Bob's chat with one of those characters, on the same store.
+    const member = scene.cast[0]!;
+    fake.reset();
+    const model = createLanguageModel('openai-compatible:fake', { env: {}, runtime: createModelRuntime(), baseURL: fake.url });
+    const chat = await openChatSession({
+      store, character: { ...member.character, name: member.name }, model, userName: 'Bob', sessionId: 'bob',
+      memory: new AgentMemory(member.name, { store: store.memories, strategy: 'lexical', k: 20 }),
+    });
+    await chat.send(words);
+    const bob = fake.chatRequests();
+    expect(bob.some((r) => r.rawBody.includes('SHARED-MEMORY'))).toBe(true);
+    expect(bob.filter((r) => r.rawBody.includes('ANN-PRIVATE-MEMORY'))).toEqual([]);
+    await store.close();
   });
 
   it('the check fails loudly on a leaking request', () => {

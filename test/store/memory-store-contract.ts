@@ -89,6 +89,30 @@ export function describeMemoryStore(name: string, open: () => Promise<MemoryStor
       expect(await store.searchText('Nobody', 'forest', 10)).toEqual([]);
     });
 
+    it("keeps each memory's owner, and reads only the owners asked for (null: the shared memories)", async () => {
+      const store = await open();
+      const [shared, ann, bob] = await store.add([
+        { character: 'Ana', text: 'The bank is on the square.', embedding: [1, 0] },
+        { character: 'Ana', owner: 'Ann', text: 'My bank PIN is 4321.', embedding: [0.9, 0.1] },
+        { character: 'Ana', owner: 'Bob', text: 'My bank is closed on Sundays.', embedding: [0.8, 0.2] },
+      ]);
+      expect(shared!.owner).toBeUndefined();
+      expect(ann!.owner).toBe('Ann');
+      expect((await store.get([bob!.id]))[0]!.owner).toBe('Bob');
+      const texts = async (owners?: readonly (string | null)[]) => (await store.list('Ana', { owners })).map((memory) => memory.text);
+      expect(await texts()).toHaveLength(3);
+      expect(await texts([null])).toEqual(['The bank is on the square.']);
+      expect(await texts(['Ann'])).toEqual(['My bank PIN is 4321.']);
+      expect(await texts([null, 'Bob'])).toEqual(['The bank is on the square.', 'My bank is closed on Sundays.']);
+      expect(await texts([])).toEqual([]);
+      const found = async (owners?: readonly (string | null)[]) => (await store.get((await store.searchText('Ana', 'bank', 10, { owners })).map((hit) => hit.id))).map((memory) => memory.owner ?? null);
+      expect(new Set(await found())).toEqual(new Set([null, 'Ann', 'Bob']));
+      expect(new Set(await found([null, 'Bob']))).toEqual(new Set([null, 'Bob']));
+      expect((await store.vectors('Ana', { owners: [null, 'Ann'] })).ids).toEqual([shared!.id, ann!.id]);
+      expect((await store.vectors('Ana')).ids).toHaveLength(3);
+      await expect(store.add([{ character: 'Ana', owner: ' ', text: 'x' }])).rejects.toThrow(/owner must be a user's name; leave it out for a shared memory/);
+    });
+
     it("changes a character's revision with every write to its memories, and only then", async () => {
       const store = await open();
       expect(await store.revision('Ana')).toBe(0);

@@ -75,3 +75,22 @@ export function describeLeaks(leaks: readonly Leak[], requests: readonly FakeReq
     `  request messages: ${JSON.stringify(requests[leak.request].body.messages).slice(0, 2000)}`,
   ].join('\n')).join('\n');
 }
+
+/**
+ * Card text the narrator saw outside its card fences: every cast member's description (its first 60 characters,
+ * as the narrator shows it) and card secrets must sit inside `<card-NONCE label="...">` … `</card-NONCE>`.
+ */
+export function unfencedCardText(scene: Scene, requests: readonly FakeRequest[]): string[] {
+  const found: string[] = [];
+  for (const request of requests) {
+    if (requestRole(request) !== 'narrator') continue;
+    const system = request.body.messages?.find((m) => m.role === 'system');
+    const text = typeof system?.content === 'string' ? system.content : '';
+    const outside = text.replace(/<card-([0-9a-f]{12}) label="[^"]*">\n[\s\S]*?\n<\/card-\1>/g, '');
+    for (const member of scene.cast) {
+      const pieces = [member.character.description.replace(/\s+/g, ' ').trim().slice(0, 60), ...(member.character.secrets ?? [])];
+      for (const piece of pieces) if (piece.length >= 12 && outside.includes(piece)) found.push(`${member.name}: "${piece}"`);
+    }
+  }
+  return found;
+}

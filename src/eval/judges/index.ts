@@ -1,6 +1,6 @@
 export type { Judge, JudgeRequest, JudgeVerdict } from './types.ts';
 export { createJudge, parseVerdict, type JudgeOptions, type ParsedVerdict } from './create-judge.ts';
-export { renderJudgePrompt, judgeNonce, fenceTag, fenceCandidate, defuseFence, repairRequest, type JudgePromptInput } from './judge-prompt.ts';
+export { renderJudgePrompt, judgeNonce, repairRequest, type JudgePromptInput } from './judge-prompt.ts';
 export { judgeContext, parseScorerOptions, requireJudge, type JudgedScorer } from './judged-scorer.ts';
 export {
   createRubricScorer, rubricSchema, rubricTask, aggregateScores, RubricOptions,

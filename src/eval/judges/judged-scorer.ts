@@ -32,7 +32,7 @@ function transcript(item: BenchItem): string {
 }
 
 /**
- * The trusted material a judge sees about an item, as labelled sections: the named vars (default: all vars,
+ * What a judge sees about an item, as labelled (and fenced) values: the named vars (default: all vars,
  * the chat `messages` if the item has them, and `reference` when `withReference`). `reference` and `messages`
  * may be named like vars. A name the item lacks is a definition error, so a typo does not silently hide context.
  */

@@ -14,7 +14,7 @@ export type PairwiseOutcome = 'first' | 'second' | 'tie' | 'inconsistent' | 'unj
 export interface PairwiseRequest {
   /** What "better" means here (added to the judge's task). */
   task?: string;
-  /** Trusted material both texts answer (the question, the character). */
+  /** What both texts answer (the question, the character); fenced as data in the prompt. */
   context: Record<string, string>;
   first: string;
   second: string;

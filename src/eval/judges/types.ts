@@ -4,7 +4,10 @@ import type { z } from 'zod';
 export interface JudgeRequest<T> {
   /** What to judge and how (the rubric), addressed to the judge. */
   task: string;
-  /** Trusted material, rendered as labelled sections: the question, the character profile, the reference answer. */
+  /**
+   * What the candidates answer (the question, the character profile, the reference answer), by label. It comes from
+   * the item's data file, so it is fenced as data like the candidates.
+   */
   context?: Record<string, string>;
   /**
    * Texts under evaluation, by label (`response`, or `A` and `B`). Each is isolated in the prompt so that

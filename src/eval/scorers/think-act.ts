@@ -40,7 +40,7 @@ export const THINK_ACT_TASK = [
   '  an out-of-character answer can still match, and an in-character one can still contradict itself.',
 ].join('\n');
 
-/** The trusted context the judge reads: who the character is, the situation and what was asked. */
+/** The context the judge reads (fenced as data): who the character is, the situation and what was asked. */
 function judgeContext(item: BenchItem): Record<string, string> {
   const { vars } = item;
   const context: Record<string, string> = {};
