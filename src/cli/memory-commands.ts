@@ -9,7 +9,7 @@ import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
 import type { EvalFlags } from './memory-eval.ts';
 import { memoryModels, type MemoryModelFlags } from './memory-models.ts';
 import { positiveInt, positiveNumber } from './option-values.ts';
-import { withStore } from './store-option.ts';
+import { readStore, withStore } from './store-option.ts';
 
 export function registerMemoryCommands(program: Command, io: CliIo): void {
   const memory = program.command('memory').description("Characters' long-term memories: import, list, search (Emotional RAG), export");
@@ -46,7 +46,7 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
     .option('--json', 'print machine-readable JSON')
     .action(async (options: { character?: string; limit?: string; json?: boolean }, command: Command) => {
       const limit = positiveInt(options.limit, '--limit');
-      await withStore(command, io, async (store) => {
+      await readStore(command, io, async (store) => {
         if (!options.character) {
           const characters = await store.memories.characters();
           if (options.json) return printJson(io, characters);
@@ -92,6 +92,8 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
       const embedding = options.queryEmbedding === undefined ? undefined : await parseEmbedding(options.queryEmbedding, io);
       const weights = options.weights === undefined ? undefined : parseWeights(options.weights);
       const recencyHalfLifeDays = positiveNumber(options.halfLife, '--half-life');
+      // Only reads, unless a model is called: its answers are cached in the store.
+      const readOnly = !options.embeddingModel && !options.emotionModel;
       await withStore(command, io, async (store) => {
         const models = await memoryModels(options, io, store);
         const result = await recall({
@@ -111,7 +113,7 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
           const distances = [r.dSem === undefined ? '' : `d_sem ${r.dSem.toFixed(3)}`, r.dEmo === undefined ? '' : `d_emo ${r.dEmo.toFixed(3)}`].filter(Boolean).join('  ');
           writeLine(io.stdout, `${String(r.rank).padStart(3)}. ${r.score.toFixed(4)}  ${distances ? `${distances}  ` : ''}${oneLine(r.memory.text, 80)}`);
         }
-      });
+      }, { readOnly });
     });
 
   memory.command('eval')
@@ -158,7 +160,7 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
     .requiredOption('--character <name>', 'whose memories')
     .option('--out <file>', 'write here instead of stdout')
     .action(async (options: { character: string; out?: string }, command: Command) => {
-      await withStore(command, io, async (store) => {
+      await readStore(command, io, async (store) => {
         const lines = memoryLines(await store.memories.list(options.character, { embeddings: true }));
         const text = lines.map((line) => `${line}\n`).join('');
         if (options.out) {
