@@ -18,6 +18,7 @@ import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
 import { nonNegativeInt, positiveInt, positiveNumber } from './option-values.ts';
 import { lookedIn, readStore, withStore } from './store-option.ts';
 import { deleteRun } from '../run/delete-run.ts';
+import { printRemoval } from './removal.ts';
 
 export interface RunOptions {
   data?: string;
@@ -109,8 +110,7 @@ export async function benchRunsDelete(runId: string, options: { json?: boolean }
   await withStore(command, io, async (store) => {
     await findBenchRun(store, runId);
     const removed = await deleteRun(store, runId, 'bench');
-    if (options.json) return printJson(io, { deleted: runId, ...removed });
-    writeLine(io.stdout, `deleted benchmark run ${runId}: ${removed.jobs} items, ${removed.usageRows} usage rows`);
+    printRemoval(io, options.json, runId, `deleted benchmark run ${runId}: ${removed.jobs} items, ${removed.usageRows} usage rows`, removed);
   });
 }
 

@@ -15,7 +15,7 @@ import type { Episode, Run, Store } from '../store/types.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
 import { collect, nonNegativeInt, parseMode, positiveInt, positiveNumber } from './option-values.ts';
 import { lookedIn, readStore, withStore } from './store-option.ts';
-import { keptMemories } from './session-commands.ts';
+import { printRemoval } from './removal.ts';
 import { deleteRun } from '../run/delete-run.ts';
 
 interface RunOptions {
@@ -179,10 +179,7 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
           throw Object.assign(new Error(`no scene run with id '${runId}' ${lookedIn(store)}; list them with: dramatis scene runs`), { code: 'cli/not-found' });
         }
         const removed = await deleteRun(store, runId, 'scene');
-        if (options.json) return printJson(io, { deleted: runId, ...removed });
-        writeLine(io.stdout, `deleted scene run ${runId}: ${removed.episodes} episodes, ${removed.events} events, ${removed.usageRows} usage rows`);
-        const kept = keptMemories(removed);
-        if (kept) writeLine(io.stdout, kept);
+        printRemoval(io, options.json, runId, `deleted scene run ${runId}: ${removed.episodes} episodes, ${removed.events} events, ${removed.usageRows} usage rows`, removed);
       });
     });
 

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { deleteChatSession, forkChatSession, renameChatSession } from '../scene/chat-session-admin.ts';
-import type { Episode, EpisodeRemoval } from '../store/types.ts';
+import type { Episode } from '../store/types.ts';
 import { formatTranscript } from './format.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
 import { positiveInt } from './option-values.ts';
+import { printRemoval } from './removal.ts';
 import { lookedIn, readStore, storeLine, withStore } from './store-option.ts';
 
 const notFound = (id: string, where: string) =>
@@ -74,10 +75,7 @@ export function registerSessionCommands(program: Command, io: CliIo): void {
       await withStore(command, io, async (store) => {
         if (!(await store.getEpisode(id))) throw notFound(id, lookedIn(store));
         const removed = await deleteChatSession(store, id);
-        if (options.json) return printJson(io, { deleted: id, ...removed });
-        writeLine(io.stdout, `deleted session ${id}: ${removed.events} events, ${removed.usageRows} usage rows`);
-        const kept = keptMemories(removed);
-        if (kept) writeLine(io.stdout, kept);
+        printRemoval(io, options.json, id, `deleted session ${id}: ${removed.events} events, ${removed.usageRows} usage rows`, removed);
       });
     });
 
@@ -110,11 +108,4 @@ export function registerSessionCommands(program: Command, io: CliIo): void {
         writeLine(io.stdout, `forked session ${id} at #${at.seq} into ${fork.episode.id} (${fork.events} events); continue it with: ${continueWith(fork.episode)}`);
       });
     });
-}
-
-/** What stayed behind a deletion, for people: the characters' memories written from it. */
-export function keptMemories(removed: Pick<EpisodeRemoval, 'memoriesKept'>): string | undefined {
-  if (removed.memoriesKept.length === 0) return undefined;
-  const list = removed.memoriesKept.map((m) => `${m.count} of ${m.character}`).join(', ');
-  return `kept memories written from it (${list}): memories belong to the character; see dramatis memory list --character NAME`;
 }

@@ -408,10 +408,7 @@ class SqliteStore implements Store {
 
   async updateRun(id: string, patch: { status?: RunStatus; meta?: Record<string, unknown> }, options: { check?: WriteCheck<Run> } = {}): Promise<Run> {
     return this.write(() => {
-      const row = this.statements.getRun.get(id) as RunRow | undefined;
-      if (!row) throw new StoreError('store/not-found', `no run with id '${id}'`);
-      const current = toRun(row);
-      options.check?.(current);
+      const current = this.currentRun(id, options.check);
       const next: Run = {
         ...current, status: patch.status ?? current.status, meta: patch.meta ? { ...current.meta, ...patch.meta } : current.meta, updatedAt: new Date().toISOString(),
       };
@@ -423,19 +420,33 @@ class SqliteStore implements Store {
   async deleteRun(id: string, options: { check?: WriteCheck<Run> } = {}): Promise<RunRemoval> {
     this.flushUsage();
     return this.write(() => {
-      const row = this.statements.getRun.get(id) as RunRow | undefined;
-      if (!row) throw new StoreError('store/not-found', `no run with id '${id}'`);
-      options.check?.(toRun(row));
+      this.currentRun(id, options.check);
       return removeRun(this.db, id);
     });
+  }
+
+  /** The run as it is now, inside a write transaction, once `check` accepted it. */
+  private currentRun(id: string, check?: WriteCheck<Run>): Run {
+    const row = this.statements.getRun.get(id) as RunRow | undefined;
+    if (!row) throw new StoreError('store/not-found', `no run with id '${id}'`);
+    const run = toRun(row);
+    check?.(run);
+    return run;
+  }
+
+  /** The episode as it is now, inside a write transaction, once `check` accepted it. */
+  private currentEpisode(id: string, check?: WriteCheck<Episode>): Episode {
+    const row = this.statements.getEpisode.get(id) as EpisodeRow | undefined;
+    if (!row) throw new StoreError('store/not-found', `no episode with id '${id}'`);
+    const episode = toEpisode(row);
+    check?.(episode);
+    return episode;
   }
 
   async deleteEpisode(id: string, options: { check?: WriteCheck<Episode> } = {}): Promise<EpisodeRemoval> {
     this.flushUsage();
     return this.write(() => {
-      const row = this.statements.getEpisode.get(id) as EpisodeRow | undefined;
-      if (!row) throw new StoreError('store/not-found', `no episode with id '${id}'`);
-      options.check?.(toEpisode(row));
+      this.currentEpisode(id, options.check);
       return removeEpisode(this.db, id);
     });
   }
@@ -443,9 +454,7 @@ class SqliteStore implements Store {
   async renameEpisode(id: string, newId: string, options: { check?: WriteCheck<Episode> } = {}): Promise<Episode> {
     this.flushUsage();
     return this.write(() => {
-      const row = this.statements.getEpisode.get(id) as EpisodeRow | undefined;
-      if (!row) throw new StoreError('store/not-found', `no episode with id '${id}'`);
-      options.check?.(toEpisode(row));
+      this.currentEpisode(id, options.check);
       if (this.statements.episodeExists.get(newId)) throw new StoreError('store/duplicate', `an episode with id '${newId}' already exists`);
       renameEpisodeRows(this.db, id, newId, new Date().toISOString());
       return toEpisode(this.statements.getEpisode.get(newId) as EpisodeRow);
@@ -454,11 +463,9 @@ class SqliteStore implements Store {
 
   async forkEpisode(id: string, fork: EpisodeFork, options: { check?: WriteCheck<Episode> } = {}): Promise<Episode> {
     return this.write(() => {
-      const row = this.statements.getEpisode.get(id) as EpisodeRow | undefined;
-      if (!row) throw new StoreError('store/not-found', `no episode with id '${id}'`);
-      options.check?.(toEpisode(row));
+      const original = this.currentEpisode(id, options.check);
       if (this.statements.episodeExists.get(fork.id)) throw new StoreError('store/duplicate', `an episode with id '${fork.id}' already exists`);
-      copyEpisode(this.db, toEpisode(row), fork, new Date().toISOString(), () => timeOrderedId());
+      copyEpisode(this.db, original, fork, new Date().toISOString(), () => timeOrderedId());
       return toEpisode(this.statements.getEpisode.get(fork.id) as EpisodeRow);
     });
   }
