@@ -16,7 +16,9 @@ import type { Run, Store } from '../store/types.ts';
 import { benchCatalogue, datasetStats, formatStats } from './bench-list.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
 import { nonNegativeInt, positiveInt, positiveNumber } from './option-values.ts';
-import { withStore } from './store-option.ts';
+import { lookedIn, readStore, withStore } from './store-option.ts';
+import { deleteRun } from '../run/delete-run.ts';
+import { printRemoval } from './removal.ts';
 
 export interface RunOptions {
   data?: string;
@@ -87,14 +89,14 @@ export async function benchRun(name: string | undefined, options: RunOptions, co
 
 /** `bench runs`: the stored benchmark runs with their status. */
 export async function benchRuns(options: { json?: boolean }, command: Command, io: CliIo): Promise<void> {
-  await withStore(command, io, async (store) => {
+  await readStore(command, io, async (store) => {
     const runs = await store.listRuns({ kind: 'bench' });
     const rows = await Promise.all(runs.map(async (run) => ({
       id: run.id, benchmark: benchMeta(run).benchmark, status: displayStatus(run), models: benchMeta(run).models,
       jobs: await store.jobCounts(run.id), createdAt: run.createdAt,
     })));
     if (options.json) return printJson(io, rows);
-    if (rows.length === 0) return writeLine(io.stdout, 'No benchmark runs yet. Start one with: dramatis bench run NAME --data FILE --model SPEC');
+    if (rows.length === 0) return writeLine(io.stdout, `No benchmark runs yet ${lookedIn(store)}. Start one with: dramatis bench run NAME --data FILE --model SPEC`);
     const width = Math.max(2, ...rows.map((r) => r.id.length));
     writeLine(io.stdout, `${'ID'.padEnd(width)}  ${'STATUS'.padEnd(8)}  DONE/FAILED/TOTAL  MODELS`);
     for (const r of rows) {
@@ -103,9 +105,18 @@ export async function benchRuns(options: { json?: boolean }, command: Command, i
   });
 }
 
+/** `bench runs delete`: a benchmark run and everything stored for it. */
+export async function benchRunsDelete(runId: string, options: { json?: boolean }, command: Command, io: CliIo): Promise<void> {
+  await withStore(command, io, async (store) => {
+    await findBenchRun(store, runId);
+    const removed = await deleteRun(store, runId, 'bench');
+    printRemoval(io, options.json, runId, `deleted benchmark run ${runId}: ${removed.jobs} items, ${removed.usageRows} usage rows`, removed);
+  });
+}
+
 /** `bench report`: a run's report as a file (by extension) or Markdown on stdout. */
 export async function benchReport(runId: string, options: { out?: string; itemsCsv?: string }, command: Command, io: CliIo): Promise<void> {
-  await withStore(command, io, async (store) => {
+  await readStore(command, io, async (store) => {
     if (options.out) usageFormat(options.out);
     const run = await findBenchRun(store, runId);
     const items = await benchItemRecords(store, run);
@@ -119,7 +130,7 @@ export async function benchReport(runId: string, options: { out?: string; itemsC
 
 /** `bench compare`: the paired difference of two runs. */
 export async function benchCompare(runA: string, runB: string, options: { metric?: string; json?: boolean }, command: Command, io: CliIo): Promise<void> {
-  await withStore(command, io, async (store) => {
+  await readStore(command, io, async (store) => {
     const [a, b] = [await findBenchRun(store, runA), await findBenchRun(store, runB)];
     const side = async (run: Run) => {
       const meta = benchMeta(run);
@@ -155,7 +166,7 @@ throw new UsageError((error as Error).message);
 
 async function findBenchRun(store: Store, id: string): Promise<Run> {
   const run = await store.getRun(id);
-  if (!run || run.kind !== 'bench') throw Object.assign(new Error(`no benchmark run with id '${id}'; list them with: dramatis bench runs`), { code: 'cli/not-found' });
+  if (!run || run.kind !== 'bench') throw Object.assign(new Error(`no benchmark run with id '${id}' ${lookedIn(store)}; list them with: dramatis bench runs`), { code: 'cli/not-found' });
   return run;
 }
 

@@ -40,11 +40,18 @@ export function registerBenchCommands(program: Command, io: CliIo): void {
     ].join('\n'))
     .action(async (name: string | undefined, options: RunOptions, command: Command) => (await actions()).benchRun(name, options, command, io));
 
-  bench.command('runs')
-    .description('List benchmark runs with their status (find a killed run to --resume)')
+  const runs = bench.command('runs')
+    .description('List benchmark runs with their status (find a killed run to --resume); `runs delete RUN` deletes one')
     .option('--json', 'print machine-readable JSON')
-    .addHelpText('after', '\nExample:\n  $ dramatis bench runs')
+    .addHelpText('after', '\nExamples:\n  $ dramatis bench runs\n  $ dramatis bench runs delete tomato-3f2a1c')
     .action(async (options: { json?: boolean }, command: Command) => (await actions()).benchRuns(options, command, io));
+
+  runs.command('delete')
+    .description('Delete a benchmark run: its items, scores and token usage')
+    .argument('<run>', 'run id')
+    .option('--json', 'print what was removed as JSON')
+    .addHelpText('after', '\nA run that a live process is executing is refused: stop it first.\n\nExample:\n  $ dramatis bench runs delete tomato-3f2a1c')
+    .action(async (runId: string, options: { json?: boolean }, command: Command) => (await actions()).benchRunsDelete(runId, options, command, io));
 
   bench.command('report')
     .description('Write a report of a run: self-contained HTML with charts, Markdown, CSV or JSON (Markdown on stdout without --out)')

@@ -99,14 +99,14 @@ export function registerChatCommand(program: Command, io: CliIo): void {
         assertLorebookUsable(lorebook, file);
         lorebooks.push(lorebook);
       }
-      // After the card is read: a broken card should not wait for a model download.
-      const spec = await prepareModel(resolveModelSpec({ model: options.model, env: io.env }), io);
-
       await withStore(command, io, async (store) => {
+        // After the card is read and the store opened: neither a broken card nor a bad store should wait for a model download.
+        const spec = await prepareModel(resolveModelSpec({ model: options.model, env: io.env }), io);
         const sessionId = options.session ?? readableId(loaded.character.name, 'chat');
         const runtime = createModelRuntime({});
         const model = createLanguageModel(spec, {
           baseURL: options.baseUrl, env: io.env, runtime, store, cache: options.cache, episodeId: sessionId,
+          onWarning: (message) => writeLine(io.stderr, `warning: ${message}`),
           ...(timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {}),
           ...(retries === undefined ? {} : { retry: { maxRetries: retries } }),
         });
@@ -228,6 +228,10 @@ async function streamTurn(session: ChatSession, text: string, showThoughts: bool
       },
       onRepair: () => {
         if (started) writeLine(io.stdout, ' [invalid reply, asking again]');
+        started = false;
+      },
+      onRebuild: () => {
+        if (started) writeLine(io.stdout, ' [another chat continued this session meanwhile; answering again]');
         started = false;
       },
       onCompaction: (block) => writeLine(io.stderr, `(compacted older history into a summary of ${block.tokens} tokens)`),

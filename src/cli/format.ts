@@ -4,6 +4,8 @@ import type { SceneEvent } from '../store/types.ts';
 export interface TranscriptOptions {
   userName: string;
   showThoughts: boolean;
+  /** Number each line with its event's seq. */
+  seq?: boolean;
 }
 
 /** One event as a transcript line; `undefined` for events that are not shown. */
@@ -19,7 +21,11 @@ export function formatEvent(event: SceneEvent, options: TranscriptOptions): stri
 }
 
 export function formatTranscript(events: readonly SceneEvent[], options: TranscriptOptions): string {
-  return events.map((e) => formatEvent(e, options)).filter((line): line is string => line !== undefined).join('\n');
+  return events.flatMap((event) => {
+    const line = formatEvent(event, options);
+    if (line === undefined) return [];
+    return [options.seq ? `#${event.seq} ${line}` : line];
+  }).join('\n');
 }
 
 function indent(text: string): string {

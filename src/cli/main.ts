@@ -9,6 +9,8 @@ import { registerModelsCommands } from './models-command.ts';
 import { registerSceneCommands } from './scene-commands.ts';
 import { registerSessionCommands } from './session-commands.ts';
 import { disposeLocalModels } from '../llm/index.ts';
+import { STORE_RULE } from '../store/index.ts';
+import { storeHelp } from './store-help.ts';
 import { EXIT, processIo, UsageError, writeLine, type CliIo } from './io.ts';
 
 /** Builds the `dramatis` command tree; each command is a thin layer over the library. */
@@ -16,13 +18,14 @@ export function buildProgram(io: CliIo): Command {
   const program = new Command('dramatis')
     .description('Role-playing language agents: characters that think before they speak.')
     .version(packageVersion(), '-V, --version')
-    .addOption(new Option('--store <path>', 'SQLite store file (default .dramatis/dramatis.db, or DRAMATIS_STORE)'))
+    .addOption(new Option('--store <path>', `SQLite store file (default: ${STORE_RULE}; make a project store with: mkdir .dramatis)`))
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
     })
     .exitOverride();
+  program.addHelpText('after', () => storeHelp(io));
   registerCardCommands(program, io);
   registerChatCommand(program, io);
   registerSessionCommands(program, io);

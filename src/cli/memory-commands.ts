@@ -9,7 +9,7 @@ import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
 import type { EvalFlags } from './memory-eval.ts';
 import { memoryModels, type MemoryModelFlags } from './memory-models.ts';
 import { collect, positiveInt, positiveNumber } from './option-values.ts';
-import { withStore } from './store-option.ts';
+import { readStore, withStore } from './store-option.ts';
 
 export function registerMemoryCommands(program: Command, io: CliIo): void {
   const memory = program.command('memory').description("Characters' long-term memories: import, list, search (Emotional RAG), export");
@@ -53,7 +53,7 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
       const limit = positiveInt(options.limit, '--limit');
       const owners = ownerFilter(options);
       if (owners && !options.character) throw new UsageError("--owner and --shared filter a character's memories: add --character NAME");
-      await withStore(command, io, async (store) => {
+      await readStore(command, io, async (store) => {
         if (!options.character) {
           const characters = await store.memories.characters();
           if (options.json) return printJson(io, characters);
@@ -105,6 +105,8 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
       const weights = options.weights === undefined ? undefined : parseWeights(options.weights);
       const recencyHalfLifeDays = positiveNumber(options.halfLife, '--half-life');
       const owners = ownerFilter(options);
+      // Only reads, unless a model is called: its answers are cached in the store.
+      const readOnly = !options.embeddingModel && !options.emotionModel;
       await withStore(command, io, async (store) => {
         const models = await memoryModels(options, io, store);
         const result = await recall({
@@ -125,7 +127,7 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
           const owner = r.memory.owner === undefined ? '' : `[${r.memory.owner}] `;
           writeLine(io.stdout, `${String(r.rank).padStart(3)}. ${r.score.toFixed(4)}  ${distances ? `${distances}  ` : ''}${owner}${oneLine(r.memory.text, 80)}`);
         }
-      });
+      }, { readOnly });
     });
 
   memory.command('eval')
@@ -176,7 +178,7 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
     .addHelpText('after', '\nExamples:\n  $ dramatis memory export --character Mirela --out mirela.jsonl\n  $ dramatis memory export --character Mirela --owner Ann     # what Ann\'s chats wrote')
     .action(async (options: OwnerFlags & { character: string; out?: string }, command: Command) => {
       const owners = ownerFilter(options);
-      await withStore(command, io, async (store) => {
+      await readStore(command, io, async (store) => {
         const lines = memoryLines(await store.memories.list(options.character, { embeddings: true, owners }));
         const text = lines.map((line) => `${line}\n`).join('');
         if (options.out) {

@@ -16,12 +16,13 @@ export interface MemoryModelFlags {
 export async function memoryModels(options: MemoryModelFlags, io: CliIo, store: Store): Promise<{ embed?: Embed; embeddingModel?: string; scoreEmotion?: ScoreEmotion }> {
   const env: Env = io.env;
   const runtime = createModelRuntime();
+  const onWarning = (message: string) => io.stderr.write(`warning: ${message}\n`);
   const embeddingModel = options.embeddingModel ? formatModelSpec(parseModelSpec(options.embeddingModel)) : undefined;
-  const embed = embeddingModel ? cachedEmbedder(embeddingModel, { env, runtime, baseURL: options.baseUrl, store, cache: options.cache }) : undefined;
+  const embed = embeddingModel ? cachedEmbedder(embeddingModel, { env, runtime, baseURL: options.baseUrl, store, cache: options.cache, onWarning }) : undefined;
   let scoreEmotionWith: ScoreEmotion | undefined;
   if (options.emotionModel) {
     const [spec] = await prepareModels([options.emotionModel], io);
-    const model = createLanguageModel(spec!, { env, runtime, baseURL: options.baseUrl, store, cache: options.cache });
+    const model = createLanguageModel(spec!, { env, runtime, baseURL: options.baseUrl, store, cache: options.cache, onWarning });
     scoreEmotionWith = (input, signal) => scoreEmotion(model, input, { abortSignal: signal });
   }
   return { embed, embeddingModel, scoreEmotion: scoreEmotionWith };

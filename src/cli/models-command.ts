@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { cachedPathOf, formatBytes, LOCAL_CATALOG, listCachedModels, modelCacheDir } from '../llm/index.ts';
+import { cachedPathOf, formatBytes, LOCAL_CATALOG, listCachedModels, modelCacheDir, removeCachedModel } from '../llm/index.ts';
 import { printJson, writeLine, type CliIo } from './io.ts';
 import { downloadWithProgress } from './local-models.ts';
 
@@ -14,7 +14,7 @@ interface ModelRow {
 }
 
 export function registerModelsCommands(program: Command, io: CliIo): void {
-  const models = program.command('models').description('In-process local models (GGUF): the catalog, the cache, downloads');
+  const models = program.command('models').description('In-process local models (GGUF): the catalog, the cache, downloads, removal');
 
   models.command('list')
     .description('List the named local models and every GGUF file in the model cache, with sizes and where they live')
@@ -41,6 +41,15 @@ export function registerModelsCommands(program: Command, io: CliIo): void {
       const modelId = model.replace(/^local:/i, '');
       const path = await downloadWithProgress(modelId, io);
       writeLine(io.stdout, `ready: local:${modelId} at ${path}`);
+    });
+
+  models.command('rm')
+    .description('Delete a downloaded model (and any partial download of it) from the model cache')
+    .argument('<model>', 'a name from `models list` (e.g. default) or hf:OWNER/REPO/FILE.gguf')
+    .addHelpText('after', '\nA model file of your own (local:./model.gguf) is never deleted.\n\nExamples:\n  $ dramatis models rm default\n  $ dramatis models rm hf:bartowski/Llama-3.2-1B-Instruct-GGUF/Llama-3.2-1B-Instruct-Q4_K_M.gguf')
+    .action(async (model: string) => {
+      const removed = await removeCachedModel(model, { env: io.env });
+      writeLine(io.stdout, `removed ${model.replace(/^local:/i, '')}: ${removed.files.join(', ')} (${formatBytes(removed.bytes)} freed)`);
     });
 }
 

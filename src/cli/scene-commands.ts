@@ -16,7 +16,9 @@ import { STRATEGIES, type Strategy } from '../memory/index.ts';
 import type { Episode, Run, Store } from '../store/types.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
 import { collect, nonNegativeInt, parseMode, positiveInt, positiveNumber } from './option-values.ts';
-import { withStore } from './store-option.ts';
+import { lookedIn, readStore, withStore } from './store-option.ts';
+import { printRemoval } from './removal.ts';
+import { deleteRun } from '../run/delete-run.ts';
 
 interface RunOptions {
   model?: string[];
@@ -154,12 +156,12 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
       });
     });
 
-  scene.command('runs')
-    .description('List scene runs with their status (find a killed run to --resume)')
+  const runs = scene.command('runs')
+    .description('List scene runs with their status (find a killed run to --resume); `runs delete RUN` deletes one')
     .option('--json', 'print machine-readable JSON')
-    .addHelpText('after', '\nExample:\n  $ dramatis scene runs')
+    .addHelpText('after', '\nExamples:\n  $ dramatis scene runs\n  $ dramatis scene runs delete lighthouse-3f2a1c')
     .action(async (options: { json?: boolean }, command: Command) => {
-      await withStore(command, io, async (store) => {
+      await readStore(command, io, async (store) => {
         const runs = await store.listRuns({ kind: 'scene' });
         const rows = await Promise.all(runs.map(async (run) => ({
           id: run.id, title: run.title, status: displayStatus(run), jobs: await store.jobCounts(run.id),
@@ -167,13 +169,29 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
           createdAt: run.createdAt, updatedAt: run.updatedAt,
         })));
         if (options.json) return printJson(io, rows);
-        if (rows.length === 0) return writeLine(io.stdout, 'No scene runs yet. Start one with: dramatis scene run SCENE.yaml');
+        if (rows.length === 0) return writeLine(io.stdout, `No scene runs yet ${lookedIn(store)}. Start one with: dramatis scene run SCENE.yaml`);
         const width = Math.max(2, ...rows.map((r) => r.id.length));
         writeLine(io.stdout, `${'ID'.padEnd(width)}  ${'STATUS'.padEnd(8)}  DONE/FAILED/TOTAL  TOKENS(in/out)  TURN RETRIES  TITLE`);
         for (const r of rows) {
           const jobs = `${r.jobs.done}/${r.jobs.failed}/${r.jobs.total}`;
           writeLine(io.stdout, `${r.id.padEnd(width)}  ${r.status.padEnd(8)}  ${jobs.padStart(17)}  ${`${r.usage.inputTokens}/${r.usage.outputTokens}`.padStart(14)}  ${String(r.turnRetries).padStart(12)}  ${r.title}`);
         }
+      });
+    });
+
+  runs.command('delete')
+    .description("Delete a scene run: its episodes, their events and its token usage (the characters' memories are kept)")
+    .argument('<run>', 'run id')
+    .option('--json', 'print what was removed as JSON')
+    .addHelpText('after', '\nA run that a live process is executing is refused: stop it first.\n\nExample:\n  $ dramatis scene runs delete lighthouse-3f2a1c')
+    .action(async (runId: string, options: { json?: boolean }, command: Command) => {
+      await withStore(command, io, async (store) => {
+        const run = await store.getRun(runId);
+        if (!run || run.kind !== 'scene') {
+          throw Object.assign(new Error(`no scene run with id '${runId}' ${lookedIn(store)}; list them with: dramatis scene runs`), { code: 'cli/not-found' });
+        }
+        const removed = await deleteRun(store, runId, 'scene');
+        printRemoval(io, options.json, runId, `deleted scene run ${runId}: ${removed.episodes} episodes, ${removed.events} events, ${removed.usageRows} usage rows`, removed);
       });
     });
 
@@ -185,12 +203,12 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
     .option('--json', 'print the events as JSON')
     .addHelpText('after', '\nExamples:\n  $ dramatis scene show lighthouse-3f2a1c-e0\n  $ dramatis scene show lighthouse-3f2a1c-e0 --as Tomas')
     .action(async (id: string, options: { as?: string; thoughts: boolean; json?: boolean }, command: Command) => {
-      await withStore(command, io, async (store) => {
+      await readStore(command, io, async (store) => {
         const episode = await store.getEpisode(id);
         if (!episode) {
           const run = await store.getRun(id);
           if (run) return showRun(store, run, options.json ?? false, io);
-          throw Object.assign(new Error(`no scene episode or run with id '${id}'; list runs with: dramatis scene runs`), { code: 'cli/not-found' });
+          throw Object.assign(new Error(`no scene episode or run with id '${id}' ${lookedIn(store)}; list runs with: dramatis scene runs`), { code: 'cli/not-found' });
         }
         const events = await store.listEvents(id);
         if (options.as) assertCastMember(episode, options.as);
@@ -209,7 +227,7 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
     .addHelpText('after', '\nExamples:\n  $ dramatis scene export lighthouse-3f2a1c --format jsonl > run.jsonl\n  $ dramatis scene export lighthouse-3f2a1c --format tomato --out run.tomato.jsonl')
     .action(async (id: string, options: { format: string; as?: string; out?: string }, command: Command) => {
       if (options.format !== 'jsonl' && options.format !== 'tomato') throw new UsageError(`--format must be jsonl or tomato, not '${options.format}'`);
-      await withStore(command, io, async (store) => {
+      await readStore(command, io, async (store) => {
         const episodes = await episodesOf(store, id);
         const chunks: string[] = [];
         for (const episode of episodes) {
@@ -362,7 +380,7 @@ async function episodesOf(store: Store, id: string): Promise<Episode[]> {
   const episode = await store.getEpisode(id);
   if (episode) return [episode];
   const run = await store.getRun(id);
-  if (!run) throw Object.assign(new Error(`no scene run or episode with id '${id}'; list runs with: dramatis scene runs`), { code: 'cli/not-found' });
+  if (!run) throw Object.assign(new Error(`no scene run or episode with id '${id}' ${lookedIn(store)}; list runs with: dramatis scene runs`), { code: 'cli/not-found' });
   const episodes: Episode[] = [];
   for (const job of await store.listJobs(run.id)) {
     const stored = await store.getEpisode(String(job.input.episodeId));

@@ -1,15 +1,40 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { defaultStorePath, openStore, type Store } from '../store/index.ts';
+import { describeStoreLocation, openStore, resolveStoreLocation, type Store, type StoreLocation } from '../store/index.ts';
 import type { CliIo } from './io.ts';
 
-/** Opens the store named by the global `--store` option (or DRAMATIS_STORE), runs `work`, and always closes it. */
-export async function withStore<T>(command: Command, io: CliIo, work: (store: Store) => Promise<T>): Promise<T> {
-  const { store: path } = command.optsWithGlobals<{ store?: string }>();
-  const store = openStore(path ? resolve(io.cwd, path) : defaultStorePath(io.env, io.cwd));
+/** Where the global `--store` option (or DRAMATIS_STORE, or the nearest `.dramatis/` folder) puts the store. */
+export function storeLocation(command: Command, io: CliIo): StoreLocation {
+  const { store } = command.optsWithGlobals<{ store?: string }>();
+  return resolveStoreLocation({ option: store, env: io.env, cwd: io.cwd });
+}
+
+/**
+ * Opens the store (see {@link storeLocation}), runs `work`, and always closes it. `readOnly` for commands that
+ * only read: they never create or write the store, and a missing store reads as empty.
+ */
+export async function withStore<T>(
+  command: Command, io: CliIo, work: (store: Store, location: StoreLocation) => Promise<T>, options: { readOnly?: boolean } = {},
+): Promise<T> {
+  const location = storeLocation(command, io);
+  const store = openStore(location.path, { readOnly: options.readOnly });
   try {
-    return await work(store);
+    return await work(store, location);
   } finally {
     await store.close();
   }
+}
+
+/** {@link withStore} for a command that only reads. */
+export function readStore<T>(command: Command, io: CliIo, work: (store: Store, location: StoreLocation) => Promise<T>): Promise<T> {
+  return withStore(command, io, work, { readOnly: true });
+}
+
+/** `Store: PATH (why)`, the line read commands print first. */
+export function storeLine(location: StoreLocation, store: Store): string {
+  return `Store: ${describeStoreLocation(location)}${store.location.exists ? '' : ' — nothing stored there yet'}`;
+}
+
+/** Where a lookup looked, for "not found" messages: `in the store at PATH` (or that there is none yet). */
+export function lookedIn(store: Store): string {
+  return store.location.exists ? `in the store at ${store.location.path}` : `(there is no store at ${store.location.path} yet)`;
 }

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { nodeWarning, readCached } from './cache-read.ts';
 import type { Store } from '../store/types.ts';
 import { createEmbeddingModel, type EmbeddingModelOptions } from './create-embedding-model.ts';
 
@@ -7,7 +9,11 @@ export interface CachedEmbedderOptions extends EmbeddingModelOptions {
   store?: Pick<Store, 'cacheGet' | 'cachePut'>;
   /** Use the store's cache (default true). */
   cache?: boolean;
+  /** Told about a damaged cache entry (then embedded again); default: Node's process warnings. */
+  onWarning?: (message: string) => void;
 }
+
+const CachedVector = z.array(z.number().finite()).min(1);
 
 /**
  * Embeds texts with `spec`, one request for the texts not yet cached, vectors scaled to unit length. Each
@@ -19,7 +25,8 @@ export function cachedEmbedder(spec: string, options: CachedEmbedderOptions): (t
   const store = options.cache === false ? undefined : options.store;
   const keyOf = (text: string) => `embedding:${createHash('sha256').update(JSON.stringify([spec, options.baseURL ?? '', text])).digest('hex')}`;
   return async (texts, signal) => {
-    const vectors: (number[] | undefined)[] = await Promise.all(texts.map(async (text) => (store ? (await store.cacheGet(keyOf(text)))?.value as number[] | undefined : undefined)));
+    const warn = options.onWarning ?? nodeWarning;
+    const vectors: (number[] | undefined)[] = await Promise.all(texts.map(async (text) => (store ? readCached(store, keyOf(text), CachedVector, warn) : undefined)));
     const missing = texts.filter((_, i) => !vectors[i]);
     if (missing.length) {
       const { embeddings } = await model.doEmbed({ values: missing, abortSignal: signal });

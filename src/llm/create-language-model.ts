@@ -51,6 +51,8 @@ export interface ModelOptions {
   /** For `openai-compatible`: send `response_format: json_schema` (default true); false sends `json_object`. */
   structuredOutputs?: boolean;
   onUsage?: (usage: UsageRecord) => void;
+  /** Told what went wrong without failing the call (a damaged response-cache entry); default: Node's process warnings. */
+  onWarning?: (message: string) => void;
   /** Called before each retry wait. */
   onRetry?: (event: { attempt: number; delayMs: number; error: unknown }) => void;
   /** Replaces the waiting between retries (tests). */
@@ -90,7 +92,7 @@ export function createLanguageModel(spec: string | ModelSpec, options: ModelOpti
     middleware.push(usageMiddleware({ model: name, episodeId: options.episodeId, runId: options.runId, store: options.store, onUsage: options.onUsage }));
   }
   if (options.store && options.cache !== false) {
-    middleware.push(cacheMiddleware(options.store, { provider: parsed.provider, modelId: parsed.modelId, baseURL: endpoint.baseURL }));
+    middleware.push(cacheMiddleware(options.store, { provider: parsed.provider, modelId: parsed.modelId, baseURL: endpoint.baseURL }, options.onWarning));
   }
   middleware.push(
     retryMiddleware(retryContext(name, options, endpoint.apiKeyHint)),

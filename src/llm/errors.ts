@@ -14,6 +14,7 @@ export type LlmErrorCode =
   | 'llm/offline'
   | 'llm/download-failed'
   | 'llm/bad-model-file'
+  | 'llm/not-in-cache'
   | 'llm/local-runtime-missing'
   | 'llm/not-enough-memory';
 

@@ -37,13 +37,16 @@ const UNFINISHED: JobStatus[] = ['pending', 'running', 'failed'];
  */
 export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult> {
   const { store, runId } = options;
-  const run = await store.getRun(runId);
-  if (!run) throw Object.assign(new Error(`no run with id '${runId}'`), { code: 'run/not-found' });
-  const owner = liveOwner(run);
-  if (owner) {
-    throw Object.assign(new Error(`run ${runId} is being executed by process ${owner.pid} on this machine; wait for it, or stop it (kill ${owner.pid}) and resume`), { code: 'run/busy' });
-  }
-  await store.updateRun(runId, { status: 'running', meta: { owner: { pid: process.pid, host: hostname(), since: new Date().toISOString() } } });
+  if (!(await store.getRun(runId))) throw Object.assign(new Error(`no run with id '${runId}'`), { code: 'run/not-found' });
+  // Claimed under the store's write lock: of two processes resuming the same run at once, one gets it.
+  await store.updateRun(runId, { status: 'running', meta: { owner: { pid: process.pid, host: hostname(), since: new Date().toISOString() } } }, {
+    check: (current) => {
+      const owner = liveOwner(current);
+      if (owner) {
+        throw Object.assign(new Error(`run ${runId} is being executed by process ${owner.pid} on this machine; wait for it, or stop it (kill ${owner.pid}) and resume`), { code: 'run/busy' });
+      }
+    },
+  });
   const todo = await store.listJobs(runId, { status: UNFINISHED });
   const counts = await store.jobCounts(runId);
   const progress: RunProgress = { done: counts.done, failed: 0, running: 0, total: counts.total };

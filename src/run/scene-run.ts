@@ -151,6 +151,7 @@ export async function executeSceneRun(options: ExecuteSceneRunOptions): Promise<
   const settings = meta.settings ?? {};
   const makeModel = options.createModel ?? ((spec: string, episodeId: string) => createLanguageModel(spec, {
     env: options.env, runtime: options.runtime, baseURL: settings.baseURL, store, cache: settings.cache, episodeId, runId: run.id,
+    onWarning: (warning) => options.onWarning?.(episodeId, warning),
     // A scene file's `local:` paths are relative to the scene file (the CLI makes --model paths absolute).
     local: { cwd: dirname(meta.source.replace(/#[^/\\]*$/, '')) },
     ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),

@@ -41,7 +41,10 @@ export interface ChatSessionOptions {
   memory?: AgentMemory;
 }
 
-export type TurnOptions = ActOptions;
+export interface TurnOptions extends ActOptions {
+  /** Called when the session changed while the model answered (another chat continued it): the turn is asked again on the new history. */
+  onRebuild?: () => void;
+}
 
 export interface ChatTurn {
   output: TurnOutput;
@@ -63,34 +66,47 @@ interface ChatMeta {
   compaction: CompactedBlock[];
 }
 
-/** Opens a stored chat session (creating it, with the card's greeting, when it does not exist). */
+/**
+ * Opens a stored chat session, or starts a new one with the card's greeting. A new session is stored with its
+ * first committed turn (greeting included, in one transaction): a first turn that fails leaves nothing behind.
+ */
 export async function openChatSession(options: ChatSessionOptions): Promise<ChatSession> {
   const { store, character } = options;
   const existing = options.sessionId ? await store.getEpisode(options.sessionId) : undefined;
   if (existing) {
-    if (existing.kind !== 'chat') {
-      throw new AgentError('agent/not-a-chat', `session '${existing.id}' is a ${existing.kind} episode, not a chat; pick another --session`);
-    }
-    const stored = existing.meta.character;
-    if (typeof stored === 'string' && stored !== character.name) {
-      throw new AgentError('agent/other-character', `session '${existing.id}' is a chat with ${stored}, not ${character.name}; pick another --session or the right card`);
-    }
-    return new ChatSession(options, existing, await store.listEvents(existing.id));
+    checkSession(existing, character);
+    return new ChatSession(options, existing, await store.listEvents(existing.id), true);
   }
   const userName = options.userName ?? 'User';
   const mode = options.mode ?? 'json';
   const meta: ChatMeta & Record<string, unknown> = { ...options.meta, character: character.name, userName, mode, compaction: [] };
-  const episode = await store.createEpisode({ id: options.sessionId, kind: 'chat', title: `Chat with ${character.name}`, meta });
+  const now = new Date().toISOString();
+  const episode: Episode = {
+    id: options.sessionId ?? randomUUID(), kind: 'chat', title: `Chat with ${character.name}`, status: 'active', createdAt: now, updatedAt: now, meta,
+  };
   const greeting = pickGreeting(character, options.greeting ?? 0);
-  const events = greeting
-    ? await store.appendEvents(episode.id, [{
-      kind: 'speech', actor: character.name, visibility: 'all',
+  const events: SceneEvent[] = greeting
+    ? [{
+      id: randomUUID(), episodeId: episode.id, seq: 1, at: now, kind: 'speech', actor: character.name, visibility: 'all',
       text: renderMacros(greeting, { char: character.name, user: userName, pickSeed: episode.id }),
       data: { greeting: options.greeting ?? 0, turn: 'greeting' },
-    }])
+    }]
     : [];
-  return new ChatSession(options, episode, events);
+  return new ChatSession(options, episode, events, false);
 }
+
+/** A stored episode can be continued as this character's chat. */
+function checkSession(episode: Episode, character: Character): void {
+  if (episode.kind !== 'chat') {
+    throw new AgentError('agent/not-a-chat', `session '${episode.id}' is a ${episode.kind} episode, not a chat; pick another --session`);
+  }
+  const stored = episode.meta.character;
+  if (typeof stored === 'string' && stored !== character.name) {
+    throw new AgentError('agent/other-character', `session '${episode.id}' is a chat with ${stored}, not ${character.name}; pick another --session or the right card`);
+  }
+}
+
+const isConflict = (error: unknown) => (error as { code?: unknown })?.code === 'store/conflict';
 
 function pickGreeting(character: Character, index: number): string | undefined {
   if (index === 0) return character.first_mes.trim() ? character.first_mes : undefined;
@@ -104,22 +120,23 @@ function pickGreeting(character: Character, index: number): string | undefined {
 /** A chat between a user and one character: an episode whose cast is that character and the user. */
 export class ChatSession {
   readonly character: Character;
-  private readonly episode: Episode;
-  private readonly events: SceneEvent[];
+  private episode: Episode;
+  private events: SceneEvent[];
   private readonly agent: CharacterAgent;
   private readonly meta: ChatMeta;
   private readonly memory?: AgentMemory;
 
-  constructor(private readonly options: ChatSessionOptions, episode: Episode, events: SceneEvent[]) {
+  /** `stored`: the episode is in the store (a new session is stored with its first turn). */
+  constructor(private readonly options: ChatSessionOptions, episode: Episode, events: SceneEvent[], private stored: boolean) {
     this.character = options.character;
     this.episode = episode;
     this.events = [...events];
-    const stored = episode.meta as Partial<ChatMeta>;
+    const saved = episode.meta as Partial<ChatMeta>;
     this.meta = {
       character: this.character.name,
-      userName: options.userName ?? stored.userName ?? 'User',
-      mode: options.mode ?? stored.mode ?? 'json',
-      compaction: stored.compaction ?? [],
+      userName: options.userName ?? saved.userName ?? 'User',
+      mode: options.mode ?? saved.mode ?? 'json',
+      compaction: saved.compaction ?? [],
     };
     this.memory = options.memory?.forUser(this.meta.userName);
     this.agent = new CharacterAgent({
@@ -144,15 +161,55 @@ export class ChatSession {
     return this.agent.preparePrompt([...this.events, ...pending], blocks);
   }
 
-  /** Sends the user's line and returns the character's turn; all of the turn's events are stored in one transaction. */
+  /**
+   * Sends the user's line and returns the character's turn; all of the turn's events are stored in one
+   * transaction, and only if the log still ends where this turn's prompt was built. If another chat continued the
+   * session meanwhile, the history is reloaded and the turn asked again, once; then it fails with
+   * `agent/session-changed`, storing nothing.
+   */
   async send(text: string, options: TurnOptions = {}): Promise<ChatTurn> {
+    try {
+      return await this.attempt(text, options);
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+    }
+    await this.reload();
+    options.onRebuild?.();
+    try {
+      return await this.attempt(text, options);
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+      throw new AgentError(
+        'agent/session-changed',
+        `session '${this.id}' changed twice while ${this.character.name} was answering (another chat is continuing it); nothing of this turn was stored — let the other chat finish, then send it again`,
+        { cause: error },
+      );
+    }
+  }
+
+  /** Reads the session's log and compaction state again from the store. */
+  private async reload(): Promise<void> {
+    const episode = await this.options.store.getEpisode(this.id);
+    if (!episode) {
+      if (!this.stored) return;
+      throw new AgentError('agent/session-gone', `session '${this.id}' was deleted while ${this.character.name} was answering; nothing was stored`);
+    }
+    checkSession(episode, this.character);
+    this.episode = episode;
+    this.events = await this.options.store.listEvents(this.id);
+    this.stored = true;
+    this.meta.compaction = (episode.meta as Partial<ChatMeta>).compaction ?? [];
+  }
+
+  private async attempt(text: string, options: TurnOptions): Promise<ChatTurn> {
     const name = this.character.name;
     const turn = randomUUID();
+    const history = this.events;
     const userEvent: SceneEvent = {
-      id: randomUUID(), episodeId: this.id, seq: (this.events.at(-1)?.seq ?? 0) + 1, at: new Date().toISOString(),
+      id: randomUUID(), episodeId: this.id, seq: (history.at(-1)?.seq ?? 0) + 1, at: new Date().toISOString(),
       kind: 'speech', actor: 'user', text, visibility: 'all', data: { turn },
     };
-    const { generated, prepared, blocks, recalled } = await this.agent.act([...this.events, userEvent], this.meta.compaction, options);
+    const { generated, prepared, blocks, recalled } = await this.agent.act([...history, userEvent], this.meta.compaction, options);
     const { thought, action, speech } = generated.output;
     const newEvents: NewEvent[] = [
       { id: userEvent.id, kind: 'speech', actor: 'user', text, visibility: 'all', data: { turn } },
@@ -164,8 +221,16 @@ export class ChatSession {
         data: { turn, ...(generated.repaired ? { repaired: true } : {}), ...(prepared.lore.length ? { lore: prepared.lore } : {}) },
       },
     ];
-    const stored = await this.options.store.appendEvents(this.id, newEvents, { meta: { compaction: blocks, mode: this.agent.mode, userName: this.meta.userName } });
-    this.events.push(...stored);
+    const meta = { compaction: blocks, mode: this.agent.mode, userName: this.meta.userName };
+    // A new session is created with its greeting and first turn; a stored one is appended to only if its log
+    // still ends with the event this prompt was built on (checked under the store's write lock).
+    const unsaved = this.stored ? [] : history.map(({ episodeId: _episodeId, seq: _seq, ...event }): NewEvent => event);
+    const written = await this.options.store.appendEvents(this.id, [...unsaved, ...newEvents], this.stored
+      ? { meta, afterSeq: history.at(-1)?.seq ?? 0 }
+      : { meta, create: { kind: 'chat', title: this.episode.title, meta: this.episode.meta } });
+    const stored = written.slice(unsaved.length);
+    this.events = this.stored ? [...history, ...stored] : written;
+    this.stored = true;
     this.meta.compaction = blocks;
     this.meta.mode = this.agent.mode;
     // After the turn is stored: a failure here loses no turn, and the next turn remembers what this one missed.

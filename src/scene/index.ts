@@ -1,4 +1,5 @@
 export { openChatSession, ChatSession, type ChatSessionOptions, type ChatTurn, type TurnOptions, type PreparedPrompt } from './chat-session.ts';
+export { deleteChatSession, renameChatSession, forkChatSession, type ForkOptions } from './chat-session-admin.ts';
 export * from './scene-schema.ts';
 export { SceneError, type SceneErrorCode } from './errors.ts';
 export { readSceneFile, parseSceneText, resolveScene, type ResolveSceneOptions } from './scene-file.ts';

@@ -30,7 +30,8 @@ const owned = (column: string) => `(@every = 1 OR (${column} IS NULL AND @shared
 export class SqliteMemoryStore implements MemoryStore {
   private readonly statements;
 
-  constructor(private readonly db: Database.Database) {
+  /** `assertWritable` throws when the store was opened read-only. */
+  constructor(private readonly db: Database.Database, private readonly assertWritable: () => void = () => {}) {
     this.statements = {
       insert: db.prepare(`INSERT INTO memories (id, character, owner, seq, kind, text, at, source_event_ids, importance, emotion, embedding, embedding_model, dimension)
         VALUES (@id, @character, @owner, @seq, @kind, @text, @at, @source_event_ids, @importance, @emotion, @embedding, @embedding_model, @dimension)`),
@@ -53,8 +54,14 @@ export class SqliteMemoryStore implements MemoryStore {
     };
   }
 
+  /** A transaction that may write: IMMEDIATE, so it waits for other processes instead of failing (decision 0012). */
+  private write<T>(work: () => T): T {
+    this.assertWritable();
+    return this.db.transaction(work).immediate();
+  }
+
   async add(memories: readonly NewMemory[]): Promise<Memory[]> {
-    return this.db.transaction(() => {
+    return this.write(() => {
       const nextSeq = new Map<string, number>();
       const added = memories.map((memory, index) => {
         const where = `memory ${index + 1}${memory.id ? ` (${memory.id})` : ''}`;
@@ -95,7 +102,7 @@ export class SqliteMemoryStore implements MemoryStore {
       });
       for (const character of nextSeq.keys()) this.statements.bump.run(character);
       return added;
-    })();
+    });
   }
 
   async list(character: string, options: { kind?: MemoryKind; limit?: number; offset?: number; embeddings?: boolean; owners?: OwnerFilter } = {}): Promise<Memory[]> {
@@ -112,7 +119,7 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async update(patches: readonly MemoryPatch[]): Promise<void> {
-    this.db.transaction(() => {
+    this.write(() => {
       const touched = new Set<string>();
       for (const patch of patches) {
         const row = this.statements.get.get(patch.id) as MemoryRow | undefined;
@@ -131,17 +138,17 @@ export class SqliteMemoryStore implements MemoryStore {
         touched.add(row.character);
       }
       for (const character of touched) this.statements.bump.run(character);
-    })();
+    });
   }
 
   async remove(character: string, ids?: readonly string[]): Promise<number> {
-    return this.db.transaction(() => {
+    return this.write(() => {
       const removed = ids
         ? ids.reduce((sum, id) => sum + this.statements.removeOne.run(character, id).changes, 0)
         : this.statements.removeAll.run(character).changes;
       if (removed > 0) this.statements.bump.run(character);
       return removed;
-    })();
+    });
   }
 
   async characters(): Promise<MemoryCharacter[]> {

@@ -1,14 +1,14 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { StoreError } from './errors.ts';
-import { sqliteMigrations } from './migrations.ts';
 import type { MemoryStore } from './memory-types.ts';
 import { SqliteMemoryStore } from './sqlite-memory-store.ts';
+import { openDatabase, type OpenStoreOptions } from './sqlite-open.ts';
+import { withStoreErrors } from './sqlite-errors.ts';
+import { copyEpisode, removeEpisode, removeRun, renameEpisodeRows } from './sqlite-admin.ts';
 import type {
-  CachedResponse, Episode, EpisodeKind, EpisodeStatus, Job, JobCounts, JobPatch, JobStatus, ModelUsage, NewEpisode, NewEvent, Run,
-  RunStatus, SceneEvent, Store, UsageRecord, UsageTotals,
+  AppendOptions, CachedResponse, Episode, EpisodeFork, EpisodeKind, EpisodeRemoval, EpisodeStatus, Job, JobCounts, JobPatch, JobStatus, ModelUsage,
+  NewEpisode, NewEvent, Run, RunRemoval, RunStatus, SceneEvent, Store, StoreInfo, UsageRecord, UsageTotals, WriteCheck,
 } from './types.ts';
 
 interface EpisodeRow { id: string; kind: string; title: string; status: string; created_at: string; updated_at: string; meta: string }
@@ -76,39 +76,16 @@ export function timeOrderedId(now: number = Date.now()): string {
   return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${random.slice(15)}`;
 }
 
-/** Opens (creating if needed) a SQLite store at `path` and applies pending migrations. `:memory:` works for tests. */
-export function openSqliteStore(path: string): Store {
-  let db: Database.Database;
-  try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    db = new Database(path);
-  } catch (error) {
-    throw new StoreError('store/open-failed', `cannot open the store at ${path}: ${(error as Error).message}; pass --store PATH or set DRAMATIS_STORE`, { cause: error });
-  }
-  db.pragma('journal_mode = WAL');
-  // WAL + NORMAL survives a killed process (a committed turn stays committed); only power loss may drop the last turns.
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
-  return new SqliteStore(db);
-}
-
-function migrate(db: Database.Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
-  const newest = sqliteMigrations.at(-1)?.version ?? 0;
-  const beyond = [...applied].filter((v) => v > newest);
-  if (beyond.length > 0) {
-    throw new StoreError('store/too-new', `the store was written by a newer Dramatis (schema version ${Math.max(...beyond)}, this one knows ${newest}); upgrade Dramatis or use another --store`);
-  }
-  for (const migration of sqliteMigrations) {
-    if (applied.has(migration.version)) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, new Date().toISOString());
-    })();
-  }
+/**
+ * Opens (creating if needed) a SQLite store at `path` and applies pending migrations; `:memory:` works for tests.
+ * Several processes may use one store at once: every write transaction begins IMMEDIATE and waits for the
+ * others (decision 0012). Errors name the file and what to do.
+ * @example const store = openSqliteStore('.dramatis/dramatis.db', { readOnly: true })
+ */
+export function openSqliteStore(path: string, options: OpenStoreOptions = {}): Store {
+  const { db, missing } = openDatabase(path, options);
+  const readOnly = options.readOnly ?? false;
+  return withStoreErrors(new SqliteStore(db, { path, readOnly, exists: !missing }), path);
 }
 
 class SqliteStore implements Store {
@@ -121,8 +98,8 @@ class SqliteStore implements Store {
   private pendingWrites: { work: () => unknown; savepoint: boolean; resolve: (value: unknown) => void; reject: (error: unknown) => void }[] = [];
   private commitScheduled = false;
 
-  constructor(private readonly db: Database.Database) {
-    this.memories = new SqliteMemoryStore(db);
+  constructor(private readonly db: Database.Database, readonly location: StoreInfo) {
+    this.memories = withStoreErrors(new SqliteMemoryStore(db, () => this.assertWritable()), location.path);
     this.statements = {
       insertEpisode: db.prepare('INSERT INTO episodes (id, kind, title, status, created_at, updated_at, meta) VALUES (@id, @kind, @title, @status, @created_at, @updated_at, @meta)'),
       getEpisode: db.prepare('SELECT * FROM episodes WHERE id = ?'),
@@ -130,6 +107,7 @@ class SqliteStore implements Store {
       listEpisodesOfKind: db.prepare('SELECT * FROM episodes WHERE kind = ? ORDER BY created_at, rowid'),
       updateEpisode: db.prepare('UPDATE episodes SET title = @title, status = @status, meta = @meta, updated_at = @updated_at WHERE id = @id'),
       maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events WHERE episode_id = ?'),
+      episodeExists: db.prepare('SELECT 1 FROM episodes WHERE id = ?'),
       insertEvent: db.prepare('INSERT INTO events (id, episode_id, seq, at, kind, actor, text, data, visibility) VALUES (@id, @episode_id, @seq, @at, @kind, @actor, @text, @data, @visibility)'),
       listEvents: db.prepare('SELECT * FROM events WHERE episode_id = ? ORDER BY seq'),
       cacheGet: db.prepare('SELECT key, value, created_at FROM response_cache WHERE key = ?'),
@@ -146,7 +124,9 @@ class SqliteStore implements Store {
       listJobs: db.prepare('SELECT j.*, i.input FROM run_jobs j JOIN run_job_inputs i ON i.run_id = j.run_id AND i.id = j.id WHERE j.run_id = ? ORDER BY j.idx'),
       updateJob: db.prepare('UPDATE run_jobs SET status = @status, attempts = attempts + @attempt, error = @error, result = COALESCE(@result, result), updated_at = @updated_at WHERE run_id = @run_id AND id = @id'),
       jobCounts: db.prepare('SELECT status, COUNT(*) AS n FROM run_jobs WHERE run_id = ? GROUP BY status'),
-      begin: db.prepare('BEGIN'),
+      // IMMEDIATE: the write lock is taken (waiting for other processes) before the first read. A deferred
+      // transaction that reads and then writes cannot wait: SQLite fails it at once with SQLITE_BUSY.
+      begin: db.prepare('BEGIN IMMEDIATE'),
       commit: db.prepare('COMMIT'),
       rollback: db.prepare('ROLLBACK'),
       savepoint: db.prepare('SAVEPOINT group_write'),
@@ -155,7 +135,20 @@ class SqliteStore implements Store {
     };
   }
 
+  /** A transaction that may write: IMMEDIATE, for the reason given at `begin`. */
+  private write<T>(work: () => T): T {
+    this.assertWritable();
+    return this.db.transaction(work).immediate();
+  }
+
+  private assertWritable(): void {
+    if (this.location.readOnly) {
+      throw new StoreError('store/opened-read-only', `the store at ${this.location.path} was opened read-only, for a command that only reads`);
+    }
+  }
+
   async createEpisode(episode: NewEpisode): Promise<Episode> {
+    this.assertWritable();
     const now = new Date().toISOString();
     const id = episode.id ?? randomUUID();
     try {
@@ -182,7 +175,7 @@ class SqliteStore implements Store {
   }
 
   async updateEpisode(id: string, patch: { title?: string; status?: EpisodeStatus; meta?: Record<string, unknown> }): Promise<Episode> {
-    return this.db.transaction(() => this.updateEpisodeSync(id, patch))();
+    return this.write(() => this.updateEpisodeSync(id, patch));
   }
 
   private updateEpisodeSync(id: string, patch: { title?: string; status?: EpisodeStatus; meta?: Record<string, unknown> }): Episode {
@@ -205,8 +198,8 @@ class SqliteStore implements Store {
    * committed together, each in its own savepoint: one commit instead of many, and a failing write fails alone.
    * The promise resolves once the commit is done, so a step is stored before the caller goes on.
    */
-  async appendEvents(episodeId: string, events: NewEvent[], patch?: { meta?: Record<string, unknown> }): Promise<SceneEvent[]> {
-    return this.groupWrite(() => this.appendEventsSync(episodeId, events, patch));
+  async appendEvents(episodeId: string, events: NewEvent[], options?: AppendOptions): Promise<SceneEvent[]> {
+    return this.groupWrite(() => this.appendEventsSync(episodeId, events, options));
   }
 
   /**
@@ -214,6 +207,7 @@ class SqliteStore implements Store {
    * resolves once that commit is done.
    */
   private groupWrite<T>(work: () => T, options: { savepoint?: boolean } = {}): Promise<T> {
+    this.assertWritable();
     return new Promise<T>((resolve, reject) => {
       this.pendingWrites.push({ work, savepoint: options.savepoint ?? true, resolve: resolve as (value: unknown) => void, reject });
       this.scheduleCommit();
@@ -271,9 +265,24 @@ class SqliteStore implements Store {
     });
   }
 
-  private appendEventsSync(episodeId: string, events: NewEvent[], patch?: { meta?: Record<string, unknown> }): SceneEvent[] {
-    if (!this.statements.getEpisode.get(episodeId)) throw new StoreError('store/not-found', `no episode with id '${episodeId}'`);
+  private appendEventsSync(episodeId: string, events: NewEvent[], options: AppendOptions = {}): SceneEvent[] {
+    if (options.create) {
+      // Checked under the write lock: of two writers creating the same episode, the second is told.
+      if (this.statements.episodeExists.get(episodeId)) {
+        throw new StoreError('store/conflict', `episode '${episodeId}' was created by another writer in the meantime`);
+      }
+      const now = new Date().toISOString();
+      this.statements.insertEpisode.run({
+        id: episodeId, kind: options.create.kind, title: options.create.title, status: 'active', created_at: now, updated_at: now,
+        meta: JSON.stringify(options.create.meta ?? {}),
+      });
+    } else if (!this.statements.episodeExists.get(episodeId)) {
+      throw new StoreError('store/not-found', `no episode with id '${episodeId}'`);
+    }
     let seq = (this.statements.maxSeq.get(episodeId) as { seq: number }).seq;
+    if (options.afterSeq !== undefined && seq !== options.afterSeq) {
+      throw new StoreError('store/conflict', `episode '${episodeId}' changed in the meantime: its last event is #${seq}, not #${options.afterSeq}`);
+    }
     const now = new Date().toISOString();
     const stored = events.map((event): SceneEvent => {
       seq += 1;
@@ -287,7 +296,7 @@ class SqliteStore implements Store {
       });
       return full;
     });
-    this.updateEpisodeSync(episodeId, { meta: patch?.meta });
+    this.updateEpisodeSync(episodeId, { meta: options.meta });
     return stored;
   }
 
@@ -299,7 +308,14 @@ class SqliteStore implements Store {
     const pending = this.pendingCache.get(key);
     if (pending) return { key, value: JSON.parse(pending.value) as unknown, createdAt: pending.at };
     const row = this.statements.cacheGet.get(key) as { key: string; value: string; created_at: string } | undefined;
-    return row && { key: row.key, value: JSON.parse(row.value) as unknown, createdAt: row.created_at };
+    if (!row) return undefined;
+    let value: unknown;
+    try {
+      value = JSON.parse(row.value);
+    } catch (error) {
+      throw new StoreError('store/damaged-cache-entry', `the cache entry ${key.slice(0, 16)}… in the store at ${this.location.path} is not valid JSON (${(error as Error).message})`, { cause: error });
+    }
+    return { key: row.key, value, createdAt: row.created_at };
   }
 
   /**
@@ -307,6 +323,7 @@ class SqliteStore implements Store {
    * job is stored: one commit for both). Reads see queued entries.
    */
   async cachePut(key: string, value: unknown): Promise<void> {
+    if (this.location.readOnly) return; // A command that only reads keeps no cache.
     this.pendingCache.set(key, { value: JSON.stringify(value), at: new Date().toISOString() });
     this.scheduleCommit();
   }
@@ -324,6 +341,7 @@ class SqliteStore implements Store {
    * halves the commits of a busy run. Reads of usage write the queue first.
    */
   async recordUsage(usage: UsageRecord): Promise<void> {
+    if (this.location.readOnly) return;
     this.pendingUsage.push({ ...usage, at: usage.at ?? new Date().toISOString() });
     this.scheduleCommit();
   }
@@ -331,7 +349,7 @@ class SqliteStore implements Store {
   /** Writes queued usage rows now (before a read of usage). */
   private flushUsage(): void {
     if (this.pendingUsage.length === 0 || !this.db.open) return;
-    this.db.transaction(() => this.writePendingUsage())();
+    this.write(() => this.writePendingUsage());
   }
 
   /** Writes queued usage rows; call inside a transaction. */
@@ -362,7 +380,7 @@ class SqliteStore implements Store {
   async createRun(run: { id?: string; kind: string; title: string; meta?: Record<string, unknown> }, jobs: { id: string; input: Record<string, unknown> }[]): Promise<Run> {
     const now = new Date().toISOString();
     const id = run.id ?? randomUUID();
-    return this.db.transaction(() => {
+    return this.write(() => {
       try {
         this.statements.insertRun.run({ id, kind: run.kind, title: run.title, status: 'running', created_at: now, updated_at: now, meta: JSON.stringify(run.meta ?? {}) });
         jobs.forEach((job, idx) => {
@@ -376,7 +394,7 @@ class SqliteStore implements Store {
         throw error;
       }
       return toRun(this.statements.getRun.get(id) as RunRow);
-    })();
+    });
   }
 
   async getRun(id: string): Promise<Run | undefined> {
@@ -388,17 +406,68 @@ class SqliteStore implements Store {
     return (this.statements.listRuns.all({ kind: filter?.kind ?? null }) as RunRow[]).map(toRun);
   }
 
-  async updateRun(id: string, patch: { status?: RunStatus; meta?: Record<string, unknown> }): Promise<Run> {
-    return this.db.transaction(() => {
-      const row = this.statements.getRun.get(id) as RunRow | undefined;
-      if (!row) throw new StoreError('store/not-found', `no run with id '${id}'`);
-      const current = toRun(row);
+  async updateRun(id: string, patch: { status?: RunStatus; meta?: Record<string, unknown> }, options: { check?: WriteCheck<Run> } = {}): Promise<Run> {
+    return this.write(() => {
+      const current = this.currentRun(id, options.check);
       const next: Run = {
         ...current, status: patch.status ?? current.status, meta: patch.meta ? { ...current.meta, ...patch.meta } : current.meta, updatedAt: new Date().toISOString(),
       };
       this.statements.updateRun.run({ id, status: next.status, meta: JSON.stringify(next.meta), updated_at: next.updatedAt });
       return next;
-    })();
+    });
+  }
+
+  async deleteRun(id: string, options: { check?: WriteCheck<Run> } = {}): Promise<RunRemoval> {
+    this.flushUsage();
+    return this.write(() => {
+      this.currentRun(id, options.check);
+      return removeRun(this.db, id);
+    });
+  }
+
+  /** The run as it is now, inside a write transaction, once `check` accepted it. */
+  private currentRun(id: string, check?: WriteCheck<Run>): Run {
+    const row = this.statements.getRun.get(id) as RunRow | undefined;
+    if (!row) throw new StoreError('store/not-found', `no run with id '${id}'`);
+    const run = toRun(row);
+    check?.(run);
+    return run;
+  }
+
+  /** The episode as it is now, inside a write transaction, once `check` accepted it. */
+  private currentEpisode(id: string, check?: WriteCheck<Episode>): Episode {
+    const row = this.statements.getEpisode.get(id) as EpisodeRow | undefined;
+    if (!row) throw new StoreError('store/not-found', `no episode with id '${id}'`);
+    const episode = toEpisode(row);
+    check?.(episode);
+    return episode;
+  }
+
+  async deleteEpisode(id: string, options: { check?: WriteCheck<Episode> } = {}): Promise<EpisodeRemoval> {
+    this.flushUsage();
+    return this.write(() => {
+      this.currentEpisode(id, options.check);
+      return removeEpisode(this.db, id);
+    });
+  }
+
+  async renameEpisode(id: string, newId: string, options: { check?: WriteCheck<Episode> } = {}): Promise<Episode> {
+    this.flushUsage();
+    return this.write(() => {
+      this.currentEpisode(id, options.check);
+      if (this.statements.episodeExists.get(newId)) throw new StoreError('store/duplicate', `an episode with id '${newId}' already exists`);
+      renameEpisodeRows(this.db, id, newId, new Date().toISOString());
+      return toEpisode(this.statements.getEpisode.get(newId) as EpisodeRow);
+    });
+  }
+
+  async forkEpisode(id: string, fork: EpisodeFork, options: { check?: WriteCheck<Episode> } = {}): Promise<Episode> {
+    return this.write(() => {
+      const original = this.currentEpisode(id, options.check);
+      if (this.statements.episodeExists.get(fork.id)) throw new StoreError('store/duplicate', `an episode with id '${fork.id}' already exists`);
+      copyEpisode(this.db, original, fork, new Date().toISOString(), () => timeOrderedId());
+      return toEpisode(this.statements.getEpisode.get(fork.id) as EpisodeRow);
+    });
   }
 
   async listJobs(runId: string, filter?: { status?: JobStatus[] }): Promise<Job[]> {
@@ -428,9 +497,12 @@ class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    this.commitGroup();
-    this.flushUsage();
-    if (this.pendingCache.size > 0 && this.db.open) this.db.transaction(() => this.writePendingCache())();
-    if (this.db.open) this.db.close();
+    try {
+      this.commitGroup();
+      this.flushUsage();
+      if (this.pendingCache.size > 0 && this.db.open) this.write(() => this.writePendingCache());
+    } finally {
+      if (this.db.open) this.db.close();
+    }
   }
 }

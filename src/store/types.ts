@@ -47,6 +47,58 @@ export interface NewEpisode {
   meta?: Record<string, unknown>;
 }
 
+/** How `appendEvents` writes: the episode's meta to merge, and what the log must still be (checked under the write lock). */
+export interface AppendOptions {
+  /** Merged into the episode's meta in the same transaction. */
+  meta?: Record<string, unknown>;
+  /**
+   * The seq of the log's last event the caller built these events on (0: an empty log). If another writer
+   * appended since, nothing is written and the call fails with `store/conflict`.
+   */
+  afterSeq?: number;
+  /** Creates the episode in the same transaction (fails with `store/conflict` if it exists by then). */
+  create?: Omit<NewEpisode, 'id'>;
+}
+
+/** Called inside a write transaction with the current row; throws to refuse the write. */
+export type WriteCheck<T> = (current: T) => void;
+
+/** A copy of an episode's log up to a point, continuing separately. */
+export interface EpisodeFork {
+  id: string;
+  /** Events with a seq up to this one are copied (with new ids). */
+  throughSeq: number;
+  title?: string;
+  /** The fork's meta (default: the original's). */
+  meta?: Record<string, unknown>;
+}
+
+/** What deleting an episode removed, and what it kept. */
+export interface EpisodeRemoval {
+  events: number;
+  usageRows: number;
+  /** Memories written from the episode's events: they belong to the characters and are kept. */
+  memoriesKept: { character: string; count: number }[];
+}
+
+/** What deleting a run removed, and what it kept. */
+export interface RunRemoval {
+  jobs: number;
+  episodes: number;
+  events: number;
+  usageRows: number;
+  memoriesKept: { character: string; count: number }[];
+}
+
+/** Where a store is and how it was opened. */
+export interface StoreInfo {
+  path: string;
+  /** Opened for reading only: writes fail, cache entries and usage are not kept. */
+  readOnly: boolean;
+  /** False when nothing was stored there yet (a read-only open then reads an empty store). */
+  exists: boolean;
+}
+
 /** A cached model response, addressed by a hash of the full request. */
 export interface CachedResponse {
   key: string;
@@ -125,8 +177,11 @@ export interface Store {
   getEpisode(id: string): Promise<Episode | undefined>;
   listEpisodes(filter?: { kind?: EpisodeKind }): Promise<Episode[]>;
   updateEpisode(id: string, patch: { title?: string; status?: EpisodeStatus; meta?: Record<string, unknown> }): Promise<Episode>;
-  /** Appends events in one transaction and returns them with ids and sequence numbers. */
-  appendEvents(episodeId: string, events: NewEvent[], patch?: { meta?: Record<string, unknown> }): Promise<SceneEvent[]>;
+  /**
+   * Appends events in one transaction and returns them with ids and sequence numbers; with `afterSeq`, only if
+   * the log still ends there (else `store/conflict`).
+   */
+  appendEvents(episodeId: string, events: NewEvent[], options?: AppendOptions): Promise<SceneEvent[]>;
   listEvents(episodeId: string): Promise<SceneEvent[]>;
   cacheGet(key: string): Promise<CachedResponse | undefined>;
   cachePut(key: string, value: unknown): Promise<void>;
@@ -138,7 +193,16 @@ export interface Store {
   createRun(run: { id?: string; kind: string; title: string; meta?: Record<string, unknown> }, jobs: { id: string; input: Record<string, unknown> }[]): Promise<Run>;
   getRun(id: string): Promise<Run | undefined>;
   listRuns(filter?: { kind?: string }): Promise<Run[]>;
-  updateRun(id: string, patch: { status?: RunStatus; meta?: Record<string, unknown> }): Promise<Run>;
+  /** Updates a run; `check` sees the current run under the write lock and may refuse (e.g. a run another process owns). */
+  updateRun(id: string, patch: { status?: RunStatus; meta?: Record<string, unknown> }, options?: { check?: WriteCheck<Run> }): Promise<Run>;
+  /** Deletes a run, its jobs, the episodes its jobs name (`input.episodeId`) with their events, and its usage rows. */
+  deleteRun(id: string, options?: { check?: WriteCheck<Run> }): Promise<RunRemoval>;
+  /** Deletes an episode, its events and its usage rows; memories written from it stay with their characters. */
+  deleteEpisode(id: string, options?: { check?: WriteCheck<Episode> }): Promise<EpisodeRemoval>;
+  /** Gives an episode a new id; its events and usage follow it. */
+  renameEpisode(id: string, newId: string, options?: { check?: WriteCheck<Episode> }): Promise<Episode>;
+  /** Copies an episode and its events up to `fork.throughSeq` under a new id. */
+  forkEpisode(id: string, fork: EpisodeFork, options?: { check?: WriteCheck<Episode> }): Promise<Episode>;
   /** The jobs of a run in order, optionally only those with the given statuses. */
   listJobs(runId: string, filter?: { status?: JobStatus[] }): Promise<Job[]>;
   /** Sets a job's status (and error, result, attempt count); resolves once stored. */
@@ -146,5 +210,7 @@ export interface Store {
   jobCounts(runId: string): Promise<JobCounts>;
   /** Characters' long-term memories, in the same database. */
   readonly memories: MemoryStore;
+  /** Where the store is and how it was opened. */
+  readonly location: StoreInfo;
   close(): Promise<void>;
 }

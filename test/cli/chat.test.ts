@@ -175,7 +175,12 @@ describe('dramatis chat: a long session within --context-tokens', () => {
 });
 
 describe('dramatis chat: faults leave the session with complete turns only', () => {
-  const expectUnchanged = async (session: string, before: number) => expect(await events(session)).toHaveLength(before);
+  // A failed first turn stores nothing: no greeting, no session that would list with 0 turns forever.
+  const expectNoSession = async (session: string) => {
+    expect(await events(session)).toHaveLength(0);
+    const listed = JSON.parse((await runCli(['sessions', 'list', '--json'], { cwd: dir })).stdout) as { id: string }[];
+    expect(listed.map((row) => row.id)).not.toContain(session);
+  };
 
   it('waits out a 429 with Retry-After and succeeds', async () => {
     fake.enqueue({ fault: 'rate-limit', retryAfter: 0.05 }, { fault: 'server-error', status: 503 }, turn('Patience.'));
@@ -191,7 +196,7 @@ describe('dramatis chat: faults leave the session with complete turns only', () 
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(/rate/i);
-    await expectUnchanged('f2', 1);
+    await expectNoSession('f2');
   });
 
   it('times out a hung request', async () => {
@@ -200,7 +205,7 @@ describe('dramatis chat: faults leave the session with complete turns only', () 
     expect(code).toBe(1);
     expect(stderr).toMatch(/tim(e|ed) ?out/i);
     expect(fake.chatRequests()).toHaveLength(2);
-    await expectUnchanged('f3', 1);
+    await expectNoSession('f3');
   });
 
   it('fails on a stream cut mid-reply instead of keeping half a reply', async () => {
@@ -209,7 +214,7 @@ describe('dramatis chat: faults leave the session with complete turns only', () 
     const { code, stderr } = await chat('--message', 'Hi', '--session', 'f4');
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toHaveLength(1);
-    await expectUnchanged('f4', 1);
+    await expectNoSession('f4');
   });
 
   it('repairs one invalid JSON reply, and fails cleanly on two', async () => {
@@ -221,7 +226,7 @@ describe('dramatis chat: faults leave the session with complete turns only', () 
     const bad = await chat('--message', 'Hello there', '--session', 'f6');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/invalid/);
-    await expectUnchanged('f6', 1);
+    await expectNoSession('f6');
     // A reply that is not JSON is never cached: trying again reaches the model.
     fake.enqueue(turn('Third time lucky.'));
     const again = await chat('--message', 'Hello there', '--session', 'f6');

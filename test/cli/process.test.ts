@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/index.ts';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm/index.ts';
-import { repoRoot, sharedData, tempDir } from '../support/cli.ts';
+import { privateDataHome, repoRoot, sharedData, tempDir } from '../support/cli.ts';
 
 // These run the real `dramatis` binary as a user would, to check signals and exit codes end to end.
 const bin = join(repoRoot, 'bin', 'dramatis.js');
@@ -14,7 +14,7 @@ afterAll(async () => { await fake.close(); });
 beforeEach(() => { fake.reset(); dir = tempDir(); });
 
 function start(args: string[]): ChildProcessWithoutNullStreams & { out: () => string; err: () => string; done: Promise<number | null> } {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env: { PATH: process.env.PATH ?? '' } });
+  const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env: { PATH: process.env.PATH ?? '', XDG_DATA_HOME: privateDataHome() } });
   let out = '';
   let err = '';
   child.stdout.on('data', (c) => { out += String(c); });
@@ -55,7 +55,8 @@ describe('the dramatis binary', () => {
     await until(() => /cancelled/.test(child.err()), 'the cancel notice');
     child.stdin.write('/exit\n');
     expect(await child.done).toBe(0);
-    expect((await storedEvents('k1')).map((e) => e.kind)).toEqual(['speech']);
+    // Not even the greeting: a session whose first turn never finished is not stored (issue 13 §7).
+    expect((await storedEvents('k1')).map((e) => e.kind)).toEqual([]);
   });
 
   it('a process killed mid-turn leaves only complete turns in the store', async () => {

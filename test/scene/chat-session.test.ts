@@ -69,17 +69,19 @@ describe('chat session', () => {
   it('stores nothing when the model fails, so the session holds only complete turns', async () => {
     const store = openSqliteStore(':memory:');
     const session = await open(store, scriptedModel(new Error('boom')));
-    const before = await store.listEvents('s1');
+    const before = [...session.log];
     await expect(session.send('hello?')).rejects.toThrow(/boom/);
-    expect(await store.listEvents('s1')).toEqual(before);
-    expect(session.log).toHaveLength(before.length);
+    expect(await store.listEvents('s1')).toEqual([]);
+    expect(session.log).toEqual(before);
   });
 
   it('stores nothing when the reply is invalid twice', async () => {
     const store = openSqliteStore(':memory:');
     const session = await open(store, scriptedModel('not json', '{"speech": ""}'));
     await expect(session.send('hello?')).rejects.toMatchObject({ code: 'agent/invalid-output' });
-    expect(await store.listEvents('s1')).toHaveLength(1);
+    // Not even the greeting: a session whose first turn failed does not exist (it would list with 0 turns forever).
+    expect(await store.listEvents('s1')).toHaveLength(0);
+    expect(await store.getEpisode('s1')).toBeUndefined();
   });
 
   it('compacts overflowing history in whole blocks and keeps consecutive prompts prefix-stable', async () => {
@@ -110,7 +112,7 @@ describe('chat session', () => {
 
   it('refuses to continue a session with another character', async () => {
     const store = openSqliteStore(':memory:');
-    await open(store);
+    await (await open(store)).send('Hello');
     await expect(openChatSession({ store, character: { ...character, name: 'Tomas' }, model: scriptedModel('x'), sessionId: 's1' }))
       .rejects.toMatchObject({ code: 'agent/other-character' });
   });

@@ -96,6 +96,72 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
       expect(await store.getRun('nope')).toBeUndefined();
     });
 
+    it('appends only if the log still ends where the caller read it (afterSeq), or creates the episode with its first events', async () => {
+      await store.createEpisode({ id: 'c', kind: 'chat', title: 't' });
+      const speech = (text: string) => ({ kind: 'speech' as const, actor: 'user', text, visibility: 'all' as const });
+      await store.appendEvents('c', [speech('one')], { afterSeq: 0 });
+      await expect(store.appendEvents('c', [speech('stale')], { afterSeq: 0 })).rejects.toMatchObject({ code: 'store/conflict' });
+      await store.appendEvents('c', [speech('two')], { afterSeq: 1 });
+      expect((await store.listEvents('c')).map((e) => e.text)).toEqual(['one', 'two']);
+      const created = await store.appendEvents('n', [speech('hello')], { create: { kind: 'chat', title: 'new', meta: { a: 1 } }, meta: { b: 2 } });
+      expect(created.map((e) => e.seq)).toEqual([1]);
+      expect(await store.getEpisode('n')).toMatchObject({ kind: 'chat', title: 'new', meta: { a: 1, b: 2 } });
+      await expect(store.appendEvents('n', [speech('again')], { create: { kind: 'chat', title: 'new' } })).rejects.toMatchObject({ code: 'store/conflict' });
+      expect(await store.listEvents('n')).toHaveLength(1);
+    });
+
+    it('lets a check refuse a run update under the write lock', async () => {
+      await store.createRun({ id: 'owned', kind: 'scene', title: 't', meta: { owner: 'someone' } }, []);
+      const refuse = (run: { meta: Record<string, unknown> }) => { if (run.meta.owner) throw Object.assign(new Error('taken'), { code: 'run/busy' }); };
+      await expect(store.updateRun('owned', { meta: { owner: 'me' } }, { check: refuse })).rejects.toMatchObject({ code: 'run/busy' });
+      expect((await store.getRun('owned'))?.meta.owner).toBe('someone');
+    });
+
+    it('deletes an episode with its events and usage; renames and forks one', async () => {
+      await store.createEpisode({ id: 'e1', kind: 'chat', title: 'T', meta: { card: 'c.json' } });
+      await store.appendEvents('e1', [1, 2, 3, 4].map((n) => ({ kind: 'speech' as const, actor: 'user', text: `line ${n}`, visibility: 'all' as const })));
+      await store.recordUsage({ episodeId: 'e1', model: 'm', inputTokens: 5, outputTokens: 1, cached: false });
+      const renamed = await store.renameEpisode('e1', 'e2');
+      expect(renamed).toMatchObject({ id: 'e2', title: 'T', meta: { card: 'c.json' } });
+      expect(await store.getEpisode('e1')).toBeUndefined();
+      expect((await store.listEvents('e2')).map((e) => e.text)).toEqual(['line 1', 'line 2', 'line 3', 'line 4']);
+      expect((await store.usageTotals({ episodeId: 'e2' })).calls).toBe(1);
+      await expect(store.renameEpisode('e2', 'e2')).rejects.toMatchObject({ code: 'store/duplicate' });
+
+      const fork = await store.forkEpisode('e2', { id: 'f', throughSeq: 2, meta: { forked: true } });
+      expect(fork).toMatchObject({ id: 'f', kind: 'chat', status: 'active', meta: { forked: true } });
+      const copied = await store.listEvents('f');
+      expect(copied.map((e) => [e.seq, e.text])).toEqual([[1, 'line 1'], [2, 'line 2']]);
+      const originals = await store.listEvents('e2');
+      expect(copied.map((e) => e.id)).not.toEqual(originals.slice(0, 2).map((e) => e.id));
+      expect((await store.usageTotals({ episodeId: 'f' })).calls).toBe(0);
+
+      const removed = await store.deleteEpisode('e2');
+      expect(removed).toEqual({ events: 4, usageRows: 1, memoriesKept: [] });
+      expect(await store.listEvents('e2')).toEqual([]);
+      expect((await store.usageTotals({ episodeId: 'e2' })).calls).toBe(0);
+      expect(await store.listEvents('f')).toHaveLength(2);
+      await expect(store.deleteEpisode('e2')).rejects.toMatchObject({ code: 'store/not-found' });
+    });
+
+    it('deletes a run with its jobs, the episodes its jobs name, their events and the run\'s usage', async () => {
+      await store.createRun({ id: 'r', kind: 'scene', title: 't' }, [{ id: 'e0', input: { episodeId: 'r-e0' } }, { id: 'e1', input: { episodeId: 'r-e1' } }]);
+      await store.createEpisode({ id: 'r-e0', kind: 'scene', title: 't' });
+      await store.appendEvents('r-e0', [{ kind: 'narration', actor: 'narrator', text: 'Night.', visibility: 'all' }]);
+      await store.createEpisode({ id: 'other', kind: 'chat', title: 'kept' });
+      await store.recordUsage({ episodeId: 'r-e0', runId: 'r', model: 'm', inputTokens: 1, outputTokens: 1, cached: false });
+      await store.recordUsage({ episodeId: 'other', model: 'm', inputTokens: 1, outputTokens: 1, cached: false });
+      const refuse = () => { throw Object.assign(new Error('busy'), { code: 'run/busy' }); };
+      await expect(store.deleteRun('r', { check: refuse })).rejects.toMatchObject({ code: 'run/busy' });
+      expect(await store.getRun('r')).toBeDefined();
+      expect(await store.deleteRun('r')).toEqual({ jobs: 2, episodes: 1, events: 1, usageRows: 1, memoriesKept: [] });
+      expect(await store.getRun('r')).toBeUndefined();
+      expect(await store.listJobs('r')).toEqual([]);
+      expect(await store.getEpisode('r-e0')).toBeUndefined();
+      expect(await store.getEpisode('other')).toBeDefined();
+      expect((await store.usageTotals()).calls).toBe(1);
+    });
+
     it('refuses a duplicate run and unknown jobs', async () => {
       await store.createRun({ id: 'r', kind: 'scene', title: 't' }, []);
       await expect(store.createRun({ id: 'r', kind: 'scene', title: 't' }, [])).rejects.toMatchObject({ code: 'store/duplicate' });

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { repoRoot } from './cli.ts';
+import { privateDataHome, repoRoot } from './cli.ts';
 
 const bin = join(repoRoot, 'bin', 'dramatis.js');
 
@@ -21,7 +22,8 @@ export function dramatisProcesses(): (args: string[], cwd: string) => DramatisPr
     for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   return (args, cwd) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { PATH: process.env.PATH ?? '' } });
+    // XDG_DATA_HOME: a run in a folder without .dramatis/ uses a private per-user store, never the real one.
+    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { PATH: process.env.PATH ?? '', XDG_DATA_HOME: privateDataHome() } });
     children.push(child);
     let out = '';
     let err = '';
@@ -39,4 +41,22 @@ export async function until(condition: () => Promise<boolean> | boolean, what: s
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** The user file permissions apply to: this one, or `nobody` when the tests run as root (root ignores chmod). */
+export const unprivileged = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+
+/**
+ * Runs the real binary to completion as a user that file permissions apply to (see {@link unprivileged}); the
+ * folders it must reach are made searchable by that user.
+ */
+export function runUnprivileged(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const dataHome = privateDataHome();
+  for (const dir of [cwd, dataHome]) chmodSync(dir, 0o777);
+  const child = spawn(process.execPath, [bin, ...args], { cwd, env: { PATH: process.env.PATH ?? '', XDG_DATA_HOME: dataHome, ...env }, ...unprivileged });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c) => { stdout += String(c); });
+  child.stderr.on('data', (c) => { stderr += String(c); });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }

@@ -8,12 +8,26 @@ import type {
 import { z } from 'zod';
 import type { Store } from '../../store/types.ts';
 import { cacheKey, type ModelIdentity } from '../cache-key.ts';
+import { nodeWarning, readCached, type Warn } from '../cache-read.ts';
 import { observeStream, streamOf } from '../stream-parts.ts';
 
 export type CacheStore = Pick<Store, 'cacheGet' | 'cachePut'>;
 
 const FORMAT = 'dramatis/llm-response';
 const VERSION = 1;
+
+// What replaying needs of a stored entry; a damaged entry fails these and is a miss (see readCached).
+const Part = z.looseObject({ type: z.string() }).refine(
+  (part) => (part.type !== 'text' || typeof part.text === 'string') && (part.type !== 'text-delta' || typeof part.delta === 'string'),
+  'a text part without its text',
+);
+const FinishReason = z.looseObject({ unified: z.string() });
+const CachedGenerateSchema = z.looseObject({
+  result: z.looseObject({ content: z.array(Part), finishReason: FinishReason, usage: z.looseObject({}) }),
+});
+const CachedStreamSchema = z.looseObject({
+  parts: z.array(Part).refine((parts) => parts.some((part) => part.type === 'finish'), 'no finish part'),
+});
 
 interface CachedGenerate {
   format: typeof FORMAT;
@@ -43,12 +57,12 @@ function markCached(providerMetadata: SharedV3ProviderMetadata | undefined): Sha
  * A content-addressed response cache: the same request to the same model endpoint returns the stored
  * response without a call (a stream replays its parts). Only complete, successful responses are stored.
  */
-export function cacheMiddleware(store: CacheStore, identity: ModelIdentity): LanguageModelV3Middleware {
+export function cacheMiddleware(store: CacheStore, identity: ModelIdentity, warn: Warn = nodeWarning): LanguageModelV3Middleware {
   return {
     specificationVersion: 'v3',
     async wrapGenerate({ doGenerate, params }) {
       const key = cacheKey(identity, 'generate', params);
-      const hit = reviveGenerate((await store.cacheGet(key))?.value);
+      const hit = reviveGenerate(await readCached(store, key, CachedGenerateSchema, warn, (value) => isCached(value, 'generate')));
       if (hit) return hit;
       const result = await doGenerate();
       const text = result.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
@@ -59,7 +73,7 @@ export function cacheMiddleware(store: CacheStore, identity: ModelIdentity): Lan
     async wrapStream({ doStream, params }) {
       if (params.includeRawChunks) return doStream();
       const key = cacheKey(identity, 'stream', params);
-      const hit = reviveStream((await store.cacheGet(key))?.value);
+      const hit = reviveStream(await readCached(store, key, CachedStreamSchema, warn, (value) => isCached(value, 'stream')));
       if (hit) return { stream: streamOf(hit) };
       const result = await doStream();
       const parts: LanguageModelV3StreamPart[] = [];
@@ -122,7 +136,7 @@ function serializeGenerate(result: LanguageModelV3GenerateResult): CachedGenerat
 }
 
 function reviveGenerate(value: unknown): LanguageModelV3GenerateResult | undefined {
-  if (!isCached(value, 'generate')) return undefined;
+  if (value === undefined) return undefined;
   const { response, ...rest } = (value as CachedGenerate).result;
   return {
     ...rest,
@@ -141,7 +155,7 @@ function serializeStream(parts: LanguageModelV3StreamPart[]): CachedStream {
 }
 
 function reviveStream(value: unknown): LanguageModelV3StreamPart[] | undefined {
-  if (!isCached(value, 'stream')) return undefined;
+  if (value === undefined) return undefined;
   return ((value as CachedStream).parts as LanguageModelV3StreamPart[]).map((part) => {
     if (part.type === 'response-metadata' && part.timestamp) return { ...part, timestamp: new Date(part.timestamp as unknown as string) };
     if (part.type === 'finish') return { ...part, providerMetadata: markCached(part.providerMetadata) };
