@@ -3,6 +3,7 @@ import { RESEARCH_KEYS, RESEARCH_STASH, TOP_LEVEL_STASH, V1_KEYS, V3_ONLY_KEYS, 
 import { isZip, readCharx } from './charx.ts';
 import { CardError, describeInput } from './errors.ts';
 import { DEFAULT_MAX_BYTES, describeIssues, fieldRepairer, isRecord, listSplitters, parseJsonBytes, readFileWithLimit, setOwn } from './lenient.ts';
+import { lorebookKeyWarnings } from './lorebook-activation.ts';
 import { normalizeLorebook } from './lorebook-file.ts';
 import { isPng, readCardPng } from './png.ts';
 import { Character, ResearchFields, type CardFormat, type CardSpec, type LoadedCharacter } from './schema.ts';
@@ -255,6 +256,8 @@ export function parseCharacterJson(value: unknown, options: { path?: string; for
     const { fields, first } = describeIssues(parsed.error.issues, base);
     throw new CardError('card/invalid', `${file}: invalid character card: ${fields}; fix these fields in the card`, { path, field: first });
   }
+  // Compiles the book's keys now (activation reuses them) and reports those that can never match.
+  if (parsed.data.character_book) warnings.push(...lorebookKeyWarnings(parsed.data.character_book, at('character_book')));
   return {
     character: parsed.data,
     source: { ...(path === undefined ? {} : { path }), format: options.format ?? 'json', spec, extraTopLevel: topLevel },

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { readCharacterFile } from '../character/card-parse.ts';
-import { assertLorebookUsable } from '../character/lorebook-activation.ts';
+import { assertLorebookUsable, lorebookKeyWarnings } from '../character/lorebook-activation.ts';
 import { readLorebookFile } from '../character/lorebook-file.ts';
 import type { Lorebook } from '../character/schema.ts';
 import { completedAction, completedThought } from '../agent/speech-stream.ts';
@@ -89,11 +89,18 @@ export function registerChatCommand(program: Command, io: CliIo): void {
       const greeting = options.greeting === undefined ? undefined : nonNegativeInt(options.greeting, '--greeting');
       const temperature = options.temperature === undefined ? undefined : positiveNumber(options.temperature, '--temperature', true);
       const loaded = await readCharacterFile(resolve(io.cwd, cardPath));
-      if (loaded.character.character_book) assertLorebookUsable(loaded.character.character_book, cardPath);
+      const skipped = (book: Lorebook, file: string, base: string) => {
+        for (const warning of lorebookKeyWarnings(book, base, ['unsupported'])) writeLine(io.stderr, `warning: ${file}: ${warning}`);
+      };
+      if (loaded.character.character_book) {
+        assertLorebookUsable(loaded.character.character_book, cardPath);
+        skipped(loaded.character.character_book, cardPath, 'character_book');
+      }
       const lorebooks: Lorebook[] = [];
       for (const file of options.lorebook ?? []) {
         const { lorebook } = await readLorebookFile(resolve(io.cwd, file));
         assertLorebookUsable(lorebook, file);
+        skipped(lorebook, file, '');
         lorebooks.push(lorebook);
       }
       // After the card is read: a broken card should not wait for a model download.

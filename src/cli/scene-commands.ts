@@ -109,6 +109,7 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
         const scenes = await readSceneSource(resolve(io.cwd, file));
         if (scenes.length !== 1) throw new UsageError(`${file} holds ${scenes.length} scenes; pick one with ${file}#ID`);
         scene = scenes[0];
+        printWarnings(scenes, io);
       }
       await withStore(command, io, async (store) => {
         let run: Run;
@@ -227,6 +228,7 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
     .addHelpText('after', '\nExample:\n  $ dramatis scene validate examples/scenes/heist.yaml')
     .action(async (file: string, options: { json?: boolean }) => {
       const scenes = await readSceneSource(resolve(io.cwd, file));
+      printWarnings(scenes, io);
       if (options.json) return printJson(io, scenes.length === 1 ? scenes[0] : scenes);
       for (const s of scenes) {
         writeLine(io.stdout, `${s.title} — ${s.kind}, ${s.turns.policy}, max ${s.turns.max} turns${s.narrator ? `, narrator ${s.narrator.name} (${s.narrator.perspective})` : ''}`);
@@ -301,6 +303,11 @@ async function executeRun(store: Store, run: Run, scene: Scene, options: RunOpti
     writeLine(io.stderr, `${result.interrupted ? 'interrupted' : 'some episodes failed'}; continue with: dramatis scene run --resume ${run.id}`);
     throw Object.assign(new Error(`run ${run.id} is not complete (${counts.failed} failed, ${counts.pending + counts.running} unfinished)`), { code: 'run/incomplete' });
   }
+}
+
+/** A scene's warnings (e.g. lorebook keys that are skipped) on stderr, once each. */
+function printWarnings(scenes: readonly Scene[], io: CliIo): void {
+  for (const warning of new Set(scenes.flatMap((scene) => scene.warnings ?? []))) writeLine(io.stderr, `warning: ${warning}`);
 }
 
 function formatCost(cost: { usd: number; unpriced: string[] }): string {

@@ -217,7 +217,7 @@ function profilesOf(scene: Scene): Record<string, { secrets: string[]; goals: st
 }
 
 function sceneHash(scene: Scene): string {
-  const { file: _file, ...rest } = scene;
+  const { file: _file, warnings: _warnings, ...rest } = scene;
   const cast = rest.cast.map(({ source: _source, ...member }) => member);
   return createHash('sha256').update(JSON.stringify({ ...rest, cast })).digest('hex').slice(0, 16);
 }

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseCharacterJson, readCharacterFile } from '../character/card-parse.ts';
 import { CardError, formatFieldPath } from '../character/errors.ts';
+import { lorebookKeyWarnings } from '../character/lorebook-activation.ts';
 import type { Character } from '../character/schema.ts';
 import { issueMessage, objectKeysAt, parseYamlWithLines, type Locate, type Path } from '../text/yaml-source.ts';
 import { SceneError, type SceneErrorCode } from './errors.ts';
@@ -76,7 +77,9 @@ export async function resolveScene(value: unknown, options: ResolveSceneOptions)
   if (!params.success) fail(zodProblems(params.error.issues, ['params'], kind.params));
 
   const characters = await loadCast(data.cast, { ...options, label, locate });
-  return buildScene(data, characters, { params: params.data as Record<string, unknown>, file: options.file, baseDir: options.baseDir }, fail);
+  const scene = buildScene(data, characters, { params: params.data as Record<string, unknown>, file: options.file, baseDir: options.baseDir }, fail);
+  const warnings = castWarnings(characters, { label, locate });
+  return warnings.length ? { ...scene, warnings } : scene;
 }
 
 async function loadCast(cast: CastEntry[], options: ResolveSceneOptions & { label: string; locate: Locate }): Promise<Character[]> {
@@ -84,6 +87,16 @@ async function loadCast(cast: CastEntry[], options: ResolveSceneOptions & { labe
   const failure = settled.find((result) => result.status === 'rejected');
   if (failure) throw failure.reason;
   return settled.map((result) => (result as PromiseFulfilledResult<Character>).value);
+}
+
+/** Lorebook keys of the cast that can never match (skipped or invalid regexes), each at its cast entry's line. */
+function castWarnings(characters: readonly Character[], { label, locate }: { label: string; locate: Locate }): string[] {
+  return characters.flatMap((character, index) => {
+    if (!character.character_book) return [];
+    const line = locate(['cast', index]);
+    const where = `${line === undefined ? label : `${label}:${line}`}: cast[${index}] (${character.name})`;
+    return lorebookKeyWarnings(character.character_book, 'character_book').map((warning) => `${where}: ${warning}`);
+  });
 }
 
 async function loadCastCharacter(entry: CastEntry, index: number, { baseDir, label, locate, file }: ResolveSceneOptions & { label: string; locate: Locate }): Promise<Character> {

@@ -172,4 +172,6 @@ export interface Scene {
   sampling: { temperature?: number; topP?: number; maxOutputTokens?: number };
   seed: number;
   opening: { actor: string; kind: 'narration' | 'speech' | 'action'; text: string; to?: string[] }[];
+  /** Problems that do not stop the scene, e.g. a cast member's lorebook keys that are skipped; absent when there are none. */
+  warnings?: string[];
 }
