@@ -16,6 +16,7 @@ import { memoryModels } from './memory-models.ts';
 import { prepareModel } from './local-models.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
 import { readableId } from '../text/readable-id.ts';
+import { maxFileBytes } from './file-limit-option.ts';
 import { withStore } from './store-option.ts';
 import { collect, nonNegativeInt, parseMode, positiveInt, positiveNumber } from './option-values.ts';
 
@@ -88,7 +89,8 @@ export function registerChatCommand(program: Command, io: CliIo): void {
       const retries = options.retries === undefined ? undefined : nonNegativeInt(options.retries, '--retries');
       const greeting = options.greeting === undefined ? undefined : nonNegativeInt(options.greeting, '--greeting');
       const temperature = options.temperature === undefined ? undefined : positiveNumber(options.temperature, '--temperature', true);
-      const loaded = await readCharacterFile(resolve(io.cwd, cardPath));
+      const maxBytes = maxFileBytes(command, io);
+      const loaded = await readCharacterFile(resolve(io.cwd, cardPath), { maxBytes });
       const skipped = (book: Lorebook, file: string, base: string) => {
         for (const warning of lorebookKeyWarnings(book, base, ['unsupported'])) writeLine(io.stderr, `warning: ${file}: ${warning}`);
       };
@@ -98,7 +100,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
       }
       const lorebooks: Lorebook[] = [];
       for (const file of options.lorebook ?? []) {
-        const { lorebook } = await readLorebookFile(resolve(io.cwd, file));
+        const { lorebook } = await readLorebookFile(resolve(io.cwd, file), { maxBytes });
         assertLorebookUsable(lorebook, file);
         skipped(lorebook, file, '');
         lorebooks.push(lorebook);

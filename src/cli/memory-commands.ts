@@ -1,14 +1,16 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { readInputText } from '../text/input-file.ts';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
-  STRATEGIES, importMemories, memoryLines, parseMemoryFile, recall, reembedMemories, type Strategy,
+  STRATEGIES, importMemories, memoryLines, readMemoryFile, recall, reembedMemories, type Strategy,
 } from '../memory/index.ts';
 import { EMOTIONS } from '../store/index.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
 import type { EvalFlags } from './memory-eval.ts';
 import { memoryModels, type MemoryModelFlags } from './memory-models.ts';
 import { positiveInt, positiveNumber } from './option-values.ts';
+import { maxFileBytes } from './file-limit-option.ts';
 import { withStore } from './store-option.ts';
 
 export function registerMemoryCommands(program: Command, io: CliIo): void {
@@ -27,7 +29,7 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
     .action(async (file: string, options: MemoryModelFlags & { character?: string; batchSize?: string }, command: Command) => {
       const batchSize = positiveInt(options.batchSize, '--batch-size');
       const path = resolve(io.cwd, file);
-      const entries = parseMemoryFile(await readFile(path, 'utf8'), { character: options.character, source: file });
+      const entries = await readMemoryFile(path, { character: options.character, source: file, maxBytes: maxFileBytes(command, io) });
       await withStore(command, io, async (store) => {
         const models = await memoryModels(options, io, store);
         const result = await importMemories({
@@ -89,7 +91,7 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
       const k = positiveInt(options.k, '--k');
       const pool = positiveInt(options.pool, '--pool');
       const emotion = options.queryEmotion === undefined ? undefined : parseEmotion(options.queryEmotion);
-      const embedding = options.queryEmbedding === undefined ? undefined : await parseEmbedding(options.queryEmbedding, io);
+      const embedding = options.queryEmbedding === undefined ? undefined : await parseEmbedding(options.queryEmbedding, io, maxFileBytes(command, io));
       const weights = options.weights === undefined ? undefined : parseWeights(options.weights);
       const recencyHalfLifeDays = positiveNumber(options.halfLife, '--half-life');
       await withStore(command, io, async (store) => {
@@ -133,7 +135,7 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
     .addHelpText('after', '\nExample:\n  $ dramatis memory eval --character Seraphina --card seraphina.png --questionnaire bfi --model openai:gpt-4o-mini \\\n      --embedding-model openai:text-embedding-3-small --strategy c-a')
     .action(async (options: MemoryModelFlags & EvalFlags, command: Command) => {
       const { runPersonalityEval } = await import('./memory-eval.ts');
-      await withStore(command, io, (store) => runPersonalityEval(options, io, store));
+      await withStore(command, io, (store) => runPersonalityEval(options, io, store, maxFileBytes(command, io)));
     });
 
   memory.command('reembed')
@@ -185,8 +187,8 @@ function parseEmotion(value: string): number[] {
   return scores;
 }
 
-async function parseEmbedding(value: string, io: CliIo): Promise<number[]> {
-  const text = value.startsWith('@') ? await readFile(resolve(io.cwd, value.slice(1)), 'utf8') : value;
+async function parseEmbedding(value: string, io: CliIo, maxBytes: number | undefined): Promise<number[]> {
+  const text = value.startsWith('@') ? await readInputText(resolve(io.cwd, value.slice(1)), { kind: 'data', maxBytes }) : value;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
