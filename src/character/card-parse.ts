@@ -3,6 +3,7 @@ import { RESEARCH_KEYS, RESEARCH_STASH, TOP_LEVEL_STASH, V1_KEYS, V3_ONLY_KEYS, 
 import { isZip, readCharx } from './charx.ts';
 import { CardError, describeInput } from './errors.ts';
 import { DEFAULT_MAX_BYTES, describeIssues, fieldRepairer, isRecord, listSplitters, parseJsonBytes, readFileWithLimit, setOwn } from './lenient.ts';
+import { lorebookKeyWarnings } from './lorebook-activation.ts';
 import { normalizeLorebook } from './lorebook-file.ts';
 import { isPng, readCardPng } from './png.ts';
 import { Character, ResearchFields, type CardFormat, type CardSpec, type LoadedCharacter } from './schema.ts';
@@ -55,7 +56,34 @@ export function parseCharacterBytes(bytes: Uint8Array, options: ParseCharacterOp
   if (extension === '.charx') {
     throw new CardError('card/bad-charx', `${file}: not a zip archive, so not a CHARX card; export the card again`, { path });
   }
-  return parseCharacterJson(parseJsonBytes(bytes, path, 'card', 'card'), { path, format: 'json' });
+  const value = parseJsonBytes(bytes, path, 'card', 'card');
+  assertCardShaped(value, file, path);
+  return parseCharacterJson(value, { path, format: 'json' });
+}
+
+/** V1 fields besides name and description (and their Pygmalion names): other JSON files rarely have them. */
+const CARD_EVIDENCE = ['personality', 'scenario', 'first_mes', 'mes_example', 'world_scenario', 'char_greeting', 'example_dialogue'];
+
+/**
+ * Refuses a JSON file that is clearly not a character card before it is read as one: without a card `spec`, a
+ * V1 (flat) or spec-less V2 object must have a name and at least one V1 field other than the description, which
+ * many JSON files have (a package.json has a name and a description). Real V1 exports carry all six fields.
+ * The message names fields, never values: the file may be anything.
+ */
+function assertCardShaped(value: unknown, file: string, path: string | undefined): void {
+  if (!isRecord(value)) return; // parseCharacterJson says what it is
+  const spec = value.spec;
+  if (typeof spec === 'string' && (spec.startsWith('chara_card') || spec === 'lorebook_v3')) return;
+  const fields = isRecord(value.data) ? { ...value, ...value.data } : value;
+  const present = (key: string) => fields[key] !== undefined && fields[key] !== null;
+  if (!('name' in fields) && !('char_name' in fields) && 'entries' in value) return; // a lorebook: parseCharacterJson says so
+  if ((present('name') || present('char_name')) && CARD_EVIDENCE.some(present)) return;
+  const shape = typeof spec === 'string'
+    ? 'a JSON object whose "spec" is not chara_card_v2 or chara_card_v3'
+    : isRecord(value.data) ? 'a JSON object with "data" but no "spec"' : 'a JSON object without "spec" or "data"';
+  throw new CardError('card/not-a-card',
+    `${file}: not a character card: ${shape} is read as a V1 card only when it has "name" and at least one of personality, scenario, first_mes, mes_example; check this is a character card file (V1, V2 or V3 JSON, PNG or CHARX)`,
+    { path });
 }
 
 const LEGACY_V1: Record<string, string> = {
@@ -255,6 +283,8 @@ export function parseCharacterJson(value: unknown, options: { path?: string; for
     const { fields, first } = describeIssues(parsed.error.issues, base);
     throw new CardError('card/invalid', `${file}: invalid character card: ${fields}; fix these fields in the card`, { path, field: first });
   }
+  // Compiles the book's keys now (activation reuses them) and reports those that can never match.
+  if (parsed.data.character_book) warnings.push(...lorebookKeyWarnings(parsed.data.character_book, at('character_book')));
   return {
     character: parsed.data,
     source: { ...(path === undefined ? {} : { path }), format: options.format ?? 'json', spec, extraTopLevel: topLevel },

@@ -43,7 +43,7 @@ export function readCharx(bytes: Uint8Array, options: { path?: string; maxBytes?
       filter(entry) {
         total += entry.originalSize;
         if (total > maxBytes) {
-          throw new CardError('card/too-large', `${file}: the CHARX archive unpacks to over ${formatMiB(maxBytes)} (at ${entry.name}); it may be a zip bomb, check the file or raise maxBytes`, { path, field: entry.name });
+          throw new CardError('card/too-large', `${file}: the CHARX archive unpacks to over ${formatMiB(maxBytes)} (at ${entry.name}); it may be a zip bomb, check the file or raise the limit with --max-file-mb (or DRAMATIS_MAX_FILE_MB)`, { path, field: entry.name });
         }
         return !entry.name.endsWith('/');
       },

@@ -1,6 +1,10 @@
 /** Stable codes of character and lorebook file failures. */
 export type CardErrorCode =
   | 'card/not-found'
+  | 'card/not-a-file'
+  | 'card/read'
+  | 'card/encoding'
+  | 'card/not-a-card'
   | 'card/too-large'
   | 'card/not-png'
   | 'card/truncated-png'
@@ -12,6 +16,9 @@ export type CardErrorCode =
   | 'card/bad-charx'
   | 'card/bad-output'
   | 'lorebook/not-found'
+  | 'lorebook/not-a-file'
+  | 'lorebook/read'
+  | 'lorebook/encoding'
   | 'lorebook/too-large'
   | 'lorebook/bad-json'
   | 'lorebook/bad-format'
@@ -53,7 +60,4 @@ export function formatFieldPath(parts: ReadonlyArray<PropertyKey>, prefix = ''):
   return out || '(root)';
 }
 
-/** Size in MiB with one decimal, for messages. */
-export function formatMiB(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
+export { formatMiB } from '../text/input-file.ts';

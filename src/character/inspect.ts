@@ -1,6 +1,6 @@
 import { RESEARCH_KEYS } from './card-export.ts';
 import { isRecord } from './lenient.ts';
-import { isRegexKey } from './lorebook-file.ts';
+import { lorebookKeyProblems } from './lorebook-activation.ts';
 import type { CardFormat, CardSpec, LoadedCharacter } from './schema.ts';
 
 export interface FieldSize {
@@ -42,26 +42,17 @@ export interface CardInspection {
     scanDepth?: number;
     tokenBudget?: number;
     entries: LorebookEntrySummary[];
+    /** Regex keys that are skipped (never matched) because the linear-time engine cannot express them; the warnings say so too. */
+    skippedKeys: { entry: number; field: 'keys' | 'secondary_keys'; key: string; reason: string }[];
   };
   extensionKeys: string[];
   /** Keys of the original file's top level that are kept for export (SillyTavern's `avatar`, `chat`, …). */
   topLevelKeys: string[];
-  /** Loader repairs, then findings of the inspection (e.g. regex keys that do not compile). */
+  /** Loader repairs and findings (e.g. regex keys that do not compile or are skipped). */
   warnings: string[];
 }
 
 const TEXT_FIELDS = ['description', 'personality', 'scenario', 'first_mes', 'mes_example', 'system_prompt', 'post_history_instructions', 'creator_notes', 'nickname', 'speakingStyle'] as const;
-
-function regexProblem(key: string): string | undefined {
-  const match = /^\/(.+)\/([a-z]*)$/s.exec(key);
-  if (!match) return undefined;
-  try {
-    new RegExp(match[1], match[2]);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
 
 /**
  * Summarizes a loaded card: field sizes in characters and tokens, greetings, research fields, lorebook entries.
@@ -87,13 +78,7 @@ export function inspectCharacter(loaded: LoadedCharacter, countTokens: (text: st
   const book = character.character_book;
   let lorebook: CardInspection['lorebook'];
   if (book) {
-    const entries = book.entries.map((entry, index): LorebookEntrySummary => {
-      for (const [list, keys] of [['keys', entry.keys], ['secondary_keys', entry.secondary_keys ?? []]] as const) {
-        keys.forEach((key, k) => {
-          const problem = isRegexKey(key) ? regexProblem(key) : undefined;
-          if (problem) warnings.push(`character_book.entries[${index}].${list}[${k}]: regex ${key} does not compile (${problem}); fix or remove the key`);
-        });
-      }
+    const entries = book.entries.map((entry): LorebookEntrySummary => {
       return {
         ...(entry.id === undefined ? {} : { id: entry.id }),
         ...(entry.name || entry.comment ? { name: entry.name || entry.comment } : {}),
@@ -112,6 +97,9 @@ export function inspectCharacter(loaded: LoadedCharacter, countTokens: (text: st
       ...(book.scan_depth === undefined ? {} : { scanDepth: book.scan_depth }),
       ...(book.token_budget === undefined ? {} : { tokenBudget: book.token_budget }),
       entries,
+      skippedKeys: lorebookKeyProblems(book)
+        .filter((problem) => problem.kind === 'unsupported')
+        .map((problem) => ({ entry: problem.entryIndex, field: problem.field, key: problem.key, reason: problem.reason })),
     };
   }
 

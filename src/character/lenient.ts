@@ -1,9 +1,8 @@
 /** Lenient-parse-then-validate helpers shared by the card and lorebook readers: repair spec fields, report each repair, never touch extensions. */
-import { readFile, stat } from 'node:fs/promises';
 import type { z } from 'zod';
-import { CardError, describeInput, formatFieldPath, formatMiB } from './errors.ts';
-
-export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
+import { describeJsonError } from '../text/json-error.ts';
+import { decodeInputText, DEFAULT_MAX_FILE_BYTES, readInputBytes, type InputFailure } from '../text/input-file.ts';
+import { CardError, describeInput, formatFieldPath } from './errors.ts';
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -144,40 +143,21 @@ export function fieldRepairer(target: Record<string, unknown>, base: string, war
 
 type FileKind = 'card' | 'lorebook';
 
-/** Reads a file after checking its size with `stat`, so an oversized file is refused without being read. */
+export const DEFAULT_MAX_BYTES = DEFAULT_MAX_FILE_BYTES.card;
+
+/** The shared reader's failures as card or lorebook errors, keeping the folder's codes (`card/too-large`...). */
+export const cardInputFailure = (kind: FileKind) => (failure: InputFailure): CardError =>
+  new CardError(`${kind}/${failure.problem}`, failure.message, { path: failure.path, cause: failure.cause });
+
+/** Reads a card or lorebook file: a regular file within `maxBytes`, checked before it is read. */
 export async function readFileWithLimit(path: string, maxBytes: number, kind: FileKind): Promise<Uint8Array> {
-  const what = kind === 'card' ? 'character cards' : 'lorebooks';
-  const tooLarge = (size: number) =>
-    new CardError(`${kind}/too-large` as const, `${path}: file is ${formatMiB(size)}, over the ${formatMiB(maxBytes)} limit for ${what}; check it is the right file, or raise maxBytes`, { path });
-  let size: number;
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new CardError(`${kind}/not-found` as const, `${path}: not a regular file; give the path of a ${kind} file`, { path });
-    size = info.size;
-  } catch (error) {
-    if (error instanceof CardError) throw error;
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new CardError(`${kind}/not-found` as const, `${path}: no such file; check the path`, { path, cause: error });
-    }
-    throw error;
-  }
-  if (size > maxBytes) throw tooLarge(size);
-  const bytes = await readFile(path);
-  if (bytes.byteLength > maxBytes) throw tooLarge(bytes.byteLength); // grew since stat
-  return bytes;
+  return readInputBytes(path, { kind, maxBytes, fail: cardInputFailure(kind) });
 }
 
 /** Decodes text (UTF-8 with or without BOM, or UTF-16 with BOM) and parses it as JSON, naming the line and column on failure. */
 export function parseJsonBytes(bytes: Uint8Array, path: string | undefined, kind: FileKind, what = 'file'): unknown {
-  const file = describeInput(path, kind);
-  let text: string;
-  try {
-    if (bytes[0] === 0xff && bytes[1] === 0xfe) text = new TextDecoder('utf-16le').decode(bytes.subarray(2));
-    else if (bytes[0] === 0xfe && bytes[1] === 0xff) text = new TextDecoder('utf-16be').decode(bytes.subarray(2));
-    else text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch (error) {
-    throw new CardError(`${kind}/bad-json` as const, `${file}: the ${what} is not UTF-8 text; save it as UTF-8 JSON`, { path, cause: error });
-  }
+  const subject = what === 'file' || what === kind ? 'this' : `the ${what}`;
+  const text = decodeInputText(bytes, { path: describeInput(path, kind), kind, subject, fail: cardInputFailure(kind) });
   return parseJsonText(text, path, kind, what);
 }
 
@@ -188,15 +168,7 @@ export function parseJsonText(text: string, path: string | undefined, kind: File
   try {
     return JSON.parse(body);
   } catch (error) {
-    const reason = (error as Error).message.replace(/\s+/g, ' ').slice(0, 120);
-    const position = /position (\d+)/.exec(reason);
-    let where = '';
-    if (position) {
-      const before = body.slice(0, Number(position[1]));
-      const line = before.split('\n').length;
-      where = ` at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
-    }
-    throw new CardError(`${kind}/bad-json` as const, `${file}: the ${what} is not valid JSON${where} (${reason}); fix the JSON or re-export it`, { path, cause: error });
+    throw new CardError(`${kind}/bad-json` as const, `${file}: the ${what} is not valid JSON${describeJsonError(body, error)}; fix the JSON or re-export it`, { path, cause: error });
   }
 }
 

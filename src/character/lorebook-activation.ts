@@ -1,12 +1,17 @@
+import { RE2Set, type RE2JS } from 're2js';
 import { countTokens, type TokenCounter } from '../text/tokens.ts';
 import { CardError } from './errors.ts';
 import { renderMacros, type MacroContext } from './macros.ts';
+import { compileRegexKey } from './regex-key.ts';
 import type { Lorebook, LorebookEntry } from './schema.ts';
 
 /**
  * Lorebook (world info) activation, following SillyTavern's world-info scan and Character Card V2/V3.
  * Pure: the only state kept between calls is a per-entry cache of compiled keys and token counts
- * (see `entryCaches`), which is checked against the entry on every call.
+ * (see `entryCaches`), which is checked against the entry on every call, and each book's compiled keys by text
+ * (see `bookStates`), so that a key repeated across a book is compiled and tried once.
+ * Regex keys run on RE2 (linear time, see `regex-key.ts`); those it cannot express never match. A book's regex
+ * keys are also compiled into one RE2 set, which finds all of them in a text in one pass.
  */
 
 export interface ActivationInput {
@@ -42,7 +47,8 @@ export interface ActivatedEntry {
 }
 
 export interface LorebookError {
-  code: 'invalid_regex';
+  /** `invalid_regex`: not a valid regular expression; `unsupported_regex`: valid, but not expressible in linear time (skipped). */
+  code: 'invalid_regex' | 'unsupported_regex';
   entryIndex: number;
   key: string;
   message: string;
@@ -62,8 +68,8 @@ export type LorebookPosition = 'before_char' | 'after_char';
 
 type CompiledKey =
   | { kind: 'plain'; key: string; needle: string; caseSensitive: boolean; wholeWord: boolean; grams: Uint32Array }
-  | { kind: 'regex'; key: string; regex: RegExp }
-  | { kind: 'invalid'; key: string; message: string };
+  | { kind: 'regex'; key: string; regex: RE2JS }
+  | { kind: 'invalid' | 'unsupported'; key: string; message: string; backtracking?: boolean };
 
 interface KeyMode {
   caseSensitive: boolean;
@@ -74,6 +80,8 @@ interface KeyMode {
 interface KeySlot {
   /** Key as written (trimmed). */
   source: string;
+  /** Index in the entry's list as written (blank keys are left out of the slots). */
+  position: number;
   /** Compiled once; for keys with macros, the form used when no macro context is given. */
   compiled: CompiledKey;
   hasMacros: boolean;
@@ -92,12 +100,29 @@ interface EntryCache {
 
 /** Keyed by entry object; each call re-checks keys, mode and content, so mutating an entry is safe. */
 const entryCaches = new WeakMap<LorebookEntry, EntryCache>();
+/** A book's compiled keys by mode and text: immutable values, shared by the entries that repeat a key. */
+type BookKeys = Map<string, CompiledKey>;
+interface BookState {
+  keys: BookKeys;
+  /** The regex keys as one set, built on first use and again when keys were added since (`builtAt` is `keys.size` then). */
+  regexSet?: RegexSet;
+}
+interface RegexSet {
+  builtAt: number;
+  /** Absent for fewer than two regex keys, or when RE2 could not build it: each key is then tried alone. */
+  set?: RE2Set;
+  ids: Map<CompiledKey, number>;
+}
+const bookStates = new WeakMap<Lorebook, BookState>();
 
 interface ScanText {
   raw: string;
   lower?: string;
   /** Results of keys already tried on this text during this call. */
   hits: Map<CompiledKey, boolean>;
+  /** The book's regex set, and which of its keys occur in this text (one pass, on first use). */
+  regexSet?: RegexSet;
+  setMatches?: Set<number>;
   /** Trigram filters of long texts (see `mayContain`), built on first use. */
   rawGrams?: Uint32Array;
   lowerGrams?: Uint32Array;
@@ -158,12 +183,15 @@ export function activateLorebook(book: Lorebook, input: ActivationInput): Activa
 
   const errors: LorebookError[] = [];
   const pending: PreparedEntry[] = [];
+  const state = stateOf(book);
   book.entries.forEach((entry, index) => {
     if (entry.enabled === false) return;
-    pending.push(prepareEntry(entry, index, input.macros, errors));
+    pending.push(prepareEntry(entry, index, state.keys, input.macros, errors));
   });
 
-  const history = historyTexts(input.messages);
+  const regexSet = regexSetOf(state);
+  const scanText = (raw: string): ScanText => ({ raw, hits: new Map(), regexSet });
+  const history = historyTexts(input.messages, scanText);
   const extra = (input.extraScanText ?? []).filter((text) => text !== '').map(scanText);
   const recursion: ScanText[] = [];
   const activated: ActivatedEntry[] = [];
@@ -298,9 +326,14 @@ function matchesAny(key: CompiledKey, texts: readonly ScanText[]): boolean {
 function matches(key: CompiledKey, text: ScanText): boolean {
   switch (key.kind) {
     case 'invalid':
+    case 'unsupported':
       return false;
-    case 'regex':
-      return key.regex.test(text.raw);
+    case 'regex': {
+      const id = text.regexSet?.ids.get(key);
+      if (id === undefined) return key.regex.test(text.raw);
+      text.setMatches ??= new Set(text.regexSet!.set!.match(text.raw));
+      return text.setMatches.has(id);
+    }
     case 'plain': {
       const haystack = key.caseSensitive ? text.raw : (text.lower ??= text.raw.toLowerCase());
       if (haystack.length >= GRAM_MIN_TEXT && key.grams.length > 0) {
@@ -368,7 +401,7 @@ function isWordChar(codePoint: number | undefined): boolean {
 }
 
 /** Lowercasing and joining happen once per depth per call, never per key. */
-function historyTexts(messages: readonly string[]): (depth: number) => ScanText | undefined {
+function historyTexts(messages: readonly string[], scanText: (raw: string) => ScanText): (depth: number) => ScanText | undefined {
   const byDepth = new Map<number, ScanText | undefined>();
   return (depth) => {
     const count = Math.min(depth, messages.length);
@@ -377,17 +410,15 @@ function historyTexts(messages: readonly string[]): (depth: number) => ScanText 
   };
 }
 
-function scanText(raw: string): ScanText {
-  return { raw, hits: new Map() };
-}
-
-function prepareEntry(entry: LorebookEntry, index: number, macros: MacroContext | undefined, errors: LorebookError[]): PreparedEntry {
+function prepareEntry(entry: LorebookEntry, index: number, keys: BookKeys, macros: MacroContext | undefined, errors: LorebookError[]): PreparedEntry {
   const extensions = entry.extensions ?? {};
-  const cache = entryCache(entry);
+  const cache = entryCache(entry, keys);
   const resolve = (slots: readonly KeySlot[]): CompiledKey[] =>
     slots.map((slot) => {
       const compiled = macros && slot.hasMacros ? renderedKey(cache, slot.source, macros) : slot.compiled;
-      if (compiled.kind === 'invalid') errors.push({ code: 'invalid_regex', entryIndex: index, key: slot.source, message: compiled.message });
+      if (compiled.kind === 'invalid' || compiled.kind === 'unsupported') {
+        errors.push({ code: `${compiled.kind}_regex`, entryIndex: index, key: slot.source, message: compiled.message });
+      }
       return compiled;
     });
   const probability = readNumber(extensions.probability);
@@ -476,17 +507,40 @@ function contentTokens(prepared: PreparedEntry, counter: TokenCounter): number {
   return count;
 }
 
-function entryCache(entry: LorebookEntry): EntryCache {
+function stateOf(book: Lorebook): BookState {
+  let state = bookStates.get(book);
+  if (!state) bookStates.set(book, (state = { keys: new Map() }));
+  return state;
+}
+
+/** The book's regex keys as one RE2 set, rebuilt when the book gained keys. */
+function regexSetOf(state: BookState): RegexSet {
+  if (state.regexSet?.builtAt === state.keys.size) return state.regexSet;
+  const regexKeys = [...state.keys.values()].filter((key) => key.kind === 'regex');
+  state.regexSet = { builtAt: state.keys.size, ids: new Map() };
+  if (regexKeys.length < 2) return state.regexSet;
+  try {
+    const set = new RE2Set();
+    const ids = new Map(regexKeys.map((key) => [key, set.add(key.regex.pattern())] as const));
+    set.compile();
+    state.regexSet = { builtAt: state.keys.size, set, ids };
+  } catch {
+    // Each key is tried alone.
+  }
+  return state.regexSet;
+}
+
+function entryCache(entry: LorebookEntry, bookKeys: BookKeys): EntryCache {
   const keys = entry.keys ?? [];
   const secondary = entry.secondary_keys ?? [];
   const mode = keyMode(entry);
   const cached = entryCaches.get(entry);
   if (cached && sameStrings(cached.keys, keys) && sameStrings(cached.secondary, secondary) && sameMode(cached.mode, mode)) return cached;
   const slots = (list: readonly string[]): KeySlot[] =>
-    list
-      .map((key) => key.trim())
-      .filter((key) => key !== '')
-      .map((source) => ({ source, compiled: compileKey(source, mode), hasMacros: MACRO_HINT.test(source) }));
+    list.flatMap((key, position) => {
+      const source = key.trim();
+      return source === '' ? [] : [{ source, position, compiled: internedKey(bookKeys, source, mode), hasMacros: MACRO_HINT.test(source) }];
+    });
   const fresh: EntryCache = {
     keys: [...keys],
     secondary: [...secondary],
@@ -526,17 +580,20 @@ function keyMode(entry: LorebookEntry): KeyMode {
   };
 }
 
+/** The book's compiled form of `key` under `mode`, compiled on first use. */
+function internedKey(bookKeys: BookKeys, key: string, mode: KeyMode): CompiledKey {
+  const name = `${Number(mode.caseSensitive)}${Number(mode.wholeWords)}${Number(mode.useRegex)}${key}`;
+  let compiled = bookKeys.get(name);
+  if (!compiled) bookKeys.set(name, (compiled = compileKey(key, mode)));
+  return compiled;
+}
+
 function compileKey(key: string, mode: KeyMode): CompiledKey {
   const slashed = parseSlashRegex(key);
   if (slashed || mode.useRegex) {
-    const pattern = slashed ? slashed.pattern : key;
-    // `g` and `y` would make `test()` stateful across texts.
-    const flags = slashed ? slashed.flags.replace(/[gy]/g, '') : mode.caseSensitive ? '' : 'i';
-    try {
-      return { kind: 'regex', key, regex: new RegExp(pattern, flags) };
-    } catch (error) {
-      return { kind: 'invalid', key, message: error instanceof Error ? error.message : String(error) };
-    }
+    const compiled = slashed ? compileRegexKey(slashed.pattern, slashed.flags) : compileRegexKey(key, mode.caseSensitive ? '' : 'i');
+    if (compiled.kind === 'regex') return { kind: 'regex', key, regex: compiled.regex };
+    return { kind: compiled.kind, key, message: compiled.reason, ...(compiled.kind === 'unsupported' ? { backtracking: compiled.backtracking } : {}) };
   }
   const needle = mode.caseSensitive ? key : key.toLowerCase();
   return {
@@ -595,11 +652,60 @@ function readBoolean(value: unknown): boolean | undefined {
  * entry and the key, because a key that silently never matches is a bug the author should see.
  */
 export function assertLorebookUsable(book: Lorebook, source: string): void {
-  const [problem] = activateLorebook(book, { messages: [] }).errors;
+  const problem = activateLorebook(book, { messages: [] }).errors.find((error) => error.code === 'invalid_regex');
   if (!problem) return;
   const entry = book.entries[problem.entryIndex];
   const label = entry?.name ?? entry?.comment ?? (entry?.id === undefined ? '' : `id ${entry.id}`);
   throw new CardError('lorebook/bad-regex',
     `${source}: lorebook entry ${problem.entryIndex}${label ? ` (${label})` : ''}: key ${problem.key} is not a valid regular expression (${problem.message}); fix or remove the key`,
     { path: source, field: `entries[${problem.entryIndex}].keys` });
+}
+
+/** A regex key that never matches: not a valid pattern, or one the linear-time engine cannot run (skipped). */
+export interface LorebookKeyProblem {
+  entryIndex: number;
+  field: 'keys' | 'secondary_keys';
+  /** Index in the entry's list. */
+  keyIndex: number;
+  key: string;
+  kind: 'invalid' | 'unsupported';
+  reason: string;
+  /** For `unsupported`: the key needs a backtracking engine (backreferences, lookaround). */
+  backtracking: boolean;
+}
+
+/**
+ * The regex keys of a book that can never match, in book order (disabled entries included), compiled as
+ * activation compiles them, and cached for it: loading a book is when its keys are compiled.
+ * @example lorebookKeyProblems(card.character_book).filter((p) => p.kind === 'unsupported')
+ */
+export function lorebookKeyProblems(book: Lorebook): LorebookKeyProblem[] {
+  const { keys } = stateOf(book);
+  const problems: LorebookKeyProblem[] = [];
+  book.entries.forEach((entry, entryIndex) => {
+    const cache = entryCache(entry, keys);
+    for (const [field, slots] of [['keys', cache.primary], ['secondary_keys', cache.secondaryKeys]] as const) {
+      for (const slot of slots) {
+        const { compiled } = slot;
+        if (compiled.kind !== 'invalid' && compiled.kind !== 'unsupported') continue;
+        problems.push({ entryIndex, field, keyIndex: slot.position, key: slot.source, kind: compiled.kind, reason: compiled.message, backtracking: compiled.backtracking === true });
+      }
+    }
+  });
+  return problems;
+}
+
+/** A key problem as a warning line: `BASE.entries[2].keys[0]: regex /(a)\1/ is skipped (never matched): ...`. */
+export function describeLorebookKeyProblem(problem: LorebookKeyProblem, base: string): string {
+  const at = `${base ? `${base}.` : ''}entries[${problem.entryIndex}].${problem.field}[${problem.keyIndex}]`;
+  if (problem.kind === 'invalid') return `${at}: regex ${problem.key} does not compile (${problem.reason}); fix or remove the key`;
+  const why = problem.backtracking
+    ? `${problem.reason} needs a backtracking engine, which Dramatis never runs on card patterns; rewrite the key without it`
+    : `${problem.reason}; rewrite the key`;
+  return `${at}: regex ${problem.key} is skipped (never matched): ${why}`;
+}
+
+/** Warning lines for a book's keys that never match (see `lorebookKeyProblems`); `base` prefixes each field path. */
+export function lorebookKeyWarnings(book: Lorebook, base: string, kinds: ReadonlyArray<LorebookKeyProblem['kind']> = ['invalid', 'unsupported']): string[] {
+  return lorebookKeyProblems(book).filter((problem) => kinds.includes(problem.kind)).map((problem) => describeLorebookKeyProblem(problem, base));
 }

@@ -1,6 +1,7 @@
 import { basename, extname } from 'node:path';
 import { CardError, describeInput } from './errors.ts';
 import { DEFAULT_MAX_BYTES, describe, describeIssues, fieldRepairer, isRecord, listSplitters, parseJsonBytes, readFileWithLimit, setOwn } from './lenient.ts';
+import { lorebookKeyWarnings } from './lorebook-activation.ts';
 import { Lorebook } from './schema.ts';
 
 /** SillyTavern regex keys are written `/pattern/flags`. */
@@ -221,6 +222,7 @@ export function parseLorebookJson(value: unknown, options: { path?: string; name
     const { fields, first } = describeIssues(parsed.error.issues, base);
     throw new CardError('lorebook/invalid', `${file}: invalid lorebook: ${fields}; fix these fields`, { path, field: first });
   }
+  warnings.push(...lorebookKeyWarnings(parsed.data, base));
   return { lorebook: parsed.data, format, warnings };
 }
 

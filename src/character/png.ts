@@ -94,7 +94,7 @@ function textOf(chunk: PngChunk, maxBytes: number): TextChunk | undefined {
 function decodeCardText(chunk: TextChunk, keyword: CardKeyword, path: string | undefined, warnings: string[]): unknown {
   const label = describeInput(path);
   if (chunk.tooLarge) {
-    throw new CardError('card/too-large', `${label}: the PNG's compressed '${keyword}' text chunk unpacks to more than the size limit; check the file, or raise maxBytes`, { path, field: keyword });
+    throw new CardError('card/too-large', `${label}: the PNG's compressed '${keyword}' text chunk unpacks to more than the size limit; check the file, or raise the limit with --max-file-mb (or DRAMATIS_MAX_FILE_MB)`, { path, field: keyword });
   }
   const trimmed = chunk.text.trim();
   if (trimmed.startsWith('{')) {

@@ -19,6 +19,7 @@ import { nonNegativeInt, positiveInt, positiveNumber } from './option-values.ts'
 import { lookedIn, readStore, withStore } from './store-option.ts';
 import { deleteRun } from '../run/delete-run.ts';
 import { printRemoval } from './removal.ts';
+import { maxFileBytes } from './file-limit-option.ts';
 
 export interface RunOptions {
   data?: string;
@@ -75,8 +76,9 @@ export async function benchRun(name: string | undefined, options: RunOptions, co
       if (options.runId && (await store.getRun(options.runId))) {
         throw new UsageError(`a run with id '${options.runId}' already exists; continue it with --resume ${options.runId}, or pick another --run-id`);
       }
-      const benchmark = await resolveBenchmark(name!, { data: options.data, cwd: io.cwd });
-      const items = await findLoader(benchmark.definition.dataset.loader).load(benchmark.dataPath);
+      const maxBytes = maxFileBytes(command, io);
+      const benchmark = await resolveBenchmark(name!, { data: options.data, cwd: io.cwd, maxBytes });
+      const items = await findLoader(benchmark.definition.dataset.loader).load(benchmark.dataPath, { maxBytes });
       const models = await prepareModels(options.model?.length ? options.model : [formatModelSpec(resolveModelSpec({ env: io.env }))], io);
       const [judge] = options.judge ? await prepareModels([options.judge], io) : [];
       run = await createBenchRun({
@@ -143,14 +145,15 @@ export async function benchCompare(runA: string, runB: string, options: { metric
 }
 
 /** `bench list`: the built-in benchmarks, or with `--stats` what a data file holds. */
-export async function benchList(name: string | undefined, options: { data?: string; stats?: boolean; json?: boolean }, io: CliIo): Promise<void> {
+export async function benchList(name: string | undefined, options: { data?: string; stats?: boolean; json?: boolean }, command: Command, io: CliIo): Promise<void> {
   if (!options.stats) {
     const catalogue = benchCatalogue(name);
     return options.json ? printJson(io, catalogue) : writeLine(io.stdout, catalogue.text);
   }
   if (!name) throw new UsageError('--stats needs a benchmark: dramatis bench list NAME --stats --data FILE');
-  const benchmark = await resolveBenchmark(name, { data: options.data, cwd: io.cwd });
-  const items = await findLoader(benchmark.definition.dataset.loader).load(benchmark.dataPath);
+  const maxBytes = maxFileBytes(command, io);
+  const benchmark = await resolveBenchmark(name, { data: options.data, cwd: io.cwd, maxBytes });
+  const items = await findLoader(benchmark.definition.dataset.loader).load(benchmark.dataPath, { maxBytes });
   const stats = datasetStats(benchmark.definition, items);
   return options.json ? printJson(io, { data: options.data ?? benchmark.dataPath, ...stats }) : writeLine(io.stdout, formatStats(benchmark.definition, options.data ?? benchmark.dataPath, stats));
 }

@@ -77,6 +77,6 @@ export function registerBenchCommands(program: Command, io: CliIo): void {
     .option('--stats', "load the data and count its items by the benchmark's categories")
     .option('--json', 'print machine-readable JSON')
     .addHelpText('after', '\nExamples:\n  $ dramatis bench list\n  $ dramatis bench list tomato --stats --data tomato_fb.json')
-    .action(async (name: string | undefined, options: { data?: string; stats?: boolean; json?: boolean }) => (await actions()).benchList(name, options, io));
+    .action(async (name: string | undefined, options: { data?: string; stats?: boolean; json?: boolean }, command: Command) => (await actions()).benchList(name, options, command, io));
 }
 

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { readCharacterFile } from '../character/card-parse.ts';
-import { assertLorebookUsable } from '../character/lorebook-activation.ts';
+import { assertLorebookUsable, lorebookKeyWarnings } from '../character/lorebook-activation.ts';
 import { readLorebookFile } from '../character/lorebook-file.ts';
 import type { Lorebook } from '../character/schema.ts';
 import { completedAction, completedThought } from '../agent/speech-stream.ts';
@@ -16,6 +16,7 @@ import { memoryModels } from './memory-models.ts';
 import { prepareModel } from './local-models.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
 import { readableId } from '../text/readable-id.ts';
+import { maxFileBytes } from './file-limit-option.ts';
 import { withStore } from './store-option.ts';
 import { collect, nonNegativeInt, parseMode, positiveInt, positiveNumber } from './option-values.ts';
 
@@ -91,12 +92,20 @@ export function registerChatCommand(program: Command, io: CliIo): void {
       const retries = options.retries === undefined ? undefined : nonNegativeInt(options.retries, '--retries');
       const greeting = options.greeting === undefined ? undefined : nonNegativeInt(options.greeting, '--greeting');
       const temperature = options.temperature === undefined ? undefined : positiveNumber(options.temperature, '--temperature', true);
-      const loaded = await readCharacterFile(resolve(io.cwd, cardPath));
-      if (loaded.character.character_book) assertLorebookUsable(loaded.character.character_book, cardPath);
+      const maxBytes = maxFileBytes(command, io);
+      const loaded = await readCharacterFile(resolve(io.cwd, cardPath), { maxBytes });
+      const skipped = (book: Lorebook, file: string, base: string) => {
+        for (const warning of lorebookKeyWarnings(book, base, ['unsupported'])) writeLine(io.stderr, `warning: ${file}: ${warning}`);
+      };
+      if (loaded.character.character_book) {
+        assertLorebookUsable(loaded.character.character_book, cardPath);
+        skipped(loaded.character.character_book, cardPath, 'character_book');
+      }
       const lorebooks: Lorebook[] = [];
       for (const file of options.lorebook ?? []) {
-        const { lorebook } = await readLorebookFile(resolve(io.cwd, file));
+        const { lorebook } = await readLorebookFile(resolve(io.cwd, file), { maxBytes });
         assertLorebookUsable(lorebook, file);
+        skipped(lorebook, file, '');
         lorebooks.push(lorebook);
       }
       await withStore(command, io, async (store) => {

@@ -19,6 +19,8 @@ export function buildProgram(io: CliIo): Command {
     .description('Role-playing language agents: characters that think before they speak.')
     .version(packageVersion(), '-V, --version')
     .addOption(new Option('--store <path>', `SQLite store file (default: ${STORE_RULE}; make a project store with: mkdir .dramatis)`))
+    .addOption(new Option('--max-file-mb <n>', 'largest input file read, in MiB, for every kind (or DRAMATIS_MAX_FILE_MB; default 20 for cards, 4 for scene and benchmark files, 256 for data and memory files)'))
+    .addHelpText('after', '\nExample:\n  $ dramatis --max-file-mb 64 scene validate big-scene.yaml   # input files up to 64 MiB, for this command')
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),

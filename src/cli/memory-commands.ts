@@ -1,8 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { readInputText } from '../text/input-file.ts';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
-  STRATEGIES, importMemories, memoryLines, parseMemoryFile, recall, reembedMemories, type Strategy,
+  STRATEGIES, importMemories, memoryLines, readMemoryFile, recall, reembedMemories, type Strategy,
 } from '../memory/index.ts';
 import { EMOTIONS, type Memory, type OwnerFilter } from '../store/index.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
@@ -10,6 +11,7 @@ import type { EvalFlags } from './memory-eval.ts';
 import { memoryModels, type MemoryModelFlags } from './memory-models.ts';
 import { collect, positiveInt, positiveNumber } from './option-values.ts';
 import { readStore, withStore } from './store-option.ts';
+import { maxFileBytes } from './file-limit-option.ts';
 
 export function registerMemoryCommands(program: Command, io: CliIo): void {
   const memory = program.command('memory').description("Characters' long-term memories: import, list, search (Emotional RAG), export");
@@ -29,7 +31,7 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
       const batchSize = positiveInt(options.batchSize, '--batch-size');
       if (options.owner !== undefined && !options.owner.trim()) throw new UsageError('--owner needs a user name (leave it out for shared memories)');
       const path = resolve(io.cwd, file);
-      const entries = parseMemoryFile(await readFile(path, 'utf8'), { character: options.character, owner: options.owner?.trim(), source: file });
+      const entries = await readMemoryFile(path, { character: options.character, owner: options.owner?.trim(), source: file, maxBytes: maxFileBytes(command, io) });
       await withStore(command, io, async (store) => {
         const models = await memoryModels(options, io, store);
         const result = await importMemories({
@@ -101,7 +103,7 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
       const k = positiveInt(options.k, '--k');
       const pool = positiveInt(options.pool, '--pool');
       const emotion = options.queryEmotion === undefined ? undefined : parseEmotion(options.queryEmotion);
-      const embedding = options.queryEmbedding === undefined ? undefined : await parseEmbedding(options.queryEmbedding, io);
+      const embedding = options.queryEmbedding === undefined ? undefined : await parseEmbedding(options.queryEmbedding, io, maxFileBytes(command, io));
       const weights = options.weights === undefined ? undefined : parseWeights(options.weights);
       const recencyHalfLifeDays = positiveNumber(options.halfLife, '--half-life');
       const owners = ownerFilter(options);
@@ -149,7 +151,7 @@ export function registerMemoryCommands(program: Command, io: CliIo): void {
     .addHelpText('after', '\nExample:\n  $ dramatis memory eval --character Seraphina --card seraphina.png --questionnaire bfi --model openai:gpt-4o-mini \\\n      --embedding-model openai:text-embedding-3-small --strategy c-a')
     .action(async (options: MemoryModelFlags & EvalFlags, command: Command) => {
       const { runPersonalityEval } = await import('./memory-eval.ts');
-      await withStore(command, io, (store) => runPersonalityEval(options, io, store));
+      await withStore(command, io, (store) => runPersonalityEval(options, io, store, maxFileBytes(command, io)));
     });
 
   memory.command('reembed')
@@ -222,8 +224,8 @@ function parseEmotion(value: string): number[] {
   return scores;
 }
 
-async function parseEmbedding(value: string, io: CliIo): Promise<number[]> {
-  const text = value.startsWith('@') ? await readFile(resolve(io.cwd, value.slice(1)), 'utf8') : value;
+async function parseEmbedding(value: string, io: CliIo, maxBytes: number | undefined): Promise<number[]> {
+  const text = value.startsWith('@') ? await readInputText(resolve(io.cwd, value.slice(1)), { kind: 'data', maxBytes }) : value;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

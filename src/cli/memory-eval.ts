@@ -34,13 +34,13 @@ interface Condition {
 }
 
 /** `dramatis memory eval`: the same interview under the baseline and the emotional strategy, side by side. */
-export async function runPersonalityEval(options: MemoryModelFlags & EvalFlags, io: CliIo, store: Store): Promise<void> {
+export async function runPersonalityEval(options: MemoryModelFlags & EvalFlags, io: CliIo, store: Store, maxBytes?: number): Promise<void> {
   const strategy = strategyOption(options.strategy ?? 'c-a', '--strategy');
   const baseline = options.baseline === 'none' ? undefined : strategyOption(options.baseline ?? 'semantic', '--baseline');
   const seed = options.seed === undefined ? undefined : nonNegativeInt(options.seed, '--seed');
   const questionnaire = questionnaireFrom(options.questionnaire ?? 'bfi', (path) => readFileSync(resolve(io.cwd, path), 'utf8'));
   const character = options.card
-    ? (await readCharacterFile(resolve(io.cwd, options.card))).character
+    ? (await readCharacterFile(resolve(io.cwd, options.card), { maxBytes })).character
     : parseCharacterJson({ name: options.character }, { path: '--character' }).character;
   const labelValues = options.labels ? parseLabels(options.labels) : character.bigFive;
   if (!labelValues) throw new UsageError(`no Big Five labels: give a card with bigFive, or --labels openness=0.8,...`);

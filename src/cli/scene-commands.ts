@@ -1,10 +1,12 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { perspectiveOf } from '../agent/perspective.ts';
 import { costOf, createModelRuntime, formatModelSpec, priceTable, resolveModelSpec } from '../llm/index.ts';
 import { characterBoxScenes, isCharacterBoxFile, readSceneSource, writeSceneYaml } from '../scene/characterbox.ts';
+import { sceneInputFailure } from '../scene/errors.ts';
 import type { Scene } from '../scene/scene-schema.ts';
+import { readInputText } from '../text/input-file.ts';
 import { renderSceneTranscript, toJsonl, toTomatoTranscript } from '../scene/transcript.ts';
 import { describeError, displayStatus } from '../run/local-runner.ts';
 import { createProgressReporter } from '../run/progress.ts';
@@ -19,6 +21,7 @@ import { collect, nonNegativeInt, parseMode, positiveInt, positiveNumber } from 
 import { lookedIn, readStore, withStore } from './store-option.ts';
 import { printRemoval } from './removal.ts';
 import { deleteRun } from '../run/delete-run.ts';
+import { maxFileBytes } from './file-limit-option.ts';
 
 interface RunOptions {
   model?: string[];
@@ -117,11 +120,13 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
         turnRetries, ...(turnRetryDelaySeconds === undefined ? {} : { turnRetryDelayMs: turnRetryDelaySeconds * 1000 }),
         memory: sceneMemory(options),
       };
+      const maxBytes = maxFileBytes(command, io);
       let scene: Scene | undefined;
       if (file) {
-        const scenes = await readSceneSource(resolve(io.cwd, file));
+        const scenes = await readSceneSource(resolve(io.cwd, file), { maxBytes });
         if (scenes.length !== 1) throw new UsageError(`${file} holds ${scenes.length} scenes; pick one with ${file}#ID`);
         scene = scenes[0];
+        printWarnings(scenes, io);
       }
       await withStore(command, io, async (store) => {
         let run: Run;
@@ -137,7 +142,7 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
           run = Object.keys(overrides).length
             ? await store.updateRun(found.id, { meta: { settings: { ...(found.meta.settings as object), ...overrides } } })
             : found;
-          scene = await loadRunScene(run);
+          scene = await loadRunScene(run, { maxBytes });
         } else {
           if (options.runId && (await store.getRun(options.runId))) {
             throw new UsageError(`a run with id '${options.runId}' already exists; continue it with --resume ${options.runId}, or pick another --run-id`);
@@ -255,8 +260,9 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
     .argument('<file>', 'scene file')
     .option('--json', 'print the resolved scene as JSON (cards included)')
     .addHelpText('after', '\nExample:\n  $ dramatis scene validate examples/scenes/heist.yaml')
-    .action(async (file: string, options: { json?: boolean }) => {
-      const scenes = await readSceneSource(resolve(io.cwd, file));
+    .action(async (file: string, options: { json?: boolean }, command: Command) => {
+      const scenes = await readSceneSource(resolve(io.cwd, file), { maxBytes: maxFileBytes(command, io) });
+      printWarnings(scenes, io);
       if (options.json) return printJson(io, scenes.length === 1 ? scenes[0] : scenes);
       for (const s of scenes) {
         writeLine(io.stdout, `${s.title} — ${s.kind}, ${s.turns.policy}, max ${s.turns.max} turns${s.narrator ? `, narrator ${s.narrator.name} (${s.narrator.perspective})` : ''}`);
@@ -272,10 +278,16 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
     .argument('<file>', 'CharacterBox extracted-scenes JSON')
     .requiredOption('--out <dir>', 'directory for the YAML files')
     .addHelpText('after', '\nExample:\n  $ dramatis scene import xiyouji_extracted_scenes.json --out scenes/xiyouji')
-    .action(async (file: string, options: { out: string }) => {
+    .action(async (file: string, options: { out: string }, command: Command) => {
       const path = resolve(io.cwd, file);
-      const value: unknown = JSON.parse(await readFile(path, 'utf8'));
-      if (!isCharacterBoxFile(value)) throw new UsageError(`${file} is not a CharacterBox scene file ({ title, scenes: [...] })`);
+      const text = await readInputText(path, { kind: 'scene', maxBytes: maxFileBytes(command, io), fail: sceneInputFailure });
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        value = undefined;
+      }
+      if (!isCharacterBoxFile(value)) throw new UsageError(`${file} is not a CharacterBox scene file (JSON: { title, scenes: [...] })`);
       const scenes = characterBoxScenes(value, { source: file });
       const dir = resolve(io.cwd, options.out);
       await mkdir(dir, { recursive: true });
@@ -333,6 +345,11 @@ async function executeRun(store: Store, run: Run, scene: Scene, options: RunOpti
     writeLine(io.stderr, `${result.interrupted ? 'interrupted' : 'some episodes failed'}; continue with: dramatis scene run --resume ${run.id}`);
     throw Object.assign(new Error(`run ${run.id} is not complete (${counts.failed} failed, ${counts.pending + counts.running} unfinished)`), { code: 'run/incomplete' });
   }
+}
+
+/** A scene's warnings (e.g. lorebook keys that are skipped) on stderr, once each. */
+function printWarnings(scenes: readonly Scene[], io: CliIo): void {
+  for (const warning of new Set(scenes.flatMap((scene) => scene.warnings ?? []))) writeLine(io.stderr, `warning: ${warning}`);
 }
 
 function formatCost(cost: { usd: number; unpriced: string[] }): string {

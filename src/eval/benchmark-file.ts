@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { formatFieldPath } from '../character/errors.ts';
+import { readInputText } from '../text/input-file.ts';
 import { issueMessage, objectKeysAt, parseYamlWithLines, type Locate } from '../text/yaml-source.ts';
 import { BUILT_IN_BENCHMARKS } from './benchmarks/index.ts';
 import { BenchmarkDefinition } from './definition.ts';
-import { EvalError } from './errors.ts';
+import { EvalError, evalInputFailure } from './errors.ts';
 import { findLoader } from './loaders/index.ts';
 import { createScorer } from './scorers/index.ts';
 
@@ -22,7 +22,7 @@ export interface ResolvedBenchmark {
  * the definition's dataset path; built-ins need it. Scorers and the loader are checked now, before any model call.
  * @example await resolveBenchmark('tomato', { data: 'tomato_fb.json', cwd })
  */
-export async function resolveBenchmark(nameOrPath: string, options: { data?: string; cwd: string }): Promise<ResolvedBenchmark> {
+export async function resolveBenchmark(nameOrPath: string, options: { data?: string; cwd: string; maxBytes?: number }): Promise<ResolvedBenchmark> {
   const builtIn = BUILT_IN_BENCHMARKS.find((b) => b.name === nameOrPath);
   let definition: BenchmarkDefinition;
   let origin: string;
@@ -33,7 +33,7 @@ export async function resolveBenchmark(nameOrPath: string, options: { data?: str
     baseDir = options.cwd;
   } else if (/\.ya?ml$/i.test(nameOrPath)) {
     origin = resolve(options.cwd, nameOrPath);
-    definition = await readBenchmarkFile(origin);
+    definition = await readBenchmarkFile(origin, { maxBytes: options.maxBytes });
     baseDir = dirname(origin);
   } else {
     throw new EvalError('eval/unknown-benchmark', `no built-in benchmark named '${nameOrPath}' (known: ${BUILT_IN_BENCHMARKS.map((b) => b.name).join(', ')}); or give a benchmark YAML file`);
@@ -48,21 +48,15 @@ export async function resolveBenchmark(nameOrPath: string, options: { data?: str
   return { definition: { ...definition, dataset: { ...definition.dataset, path: dataPath } }, dataPath, origin };
 }
 
-/** Reads a benchmark YAML file; every problem is reported at once as `FILE:LINE: field: message`. */
-export async function readBenchmarkFile(path: string): Promise<BenchmarkDefinition> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new EvalError(missing ? 'eval/not-found' : 'eval/read', `${path}: ${missing ? 'no such benchmark file' : `cannot read it (${(error as Error).message})`}`, { cause: error });
-  }
+/** Reads a benchmark YAML file (at most 4 MiB unless `maxBytes` says otherwise); every problem is reported at once as `FILE:LINE: field: message`. */
+export async function readBenchmarkFile(path: string, options: { maxBytes?: number } = {}): Promise<BenchmarkDefinition> {
+  const text = await readInputText(path, { kind: 'benchmark', maxBytes: options.maxBytes, fail: evalInputFailure });
   return parseBenchmarkText(text, path);
 }
 
 /** Parses benchmark YAML text; `label` names it in errors. */
 export function parseBenchmarkText(text: string, label: string): BenchmarkDefinition {
-  const parsed = parseYamlWithLines(text, label);
+  const parsed = parseYamlWithLines(text, label, 'benchmark file');
   if (!parsed.ok) throw new EvalError('eval/bad-definition', parsed.problems.join('\n'), { problems: parsed.problems });
   const result = BenchmarkDefinition.safeParse(parsed.value);
   if (result.success) return result.data;

@@ -1,6 +1,11 @@
+import type { InputFailure } from '../text/input-file.ts';
+
 /** Stable codes of benchmark failures. */
 export type EvalErrorCode =
   | 'eval/not-found'
+  | 'eval/not-a-file'
+  | 'eval/too-large'
+  | 'eval/encoding'
   | 'eval/read'
   | 'eval/bad-data'
   | 'eval/bad-definition'
@@ -26,4 +31,9 @@ export class EvalError extends Error {
     this.code = code;
     this.problems = options?.problems ?? [message];
   }
+}
+
+/** The shared input reader's failures as benchmark errors (`eval/not-found`, `eval/too-large`...). */
+export function evalInputFailure(failure: InputFailure): EvalError {
+  return new EvalError(`eval/${failure.problem}`, failure.message, { cause: failure.cause });
 }

@@ -1,15 +1,34 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { EMOTIONS, MEMORY_KINDS, type Memory, type MemoryStore, type NewMemory } from '../store/memory-types.ts';
+import { readInputText, type InputProblem } from '../text/input-file.ts';
 import type { Embed, ScoreEmotion } from './recall.ts';
+
+export type MemoryFileErrorCode = 'memory/bad-file' | 'memory/empty' | `memory/${InputProblem}`;
 
 /** A memory-file problem; `line` is 1-based. */
 export class MemoryFileError extends Error {
-  readonly code = 'memory/bad-file';
-  constructor(message: string, readonly line?: number) {
-    super(message);
+  constructor(message: string, readonly line?: number, readonly code: MemoryFileErrorCode = 'memory/bad-file', options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'MemoryFileError';
   }
+}
+
+/**
+ * Reads and parses a memory file (see `parseMemoryFile`) through the shared input reader: a regular file, at most
+ * 256 MiB unless `maxBytes` says otherwise, UTF-8 (a byte-order mark is fine). A file without a memory is an error.
+ * @example const entries = await readMemoryFile('memories.jsonl', { character: 'Seraphina' })
+ */
+export async function readMemoryFile(path: string, options: { character?: string; owner?: string; source?: string; maxBytes?: number } = {}): Promise<MemoryFileEntry[]> {
+  const text = await readInputText(path, {
+    kind: 'memory', maxBytes: options.maxBytes,
+    fail: (failure) => new MemoryFileError(failure.message, undefined, `memory/${failure.problem}`, { cause: failure.cause }),
+  });
+  const source = options.source ?? path;
+  if (!text.trim()) {
+    throw new MemoryFileError(`${source}: the memory file is empty; write one JSON object a line, e.g. {"text": "She keeps the lamp lit."}`, undefined, 'memory/empty');
+  }
+  return parseMemoryFile(text, { character: options.character, owner: options.owner, source });
 }
 
 const emotionObject = z.object(Object.fromEntries(EMOTIONS.map((name) => [name, z.number().min(1).max(10).optional()]))).strict();

@@ -114,9 +114,9 @@ export async function createSceneRun(options: CreateSceneRunOptions): Promise<Ru
 }
 
 /** Loads the scene of a stored run, refusing one whose file changed since the run started. */
-export async function loadRunScene(run: Run): Promise<Scene> {
+export async function loadRunScene(run: Run, options: { maxBytes?: number } = {}): Promise<Scene> {
   const meta = run.meta as unknown as SceneRunMeta;
-  const scenes = await readSceneSource(meta.source);
+  const scenes = await readSceneSource(meta.source, options);
   const scene = scenes.find((s) => s.title === meta.title) ?? scenes[0];
   if (!scene || sceneHash(scene) !== meta.sceneHash) {
     throw new SceneError('scene/invalid', `the scene ${meta.source} changed since run ${run.id} started; restore it, or start a new run`);
@@ -246,7 +246,7 @@ function profilesOf(scene: Scene): Record<string, { secrets: string[]; goals: st
 }
 
 function sceneHash(scene: Scene): string {
-  const { file: _file, ...rest } = scene;
+  const { file: _file, warnings: _warnings, ...rest } = scene;
   const cast = rest.cast.map(({ source: _source, ...member }) => member);
   return createHash('sha256').update(JSON.stringify({ ...rest, cast })).digest('hex').slice(0, 16);
 }

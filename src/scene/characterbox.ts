@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { z } from 'zod';
-import { SceneError } from './errors.ts';
-import { readSceneFile, resolveScene } from './scene-file.ts';
+import { readInputText } from '../text/input-file.ts';
+import { SceneError, sceneInputFailure } from './errors.ts';
+import { parseSceneText, readSceneFile, resolveScene, type ReadSceneOptions } from './scene-file.ts';
 import type { ScenarioKind } from './scenario-kinds.ts';
 import type { Scene, SceneFile } from './scene-schema.ts';
 
@@ -122,7 +122,7 @@ function toSceneFile(book: string, scene: CharacterBoxScene, source: string): Sc
  * also written `FILE.json#ID`), each validated like a YAML scene.
  * @example const [scene] = await readSceneSource('xiyouji_extracted_scenes.json#3')
  */
-export async function readSceneSource(path: string, options: { pick?: number | string; kinds?: readonly ScenarioKind[] } = {}): Promise<Scene[]> {
+export async function readSceneSource(path: string, options: ReadSceneOptions & { pick?: number | string } = {}): Promise<Scene[]> {
   const suffix = /^(.*)#([^#/\\]+)$/.exec(path);
   const file = suffix ? suffix[1] : path;
   const pick = options.pick ?? suffix?.[2];
@@ -131,18 +131,16 @@ export async function readSceneSource(path: string, options: { pick?: number | s
     return [await readSceneFile(file, options)];
   }
 
+  const text = await readInputText(file, { kind: 'scene', maxBytes: options.maxBytes, fail: sceneInputFailure });
   let value: unknown;
   try {
-    value = JSON.parse((await readFile(file, 'utf8')).replace(/^\uFEFF/, ''));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new SceneError('scene/not-found', `${file}: no such scene file`, { file, cause: error });
-    if (!(error instanceof SyntaxError)) throw new SceneError('scene/read', `${file}: cannot read the scene file (${(error as Error).message})`, { file, cause: error });
+    value = JSON.parse(text);
+  } catch {
     value = undefined; // not JSON: the YAML reader reports where it breaks
   }
   if (!isCharacterBoxFile(value)) {
     if (pick !== undefined) throw new SceneError('scene/pick', `${path}: not a CharacterBox file, so there is no scene to pick by id`, { file });
-    return [await readSceneFile(file, options)];
+    return [await parseSceneText(text, { file, baseDir: dirname(resolve(file)), kinds: options.kinds, maxBytes: options.maxBytes })];
   }
 
   const scenes = characterBoxScenes(value, { source: basename(file) });
@@ -151,7 +149,7 @@ export async function readSceneSource(path: string, options: { pick?: number | s
   if (chosen.length === 0) {
     throw new SceneError('scene/pick', `${file}: no scene with id ${pick}; ids are ${ids.length > 12 ? `${ids.slice(0, 12).join(', ')}, …` : ids.join(', ')}`, { file });
   }
-  return Promise.all(chosen.map((index) => resolveScene(scenes[index], { file: `${file}#${ids[index]}`, baseDir: dirname(resolve(file)), kinds: options.kinds })));
+  return Promise.all(chosen.map((index) => resolveScene(scenes[index], { file: `${file}#${ids[index]}`, baseDir: dirname(resolve(file)), kinds: options.kinds, maxBytes: options.maxBytes })));
 }
 
 /** The scene as readable YAML (long text is never folded); keys left at an empty default are omitted. */

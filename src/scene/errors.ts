@@ -1,6 +1,11 @@
+import type { InputFailure } from '../text/input-file.ts';
+
 /** Stable codes of scene file failures. */
 export type SceneErrorCode =
   | 'scene/not-found'
+  | 'scene/not-a-file'
+  | 'scene/too-large'
+  | 'scene/encoding'
   | 'scene/read'
   | 'scene/yaml'
   | 'scene/invalid'
@@ -35,4 +40,9 @@ export class SceneError extends Error {
     this.line = options?.line;
     this.problems = options?.problems ?? [message];
   }
+}
+
+/** The shared input reader's failures as scene errors (`scene/not-found`, `scene/too-large`...). */
+export function sceneInputFailure(failure: InputFailure): SceneError {
+  return new SceneError(`scene/${failure.problem}`, failure.message, { file: failure.path, cause: failure.cause });
 }

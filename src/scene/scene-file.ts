@@ -1,11 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseCharacterJson, readCharacterFile } from '../character/card-parse.ts';
 import { CardError, formatFieldPath } from '../character/errors.ts';
+import { lorebookKeyWarnings } from '../character/lorebook-activation.ts';
 import type { Character } from '../character/schema.ts';
+import { readInputText } from '../text/input-file.ts';
 import { issueMessage, objectKeysAt, parseYamlWithLines, type Locate, type Path } from '../text/yaml-source.ts';
-import { SceneError, type SceneErrorCode } from './errors.ts';
+import { SceneError, sceneInputFailure, type SceneErrorCode } from './errors.ts';
 import { defaultScenarioKinds, findScenarioKind, type ScenarioKind } from './scenario-kinds.ts';
 import { SceneFile, type CastEntry, type CastMember, type NarratorSetup, type Scene } from './scene-schema.ts';
 
@@ -20,6 +21,14 @@ export interface ResolveSceneOptions {
   kinds?: readonly ScenarioKind[];
   /** Maps a key path to a line, for messages. */
   locate?: Locate;
+  /** Size limit in bytes for the cast's card files (default: the card limit, 20 MiB). */
+  maxBytes?: number;
+}
+
+export interface ReadSceneOptions {
+  kinds?: readonly ScenarioKind[];
+  /** Size limit in bytes for the scene file and its card files (default: 4 MiB for scenes, 20 MiB for cards). */
+  maxBytes?: number;
 }
 
 interface Problem { code: SceneErrorCode; path: Path; message: string }
@@ -30,20 +39,14 @@ const RESERVED_NAMES = new Set(['user', 'system', 'narrator']);
  * Reads a scene file (YAML) and resolves it: validated, cards loaded relative to the file, names checked.
  * @example const scene = await readSceneFile('examples/scenes/lighthouse.yaml')
  */
-export async function readSceneFile(path: string, options: { kinds?: readonly ScenarioKind[] } = {}): Promise<Scene> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new SceneError(missing ? 'scene/not-found' : 'scene/read', `${path}: ${missing ? 'no such scene file' : `cannot read the scene file (${(error as Error).message})`}`, { file: path, cause: error });
-  }
-  return parseSceneText(text, { file: path, baseDir: dirname(resolve(path)), kinds: options.kinds });
+export async function readSceneFile(path: string, options: ReadSceneOptions = {}): Promise<Scene> {
+  const text = await readInputText(path, { kind: 'scene', maxBytes: options.maxBytes, fail: sceneInputFailure });
+  return parseSceneText(text, { file: path, baseDir: dirname(resolve(path)), kinds: options.kinds, maxBytes: options.maxBytes });
 }
 
 /** Parses and resolves scene YAML; `baseDir` is where `card:` paths start, `file` names the text in errors. */
 export async function parseSceneText(text: string, options: Omit<ResolveSceneOptions, 'locate'>): Promise<Scene> {
-  const parsed = parseYamlWithLines(text, options.file ?? '(scene)');
+  const parsed = parseYamlWithLines(text, options.file ?? '(scene)', 'scene file');
   if (!parsed.ok) throw new SceneError('scene/yaml', parsed.problems.join('\n'), { file: options.file, line: parsed.line, problems: parsed.problems });
   return resolveScene(parsed.value, { ...options, locate: parsed.locate });
 }
@@ -76,7 +79,9 @@ export async function resolveScene(value: unknown, options: ResolveSceneOptions)
   if (!params.success) fail(zodProblems(params.error.issues, ['params'], kind.params));
 
   const characters = await loadCast(data.cast, { ...options, label, locate });
-  return buildScene(data, characters, { params: params.data as Record<string, unknown>, file: options.file, baseDir: options.baseDir }, fail);
+  const scene = buildScene(data, characters, { params: params.data as Record<string, unknown>, file: options.file, baseDir: options.baseDir }, fail);
+  const warnings = castWarnings(characters, { label, locate });
+  return warnings.length ? { ...scene, warnings } : scene;
 }
 
 async function loadCast(cast: CastEntry[], options: ResolveSceneOptions & { label: string; locate: Locate }): Promise<Character[]> {
@@ -86,14 +91,24 @@ async function loadCast(cast: CastEntry[], options: ResolveSceneOptions & { labe
   return settled.map((result) => (result as PromiseFulfilledResult<Character>).value);
 }
 
-async function loadCastCharacter(entry: CastEntry, index: number, { baseDir, label, locate, file }: ResolveSceneOptions & { label: string; locate: Locate }): Promise<Character> {
+/** Lorebook keys of the cast that can never match (skipped or invalid regexes), each at its cast entry's line. */
+function castWarnings(characters: readonly Character[], { label, locate }: { label: string; locate: Locate }): string[] {
+  return characters.flatMap((character, index) => {
+    if (!character.character_book) return [];
+    const line = locate(['cast', index]);
+    const where = `${line === undefined ? label : `${label}:${line}`}: cast[${index}] (${character.name})`;
+    return lorebookKeyWarnings(character.character_book, 'character_book').map((warning) => `${where}: ${warning}`);
+  });
+}
+
+async function loadCastCharacter(entry: CastEntry, index: number, { baseDir, label, locate, file, maxBytes }: ResolveSceneOptions & { label: string; locate: Locate }): Promise<Character> {
   const at = (path: Path) => {
     const line = locate(path);
     return line === undefined ? label : `${label}:${line}`;
   };
   if (entry.card !== undefined) {
     try {
-      return (await readCharacterFile(resolve(baseDir, entry.card))).character;
+      return (await readCharacterFile(resolve(baseDir, entry.card), { maxBytes })).character;
     } catch (error) {
       const reason = error instanceof CardError ? `${error.message} (${error.code})` : (error as Error).message;
       const path = ['cast', index, 'card'];

@@ -6,6 +6,9 @@ import type { Character } from '../character/schema.ts';
  * Names of characters used anywhere (turn order, models, opening `to`) are the cast's character names.
  */
 
+/** The most turns one episode may have. */
+export const MAX_TURNS = 10_000;
+
 const oneOrMany = z.union([z.string(), z.array(z.string())]).transform((value) => (typeof value === 'string' ? [value] : value));
 
 /** An inline character: the card's fields that matter for role-play, plus Dramatis's research fields. */
@@ -104,8 +107,8 @@ export const SceneFile = z.object({
   narrator: NarratorSection.optional(),
   turns: z.object({
     policy: TurnPolicyName.default('round-robin'),
-    /** Character speech turns before the scene stops. */
-    max: z.number().int().min(1).default(12),
+    /** Character speech turns before the scene stops (bounded: an episode is one log and one run of the model). */
+    max: z.number().int().min(1).max(MAX_TURNS, `at most ${MAX_TURNS.toLocaleString('en-US')} turns per episode; run several episodes or scenes for longer stories`).default(12),
     /** Round-robin order by name (default: cast order). */
     order: z.array(z.string()).optional(),
     /** `natural`: whether one character may speak twice in a row. */
@@ -172,4 +175,6 @@ export interface Scene {
   sampling: { temperature?: number; topP?: number; maxOutputTokens?: number };
   seed: number;
   opening: { actor: string; kind: 'narration' | 'speech' | 'action'; text: string; to?: string[] }[];
+  /** Problems that do not stop the scene, e.g. a cast member's lorebook keys that are skipped; absent when there are none. */
+  warnings?: string[];
 }

@@ -38,7 +38,7 @@ describe('file size limits', () => {
 
   it('honours a custom maxBytes', async () => {
     const path = join(dir, 'small.json');
-    writeFileSync(path, JSON.stringify({ name: 'Small', description: 'x'.repeat(2000) }));
+    writeFileSync(path, JSON.stringify({ name: 'Small', description: 'x'.repeat(2000), first_mes: 'Hello.' }));
     await expect(readCharacterFile(path, { maxBytes: 1000 })).rejects.toMatchObject({ code: 'card/too-large' });
     expect(fsPromises.readFile).not.toHaveBeenCalled();
     expect((await readCharacterFile(path)).character.name).toBe('Small');

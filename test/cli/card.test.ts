@@ -72,6 +72,20 @@ describe('dramatis card', () => {
     expect(existsSync(join(dir, 'x.txt'))).toBe(false);
   });
 
+  it('lists lorebook regex keys it skips, with the reason, in text and with --json', async () => {
+    const dir = tempDir();
+    const card = JSON.parse(readFileSync(join(repoRoot, 'examples', 'cards', 'mirela.json'), 'utf8'));
+    card.data.character_book.entries[0].keys.push('/(storm|gale) \\1/i');
+    writeFileSync(join(dir, 'echo.json'), JSON.stringify(card));
+    const skipped = 'data.character_book.entries[0].keys[3]: regex /(storm|gale) \\1/i is skipped (never matched): a backreference \\1 needs a backtracking engine';
+    const text = await runCli(['card', 'inspect', 'echo.json'], { cwd: dir });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`  - ${skipped}`);
+    const json = await runCli(['card', 'inspect', 'echo.json', '--json'], { cwd: dir });
+    expect(JSON.parse(json.stdout).character_book.entries[0].keys).toContain('/(storm|gale) \\1/i');
+    expect(json.stderr).toContain(`warning: ${skipped}`);
+  });
+
   it('inspects the example card shipped in the repository', async () => {
     const { code, stdout } = await runCli(['card', 'inspect', join(repoRoot, 'examples', 'cards', 'mirela.json')]);
     expect(code).toBe(0);

@@ -6,7 +6,7 @@ import { canonItems } from './beyond-one-world-canon.ts';
 import { dilemmaItems } from './beyond-one-world-dilemma.ts';
 import { readProfiles } from './beyond-one-world-profiles.ts';
 import { dataError, parseDataJson, readDataText, uniqueIds } from './read-data.ts';
-import type { DatasetLoader } from './types.ts';
+import type { DatasetLoader, LoadOptions } from './types.ts';
 
 type Task = 'canon' | 'dilemma';
 
@@ -35,7 +35,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** The folder's files by task: the released names first, else any `.json` whose records have the shape. */
-async function folderFiles(folder: string, tasks: readonly Task[], loader: DatasetLoader): Promise<Partial<Record<Task, string>>> {
+async function folderFiles(folder: string, tasks: readonly Task[], loader: DatasetLoader, options?: LoadOptions): Promise<Partial<Record<Task, string>>> {
   const files: Partial<Record<Task, string>> = {};
   for (const task of tasks) if (await exists(join(folder, FILES[task]))) files[task] = join(folder, FILES[task]);
   if (tasks.every((task) => files[task])) return files;
@@ -43,7 +43,7 @@ async function folderFiles(folder: string, tasks: readonly Task[], loader: Datas
     const path = join(folder, name);
     let kind: ReturnType<typeof kindOf>;
     try {
-      kind = kindOf(parseDataJson(await readDataText(path, loader), path, loader));
+      kind = kindOf(parseDataJson(await readDataText(path, loader, options), path, loader));
     } catch {
       continue; // Another JSON file of the folder (a card, broken JSON): not one of the release's files.
     }
@@ -55,16 +55,16 @@ async function folderFiles(folder: string, tasks: readonly Task[], loader: Datas
   return files;
 }
 
-async function profilesBeside(folder: string, loader: DatasetLoader): Promise<Map<string, string>> {
+async function profilesBeside(folder: string, loader: DatasetLoader, options?: LoadOptions): Promise<Map<string, string>> {
   for (const name of FILES.profiles) {
     const path = join(folder, name);
-    if (await exists(path)) return readProfiles(await readDataText(path, loader), path, loader);
+    if (await exists(path)) return readProfiles(await readDataText(path, loader, options), path, loader);
   }
   return new Map();
 }
 
-async function loadFile(path: string, tasks: readonly Task[], loader: DatasetLoader): Promise<BenchItem[]> {
-  const data = parseDataJson(await readDataText(path, loader), path, loader);
+async function loadFile(path: string, tasks: readonly Task[], loader: DatasetLoader, options?: LoadOptions): Promise<BenchItem[]> {
+  const data = parseDataJson(await readDataText(path, loader, options), path, loader);
   const kind = kindOf(data);
   if (kind === 'empty') return [];
   if (!kind) {
@@ -76,7 +76,7 @@ async function loadFile(path: string, tasks: readonly Task[], loader: DatasetLoa
   }
   const records = data as unknown[];
   if (kind === 'canon') return canonItems(records, path, loader);
-  return dilemmaItems(records, path, loader, await profilesBeside(dirname(path), loader));
+  return dilemmaItems(records, path, loader, await profilesBeside(dirname(path), loader, options));
 }
 
 function makeLoader(name: string, title: string, tasks: readonly Task[], format: string): DatasetLoader {
@@ -85,14 +85,14 @@ function makeLoader(name: string, title: string, tasks: readonly Task[], format:
     title,
     source: SOURCE,
     format,
-    async load(path) {
+    async load(path, options) {
       const info = await stat(path).catch((error: unknown) => {
         throw new EvalError('eval/not-found', `${path}: no such file or folder (loader ${name} expects ${format})`, { cause: error });
       });
-      if (!info.isDirectory()) return uniqueIds(await loadFile(path, tasks, loader));
-      const files = await folderFiles(path, tasks, loader);
+      if (!info.isDirectory()) return uniqueIds(await loadFile(path, tasks, loader, options));
+      const files = await folderFiles(path, tasks, loader, options);
       const items: BenchItem[] = [];
-      for (const task of tasks) if (files[task]) items.push(...(await loadFile(files[task], [task], loader)));
+      for (const task of tasks) if (files[task]) items.push(...(await loadFile(files[task], [task], loader, options)));
       return uniqueIds(items);
     },
   };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BenchItem } from '../item.ts';
 import { US_PRESIDENTS, type UsPresident } from '../scorers/us-presidents.ts';
-import { dataError, parseDataJson, readDataText, uniqueIds, validateRecords } from './read-data.ts';
+import { arrayOf, dataError, parseDataJson, readDataText, uniqueIds, validateRecords } from './read-data.ts';
 import type { DatasetLoader } from './types.ts';
 
 /** One released character (`answers/full_question.json`), field names as released; `year` is the death year. */
@@ -57,11 +57,8 @@ export const conceptIncongruenceLoader: DatasetLoader = {
   source: 'https://github.com/ChicagoHAI/concept-incongruence (answers/full_question.json; Bai et al. 2025, arXiv:2505.14905)',
   format: 'a JSON array of {type, characters: [{role, source, type, year (death year), president}]}; each character is asked '
     + 'who the 46th down to the 20th US president is (27 items), each before or after the death year',
-  async load(path) {
-    const data = parseDataJson(await readDataText(path, this), path, this);
-    if (!Array.isArray(data)) {
-      throw dataError([`${path}: the top level is ${data === null ? 'null' : typeof data === 'object' ? 'an object' : typeof data}, not an array of {type, characters}`], this);
-    }
+  async load(path, options) {
+    const data = arrayOf(parseDataJson(await readDataText(path, this, options), path, this), '{type, characters}', path, this);
     const groups = validateRecords(data, Group, path, this);
     const problems: string[] = [];
     const characters: { character: Character; groupType: string }[] = [];

@@ -27,12 +27,12 @@ export const humanLabelsLoader: DatasetLoader = {
   title: 'Human labels (judge validation)',
   source: 'Dramatis format: docs in src/eval/loaders/human-labels.ts; example in examples/bench/judge-agreement.jsonl',
   format: 'JSONL, one object a line: id, context (object of strings), response (string), labels (object of numeric scores per dimension), optional categories',
-  async load(path) {
-    const text = await readDataText(path, this);
+  async load(path, options) {
+    const text = await readDataText(path, this, options);
     const problems: string[] = [];
     const items: BenchItem[] = [];
     const seen = new Map<string, number>();
-    text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((line, index) => {
+    text.split(/\r?\n/).forEach((line, index) => {
       if (line.trim() === '' || problems.length >= MAX_PROBLEMS) return;
       const record = index + 1;
       let value: unknown;

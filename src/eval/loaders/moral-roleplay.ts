@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { BenchItem } from '../item.ts';
-import { dataError, parseDataJson, readDataText, uniqueIds, validateRecords } from './read-data.ts';
+import { arrayOf, dataError, parseDataJson, readDataText, uniqueIds, validateRecords } from './read-data.ts';
 import type { DatasetLoader } from './types.ts';
 
 const ENVIRONMENT = 'Environment';
@@ -84,11 +84,8 @@ export const moralRolePlayLoader: DatasetLoader = {
   format: 'a JSON array of CoSER-style scenes {book, i_c, scenario, plot {i_p, summary, key_characters}, character_profiles, dialogues [{character, message}], '
     + 'speaking_characters_w_env, major_characters, key_characters [{name, thought, morality_classification {level 1–4, key_traits}}]}; '
     + 'one item per speaking key character with a moral level',
-  async load(path) {
-    const data = parseDataJson(await readDataText(path, this), path, this);
-    if (!Array.isArray(data)) {
-      throw dataError([`${path}: the top level is ${data === null ? 'null' : typeof data === 'object' ? 'an object' : typeof data}, not an array of scenes`], this);
-    }
+  async load(path, options) {
+    const data = arrayOf(parseDataJson(await readDataText(path, this, options), path, this), 'scenes', path, this);
     const scenes = validateRecords(data, Scene, path, this);
     const items = scenes.flatMap((scene, index) => toItems(scene, index + 1));
     if (items.length === 0) {

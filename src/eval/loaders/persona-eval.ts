@@ -4,7 +4,7 @@ import { EvalError } from '../errors.ts';
 import type { BenchItem } from '../item.ts';
 import { CsvSyntaxError, parseCsv, type CsvTable } from './csv.ts';
 import { dataError, readDataText, uniqueIds } from './read-data.ts';
-import type { DatasetLoader } from './types.ts';
+import type { DatasetLoader, LoadOptions } from './types.ts';
 
 /** Columns every released track has (the Hugging Face card lingfengzhou/PersonaEval, "Data Fields"). */
 const REQUIRED = ['prompt', 'gt', 'option1', 'option2', 'option3', 'option4'] as const;
@@ -24,13 +24,13 @@ export const personaEvalLoader: DatasetLoader = {
     + 'Literary.csv, Drama.csv, Expertise.csv; Zhou et al., COLM 2025, arXiv 2508.10014)',
   format: 'a track CSV (Literary.csv, Drama.csv, Expertise.csv) with the columns prompt, gt, option1…option4 (option5 on Expertise) '
     + 'and optionN_profile, gt being the name of one option; or a folder of such CSVs, each file name being its track',
-  async load(path) {
+  async load(path, options) {
     const info = await stat(path).catch(() => undefined);
-    if (!info?.isDirectory()) return uniqueIds(await loadTrack(path, this));
+    if (!info?.isDirectory()) return uniqueIds(await loadTrack(path, this, options));
     const files = trackFiles(await readdir(path));
     if (files.length === 0) throw new EvalError('eval/not-found', `${path}: no .csv track files in this folder (loader ${this.name} expects ${this.format})`);
     const items: BenchItem[] = [];
-    for (const file of files) items.push(...await loadTrack(join(path, file), this));
+    for (const file of files) items.push(...await loadTrack(join(path, file), this, options));
     return uniqueIds(items);
   },
 };
@@ -45,8 +45,8 @@ function trackFiles(names: readonly string[]): string[] {
 }
 
 /** One track file's items; its file name (without `.csv`) is the track. */
-async function loadTrack(path: string, loader: DatasetLoader): Promise<BenchItem[]> {
-  const text = await readDataText(path, loader);
+async function loadTrack(path: string, loader: DatasetLoader, options?: LoadOptions): Promise<BenchItem[]> {
+  const text = await readDataText(path, loader, options);
   if (/^\s*[[{]/.test(text)) throw dataError([`${path}: this is JSON, not CSV (a header row of column names was expected)`], loader);
   let table: CsvTable;
   try {

@@ -1,29 +1,46 @@
-import { readFile, stat } from 'node:fs/promises';
 import type { z } from 'zod';
-import { EvalError } from '../errors.ts';
-import type { DatasetLoader } from './types.ts';
+import { readInputText } from '../../text/input-file.ts';
+import { describeJsonError } from '../../text/json-error.ts';
+import { EvalError, evalInputFailure } from '../errors.ts';
+import type { DatasetLoader, LoadOptions } from './types.ts';
 
-/** Reads a data file's text; a missing or unreadable file is an `EvalError` naming the loader and its format. */
-export async function readDataText(path: string, loader: Pick<DatasetLoader, 'name' | 'format'>): Promise<string> {
-  try {
-    const info = await stat(path);
-    if (info.isDirectory()) throw new EvalError('eval/read', `${path}: is a folder; loader ${loader.name} reads one file (${loader.format})`);
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if (error instanceof EvalError) throw error;
-    const code = (error as { code?: string }).code;
-    if (code === 'ENOENT') throw new EvalError('eval/not-found', `${path}: no such file (loader ${loader.name} expects ${loader.format})`, { cause: error });
-    throw new EvalError('eval/read', `${path}: cannot be read: ${(error as Error).message}`, { cause: error });
-  }
+/**
+ * Reads a data file's text through the shared input reader (a regular file within the size limit, UTF-8 with or
+ * without a byte-order mark); a missing or unreadable file is an `EvalError` naming the loader and its format.
+ */
+export async function readDataText(path: string, loader: Pick<DatasetLoader, 'name' | 'format'>, options: LoadOptions = {}): Promise<string> {
+  return readInputText(path, {
+    kind: 'data',
+    maxBytes: options.maxBytes,
+    fail: (failure) => {
+      const error = evalInputFailure(failure);
+      if (failure.problem === 'not-found') return new EvalError('eval/not-found', `${path}: no such file (loader ${loader.name} expects ${loader.format})`, { cause: failure.cause });
+      if (failure.problem === 'not-a-file') return new EvalError('eval/not-a-file', `${failure.message}; loader ${loader.name} reads one file (${loader.format})`, { cause: failure.cause });
+      return error;
+    },
+  });
 }
 
-/** Parses a JSON data file, with the position of a syntax error. */
+/** Parses a JSON data file, with the line and column of a syntax error (never a piece of the text). */
 export function parseDataJson(text: string, path: string, loader: Pick<DatasetLoader, 'name' | 'format'>): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new EvalError('eval/bad-data', `${path}: not valid JSON (${(error as Error).message}); loader ${loader.name} expects ${loader.format}`, { cause: error });
+    throw new EvalError('eval/bad-data', `${path}: not valid JSON${describeJsonError(text, error)}; loader ${loader.name} expects ${loader.format}`, { cause: error });
   }
+}
+
+/** A parsed JSON value for messages: `null`, `a number`, `an object`... */
+export function describeJsonValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** The records of a JSON data file whose top level must be an array: `${path}: the top level is null, not an array of ${what}`. */
+export function arrayOf(data: unknown, what: string, path: string, loader: Pick<DatasetLoader, 'name' | 'format'>): unknown[] {
+  if (!Array.isArray(data)) throw dataError([`${path}: the top level is ${describeJsonValue(data)}, not an array of ${what}`], loader);
+  return data;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { BenchItem, CategoryValue, ChatTurn } from '../item.ts';
-import { dataError, parseDataJson, readDataText, uniqueIds, validateRecords } from './read-data.ts';
+import { arrayOf, dataError, parseDataJson, readDataText, uniqueIds, validateRecords } from './read-data.ts';
 import type { DatasetLoader } from './types.ts';
 
 const ROLES = ['system', 'user', 'assistant'] as const;
@@ -30,8 +30,8 @@ export const roleMrcLoader: DatasetLoader = {
     + 'Lu et al., arXiv 2502.11387)',
   format: 'JSON Lines (or a JSON array) of RoleMRC test records {task, question: [{role: System|User|Assistant, content}], reference}, '
     + 'the conversation ending at the turn to answer',
-  async load(path) {
-    const records = validateRecords(readRecords(await readDataText(path, this), path, this), RoleMrcRecord, path, this);
+  async load(path, options) {
+    const records = validateRecords(readRecords(await readDataText(path, this, options), path, this), RoleMrcRecord, path, this);
     return uniqueIds(records.map((record, index) => toItem(record, index + 1)));
   },
 };
@@ -39,9 +39,7 @@ export const roleMrcLoader: DatasetLoader = {
 /** Records of a JSONL file (one object a line, blank lines skipped) or of a JSON array. */
 function readRecords(text: string, path: string, loader: DatasetLoader): unknown[] {
   if (/^\s*\[/.test(text)) {
-    const data = parseDataJson(text, path, loader);
-    if (!Array.isArray(data)) throw dataError([`${path}: the top level is not an array of records`], loader);
-    return data;
+    return arrayOf(parseDataJson(text, path, loader), 'records', path, loader);
   }
   const problems: string[] = [];
   const records: unknown[] = [];

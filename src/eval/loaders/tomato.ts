@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { BenchItem } from '../item.ts';
-import { dataError, parseDataJson, readDataText, uniqueIds, validateRecords } from './read-data.ts';
+import { arrayOf, dataError, parseDataJson, readDataText, uniqueIds, validateRecords } from './read-data.ts';
 import type { DatasetLoader } from './types.ts';
 
 /** One released ToMATO record (nttmdlab-nlp/ToMATO, `dataset/README.md`), field names as released. */
@@ -45,9 +45,8 @@ export const tomatoLoader: DatasetLoader = {
   title: 'ToMATO',
   source: 'https://github.com/nttmdlab-nlp/ToMATO (dataset/*.json; Shinoda et al., AAAI 2025)',
   format: 'a JSON array of ToMATO records with a0..a3, a_idx (0-3), a_str, big_five, conversation, false_belief, mental_state, order, q, q_id',
-  async load(path) {
-    const data = parseDataJson(await readDataText(path, this), path, this);
-    if (!Array.isArray(data)) throw dataError([`${path}: the top level is ${typeof data === 'object' && data ? 'an object' : typeof data}, not an array of records`], this);
+  async load(path, options) {
+    const data = arrayOf(parseDataJson(await readDataText(path, this, options), path, this), 'records', path, this);
     const records = validateRecords(data, TomatoRecord, path, this);
     const mismatched = records.findIndex((r) => r.a_str !== optionsOf(r)[r.a_idx]);
     if (mismatched !== -1) {

@@ -1,5 +1,10 @@
 import type { BenchItem } from '../item.ts';
 
+export interface LoadOptions {
+  /** Size limit in bytes for each data file (default 256 MiB). */
+  maxBytes?: number;
+}
+
 /** Reads one benchmark's released data files into items (field names exactly as released). */
 export interface DatasetLoader {
   /** Registry name: `tomato`, `persona-eval`... */
@@ -14,5 +19,5 @@ export interface DatasetLoader {
    * Reads a file (or a folder, where the release is several files) and returns its items in released order.
    * Throws `EvalError('eval/bad-data')` naming the file, the record, the field and what was expected.
    */
-  load(path: string): Promise<BenchItem[]>;
+  load(path: string, options?: LoadOptions): Promise<BenchItem[]>;
 }
