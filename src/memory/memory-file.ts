@@ -171,8 +171,10 @@ export async function importMemories(options: ImportOptions): Promise<ImportResu
       const { line: _line, ...memory } = entry;
       memories.push({ ...memory, emotion, embedding, embeddingModel: entry.embedding ? entry.embeddingModel : embedding ? options.embeddingModel : undefined });
     }
-    if (memories.length) await store.add(memories);
-    added += memories.length;
+    // Another process importing the same file may have stored some of these since the check above: they are skipped.
+    const stored = memories.length ? await store.add(memories, { ifAbsent: true }) : [];
+    added += stored.length;
+    skipped += memories.length - stored.length;
     options.onProgress?.({ done: Math.min(start + batchSize, entries.length), total: entries.length, added, skipped });
   }
   return { added, skipped };

@@ -96,8 +96,12 @@ export interface MemoryCharacter {
  * on Postgres; `test/store/memory-store-contract.ts` is the suite both pass.
  */
 export interface MemoryStore {
-  /** Adds memories in one transaction: all or none. One character's embeddings keep one width. */
-  add(memories: readonly NewMemory[]): Promise<Memory[]>;
+  /**
+   * Adds memories in one transaction: all or none. One character's embeddings keep one width. With `ifAbsent`,
+   * a memory whose id is already stored (another process imported the same file) is skipped, not an error; the
+   * result holds only what was added.
+   */
+  add(memories: readonly NewMemory[], options?: { ifAbsent?: boolean }): Promise<Memory[]>;
   /** A character's memories in insertion order (embeddings left out unless asked), of some owners only if asked. */
   list(character: string, options?: { kind?: MemoryKind; limit?: number; offset?: number; embeddings?: boolean; owners?: OwnerFilter }): Promise<Memory[]>;
   /** The memories with these ids, in the order asked; unknown ids are skipped. */

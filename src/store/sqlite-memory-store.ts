@@ -60,10 +60,12 @@ export class SqliteMemoryStore implements MemoryStore {
     return this.db.transaction(work).immediate();
   }
 
-  async add(memories: readonly NewMemory[]): Promise<Memory[]> {
+  async add(memories: readonly NewMemory[], options: { ifAbsent?: boolean } = {}): Promise<Memory[]> {
     return this.write(() => {
       const nextSeq = new Map<string, number>();
-      const added = memories.map((memory, index) => {
+      // Checked inside the write transaction: no other process can add the same id between the check and the insert.
+      const fresh = options.ifAbsent ? memories.filter((memory) => memory.id === undefined || !this.statements.get.get(memory.id)) : memories;
+      const added = fresh.map((memory, index) => {
         const where = `memory ${index + 1}${memory.id ? ` (${memory.id})` : ''}`;
         if (!memory.character?.trim()) throw new StoreError('store/invalid-memory', `${where} names no character`);
         if (!memory.text?.trim()) throw new StoreError('store/invalid-memory', `${where} has no text`);

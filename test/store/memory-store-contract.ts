@@ -7,6 +7,15 @@ import type { MemoryStore } from '../../src/store/memory-types.ts';
  */
 export function describeMemoryStore(name: string, open: () => Promise<MemoryStore>): void {
   describe(`MemoryStore contract: ${name}`, () => {
+    it('with ifAbsent, skips memories whose id is already stored and returns only those added', async () => {
+      const store = await open();
+      await store.add([{ id: 'm1', character: 'Ana', text: 'first' }]);
+      await expect(store.add([{ id: 'm1', character: 'Ana', text: 'again' }])).rejects.toThrow(/already exists/);
+      const added = await store.add([{ id: 'm1', character: 'Ana', text: 'again' }, { id: 'm2', character: 'Ana', text: 'second' }], { ifAbsent: true });
+      expect(added.map((memory) => memory.id)).toEqual(['m2']);
+      expect((await store.list('Ana')).map((memory) => memory.text)).toEqual(['first', 'second']);
+    });
+
     it('adds memories in insertion order per character, with every field kept', async () => {
       const store = await open();
       const [first, second] = await store.add([

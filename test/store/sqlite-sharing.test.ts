@@ -95,3 +95,28 @@ describe('a store file shared by several connections', () => {
     await store.close();
   });
 });
+
+describe('two imports of one memory file at once', () => {
+  it('both finish, and every memory is stored once (the second skips what the first stored after its check)', async () => {
+    const { importMemories, parseMemoryFile } = await import('../../src/memory/index.ts');
+    const path = freshPath();
+    const first = openSqliteStore(path);
+    const second = openSqliteStore(path);
+    const entries = parseMemoryFile(Array.from({ length: 6 }, (_, i) => JSON.stringify({ text: `memory ${i}`, character: 'Mirela' })).join('\n'));
+    // Both check the batch before either writes it: each embedding call waits until both have been asked.
+    let asked = 0;
+    let release!: () => void;
+    const bothAsked = new Promise<void>((resolve) => { release = resolve; });
+    const embed = async (texts: string[]) => {
+      if (++asked === 2) release();
+      await bothAsked;
+      return texts.map((_, i) => [1, i + 1]);
+    };
+    const results = await Promise.all([first, second].map((store) => importMemories({ store: store.memories, entries, embed, embeddingModel: 'm' })));
+    expect(results.map((r) => r.added + r.skipped)).toEqual([6, 6]);
+    expect(results[0]!.added + results[1]!.added).toBe(6);
+    expect(await first.memories.list('Mirela')).toHaveLength(6);
+    await first.close();
+    await second.close();
+  });
+});
