@@ -9,10 +9,12 @@ export interface CompactedBlock {
 }
 
 export interface CompactionPlan {
-  /** Messages to summarize into one new block (oldest first); empty when the history fits. */
+  /** Messages to summarize (oldest first); empty when the history fits. Summarized in pieces that fit the context. */
   block: HistoryMessage[];
-  /** Whether the existing summaries have grown too large and should be merged into one. */
+  /** Whether the existing summaries have grown too large and should be merged. */
   mergeSummaries: boolean;
+  /** Tokens the summaries may take once compacted; above it they are merged (in pieces) until they fit or one is left. */
+  summaryLimit: number;
 }
 
 export interface BudgetInput {
@@ -27,11 +29,28 @@ export interface BudgetInput {
 const KEEP_AFTER_COMPACTION = 0.5;
 /** Summaries may take at most this share of the context before they are merged. */
 const SUMMARY_SHARE = 0.25;
+/**
+ * Tokens a chat template adds around each message (role markers, separators): about 4 for OpenAI's models, up to 8
+ * for ChatML rendered by a byte-level vocabulary. Counted for every message, so many short ones cannot overflow.
+ */
+export const MESSAGE_OVERHEAD_TOKENS = 8;
+
+/** The header a summary message carries in a prompt (`[Summary of earlier events, as you remember them]`). */
+const SUMMARY_HEADER_TOKENS = 12;
+
+/** Tokens of summaries in the prompt: each is one message with a header. */
+export function summaryTokens(blocks: readonly CompactedBlock[]): number {
+  return blocks.reduce((sum, b) => sum + b.tokens + SUMMARY_HEADER_TOKENS + MESSAGE_OVERHEAD_TOKENS, 0);
+}
+
+/** Tokens of live history in the prompt, each message with its framing. */
+export function historyTokens(history: readonly HistoryMessage[]): number {
+  return history.reduce((sum, m) => sum + m.tokens + MESSAGE_OVERHEAD_TOKENS, 0);
+}
 
 /** Tokens left for live history once the fixed parts and summaries are placed. */
 export function historyBudget(input: Omit<BudgetInput, 'history'>): number {
-  const summaries = input.blocks.reduce((sum, b) => sum + b.tokens, 0);
-  return input.contextTokens - input.fixedTokens - summaries;
+  return input.contextTokens - input.fixedTokens - summaryTokens(input.blocks);
 }
 
 /**
@@ -40,22 +59,31 @@ export function historyBudget(input: Omit<BudgetInput, 'history'>): number {
  * where possible, so that consecutive prompts share their prefix until the next overflow.
  */
 export function planCompaction(input: BudgetInput): CompactionPlan {
-  const summaryTokens = input.blocks.reduce((sum, b) => sum + b.tokens, 0);
-  const mergeSummaries = input.blocks.length > 1 && summaryTokens > input.contextTokens * SUMMARY_SHARE;
+  const summaryLimit = input.contextTokens * SUMMARY_SHARE;
+  const mergeSummaries = input.blocks.length > 1 && summaryTokens(input.blocks) > summaryLimit;
   const budget = historyBudget(input);
-  const total = input.history.reduce((sum, m) => sum + m.tokens, 0);
-  if (total <= budget) return { block: [], mergeSummaries };
+  const tokensOf = (message: HistoryMessage) => message.tokens + MESSAGE_OVERHEAD_TOKENS;
+  const total = historyTokens(input.history);
+  if (total <= budget) return { block: [], mergeSummaries, summaryLimit };
   const target = Math.max(0, budget * KEEP_AFTER_COMPACTION);
   let kept = total;
   let cut = 0;
   // Always keep the newest message (the one being answered).
   while (cut < input.history.length - 1 && kept > target) {
-    kept -= input.history[cut].tokens;
+    kept -= tokensOf(input.history[cut]);
     cut += 1;
   }
   // Extend to a turn boundary: the kept history should start with a user message.
   while (cut < input.history.length - 1 && input.history[cut].role === 'assistant') cut += 1;
-  return { block: input.history.slice(0, cut), mergeSummaries };
+  return { block: input.history.slice(0, cut), mergeSummaries, summaryLimit };
+}
+
+/** The longest summary asked for (it shrinks with small contexts, see {@link summaryOutputTokens}). */
+export const SUMMARY_OUTPUT_TOKENS_MAX = 400;
+
+/** Tokens a summary may take: 400, or a quarter of a small context, so that a summary request always has room. */
+export function summaryOutputTokens(contextTokens: number): number {
+  return Math.max(16, Math.min(SUMMARY_OUTPUT_TOKENS_MAX, Math.floor(contextTokens / 4)));
 }
 
 /** Renders a block of history as a plain transcript for the summarizer. */

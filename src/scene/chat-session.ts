@@ -36,6 +36,8 @@ export interface ChatSessionOptions {
   temperature?: number;
   /** The character's long-term memory: recalled into every turn, and written from what it perceives. */
   memory?: AgentMemory;
+  /** Time limit of one turn's generation, its repair included (default 300 000 ms; 0 for none). */
+  turnTimeoutMs?: number;
 }
 
 export type TurnOptions = ActOptions;
@@ -121,6 +123,7 @@ export class ChatSession {
       character: this.character, model: options.model, summaryModel: options.summaryModel, lorebooks: options.lorebooks,
       userName: this.meta.userName, mode: this.meta.mode, pickSeed: episode.id, contextTokens: options.contextTokens,
       replyTokens: options.replyTokens, countTokens: options.countTokens, temperature: options.temperature, memory: options.memory,
+      turnTimeoutMs: options.turnTimeoutMs,
     });
   }
 

@@ -186,7 +186,7 @@ export class NarratorAgent {
     });
     if (plan.block.length === 0 && !plan.mergeSummaries) return [...blocks];
     return compactHistory(blocks, plan, {
-      model: this.options.model, who: this.name, countTokens: this.countTokens, seed: this.options.seed,
+      model: this.options.model, who: this.name, countTokens: this.countTokens, seed: this.options.seed, contextTokens,
       transcript: (block) => block.map((m) => m.text).join('\n'), abortSignal: request.abortSignal,
     });
   }
