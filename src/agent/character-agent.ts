@@ -168,12 +168,14 @@ export class CharacterAgent {
     let blocks = [...current];
     // A token is at least one byte: a prompt whose bytes (and framing) fit the budget fits, with no need to count its tokens.
     let prepared = this.preparePrompt(log, blocks, { countTokens: false, memories: memory.text });
-    const framing = prepared.messages.length * MESSAGE_OVERHEAD_TOKENS;
+    // A model's own counter charges its template's extra framing even for an empty text.
+    const framing = prepared.messages.length * (MESSAGE_OVERHEAD_TOKENS + this.countTokens('') + 1);
     const bytes = promptBytes(prepared) + framing;
     if (bytes + this.replyTokens <= this.contextTokens) return this.generate(prepared, blocks, options, memory, this.contextTokens - this.replyTokens - bytes);
     prepared = this.preparePrompt(log, blocks, { memories: memory.text });
-    // The sheet, the tail and an opening line, each a message: the same account plans and checks the prompt.
-    const fixedOf = (p: PreparedPrompt) => this.systemTokens + this.countTokens(String(p.messages.at(-1)?.content ?? '')) + OPENING_LINE_TOKENS + 3 * MESSAGE_OVERHEAD_TOKENS;
+    // The sheet, the tail, an opening line and the reply's opening, each framed as a message: the same account plans
+    // and checks the prompt.
+    const fixedOf = (p: PreparedPrompt) => this.systemTokens + this.countTokens(String(p.messages.at(-1)?.content ?? '')) + OPENING_LINE_TOKENS + 4 * MESSAGE_OVERHEAD_TOKENS;
     let fixedTokens = fixedOf(prepared);
     let promptTokens = fixedTokens + summaryTokens(blocks) + historyTokens(prepared.history);
     // A new summary may itself overflow a tight budget: compact again (a few rounds at most) until the prompt fits.

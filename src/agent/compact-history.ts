@@ -26,7 +26,8 @@ export interface CompactHistoryOptions {
  * and reply) within the context budget, one new block per piece; then, while the summaries exceed their limit,
  * neighbouring summaries are merged in groups that fit one request, until they fit or one is left.
  */
-export async function compactHistory(blocks: readonly CompactedBlock[], plan: CompactionPlan, options: CompactHistoryOptions): Promise<CompactedBlock[]> {
+export async function compactHistory(blocks: readonly CompactedBlock[], plan: CompactionPlan, input: CompactHistoryOptions): Promise<CompactedBlock[]> {
+  const options = { ...input, outputTokens: Math.min(plan.summaryOutputTokens, summaryOutputTokens(input.contextTokens)) };
   const next = [...blocks];
   for (const piece of pieces(plan.block, options)) {
     const summary = await summarize(piece.transcript, options);
@@ -38,10 +39,13 @@ export async function compactHistory(blocks: readonly CompactedBlock[], plan: Co
 }
 
 /** Tokens a summary request may spend on its transcript: the budget less the instruction, the framing and the reply. */
-function transcriptBudget(options: Pick<CompactHistoryOptions, 'contextTokens' | 'countTokens' | 'who'>): number {
-  const instruction = options.countTokens(summaryPrompt('', options.who)) + MESSAGE_OVERHEAD_TOKENS;
-  return Math.max(1, options.contextTokens - summaryOutputTokens(options.contextTokens) - instruction);
+function transcriptBudget(options: Summarizing): number {
+  const instruction = options.countTokens(summaryPrompt('', options.who)) + 2 * MESSAGE_OVERHEAD_TOKENS;
+  return Math.max(1, options.contextTokens - options.outputTokens - instruction);
 }
+
+/** The options and the longest summary to ask for. */
+type Summarizing = CompactHistoryOptions & { outputTokens: number };
 
 interface Piece {
   transcript: string;
@@ -49,7 +53,7 @@ interface Piece {
 }
 
 /** Splits a block into consecutive pieces whose transcripts fit one request; a message too long alone is shortened. */
-function pieces(block: readonly HistoryMessage[], options: CompactHistoryOptions): Piece[] {
+function pieces(block: readonly HistoryMessage[], options: Summarizing): Piece[] {
   const budget = transcriptBudget(options);
   const out: Piece[] = [];
   let current: HistoryMessage[] = [];
@@ -91,7 +95,7 @@ export function shorten(text: string, budget: number, countTokens: TokenCounter)
 }
 
 /** Merges neighbouring summaries, in groups that fit one request, until they take at most `limit` tokens or one is left. */
-async function mergeSummaries(blocks: CompactedBlock[], limit: number, options: CompactHistoryOptions): Promise<CompactedBlock[]> {
+async function mergeSummaries(blocks: CompactedBlock[], limit: number, options: Summarizing): Promise<CompactedBlock[]> {
   const budget = transcriptBudget(options);
   let current = blocks;
   while (current.length > 1 && summaryTokens(current) > limit) {
@@ -121,13 +125,13 @@ async function mergeSummaries(blocks: CompactedBlock[], limit: number, options: 
   return current;
 }
 
-async function summarize(transcript: string, options: CompactHistoryOptions): Promise<string> {
+async function summarize(transcript: string, options: Summarizing): Promise<string> {
   const result = await generateText({
     model: options.model,
     prompt: summaryPrompt(shorten(transcript, transcriptBudget(options), options.countTokens), options.who),
     maxRetries: 0,
     abortSignal: options.abortSignal,
-    maxOutputTokens: summaryOutputTokens(options.contextTokens),
+    maxOutputTokens: options.outputTokens,
     seed: options.seed,
   });
   const summary = result.text.trim();

@@ -1,3 +1,4 @@
+import { MESSAGE_FRAMING_TOKENS } from '../text/tokens.ts';
 import type { HistoryMessage } from './history.ts';
 
 /** A block of history replaced by its summary; blocks only ever append, so the prompt prefix stays stable. */
@@ -15,6 +16,8 @@ export interface CompactionPlan {
   mergeSummaries: boolean;
   /** Tokens the summaries may take once compacted; above it they are merged (in pieces) until they fit or one is left. */
   summaryLimit: number;
+  /** The longest summary to ask for: 400 tokens, less in a small context or a tight budget. */
+  summaryOutputTokens: number;
 }
 
 export interface BudgetInput {
@@ -29,11 +32,8 @@ export interface BudgetInput {
 const KEEP_AFTER_COMPACTION = 0.5;
 /** Summaries may take at most this share of the context before they are merged. */
 const SUMMARY_SHARE = 0.25;
-/**
- * Tokens a chat template adds around each message (role markers, separators): about 4 for OpenAI's models, up to 8
- * for ChatML rendered by a byte-level vocabulary. Counted for every message, so many short ones cannot overflow.
- */
-export const MESSAGE_OVERHEAD_TOKENS = 8;
+/** Tokens charged for each message's framing in a prompt (see {@link MESSAGE_FRAMING_TOKENS}). */
+export const MESSAGE_OVERHEAD_TOKENS = MESSAGE_FRAMING_TOKENS;
 
 /** The header a summary message carries in a prompt (`[Summary of earlier events, as you remember them]`). */
 const SUMMARY_HEADER_TOKENS = 12;
@@ -59,12 +59,14 @@ export function historyBudget(input: Omit<BudgetInput, 'history'>): number {
  * where possible, so that consecutive prompts share their prefix until the next overflow.
  */
 export function planCompaction(input: BudgetInput): CompactionPlan {
-  const summaryLimit = input.contextTokens * SUMMARY_SHARE;
+  // Summaries take at most a quarter of the context, and at most half of what the fixed parts leave.
+  const summaryLimit = Math.max(0, Math.min(input.contextTokens * SUMMARY_SHARE, (input.contextTokens - input.fixedTokens) / 2));
+  const outputTokens = Math.max(16, Math.min(summaryOutputTokens(input.contextTokens), Math.floor(summaryLimit)));
   const mergeSummaries = input.blocks.length > 1 && summaryTokens(input.blocks) > summaryLimit;
   const budget = historyBudget(input);
   const tokensOf = (message: HistoryMessage) => message.tokens + MESSAGE_OVERHEAD_TOKENS;
   const total = historyTokens(input.history);
-  if (total <= budget) return { block: [], mergeSummaries, summaryLimit };
+  if (total <= budget) return { block: [], mergeSummaries, summaryLimit, summaryOutputTokens: outputTokens };
   const target = Math.max(0, budget * KEEP_AFTER_COMPACTION);
   let kept = total;
   let cut = 0;
@@ -75,7 +77,7 @@ export function planCompaction(input: BudgetInput): CompactionPlan {
   }
   // Extend to a turn boundary: the kept history should start with a user message.
   while (cut < input.history.length - 1 && input.history[cut].role === 'assistant') cut += 1;
-  return { block: input.history.slice(0, cut), mergeSummaries, summaryLimit };
+  return { block: input.history.slice(0, cut), mergeSummaries, summaryLimit, summaryOutputTokens: outputTokens };
 }
 
 /** The longest summary asked for (it shrinks with small contexts, see {@link summaryOutputTokens}). */

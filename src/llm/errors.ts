@@ -15,7 +15,8 @@ export type LlmErrorCode =
   | 'llm/download-failed'
   | 'llm/bad-model-file'
   | 'llm/local-runtime-missing'
-  | 'llm/not-enough-memory';
+  | 'llm/not-enough-memory'
+  | 'llm/context-overflow';
 
 /** A model could not be named, reached or used; `code` is stable, `message` is one line a user can act on. */
 export class LlmError extends Error {
