@@ -11,7 +11,7 @@ import { blockTranscript, historyTokens, MESSAGE_OVERHEAD_TOKENS, planCompaction
 import type { RecallResult } from '../memory/recall.ts';
 import type { AgentMemory, RecalledRecord } from './agent-memory.ts';
 import { AgentError } from './errors.ts';
-import { generateTurn, type GeneratedTurn } from './generate-turn.ts';
+import { generateTurn, REPAIR_REQUEST_TOKENS, type GeneratedTurn } from './generate-turn.ts';
 import { DEFAULT_TURN_TIMEOUT_MS, withTurnDeadline } from './turn-deadline.ts';
 import { historyMessages, type HistoryMessage } from './history.ts';
 import { perspectiveOf } from './perspective.ts';
@@ -81,8 +81,7 @@ const MAX_COMPACTION_ROUNDS = 3;
 const MEMORY_SHARE = 0.25;
 /** The opening line a history starting with the character gets (see `OPENING_LINE`). */
 const OPENING_LINE_TOKENS = 8;
-/** The repair instruction and the echoed reply's framing. */
-const REPAIR_REQUEST_TOKENS = 80;
+
 
 /**
  * One character taking turns: perspective → prompt (stable sheet, compacted history, volatile tail) →

@@ -25,6 +25,9 @@ export interface GenerateTurnOptions {
   repairEcho?: (reply: string) => string;
 }
 
+/** Tokens a repair request adds besides the repeated reply: its instruction and the framing of both messages. */
+export const REPAIR_REQUEST_TOKENS = 80;
+
 export interface GeneratedTurn {
   output: ParsedTurn;
   /** The model's raw reply that was accepted. */

@@ -6,7 +6,9 @@ import { openSqliteStore } from '../../src/store/index.ts';
 import type { NewEvent, Store } from '../../src/store/types.ts';
 import { countTokens } from '../../src/text/tokens.ts';
 import { MESSAGE_OVERHEAD_TOKENS } from '../../src/agent/compaction.ts';
+import { openSceneEpisode } from '../../src/scene/scene-episode.ts';
 import { scriptedModel, turnJson } from '../support/mock-models.ts';
+import { sceneFromYaml, sceneModel } from '../support/scene-models.ts';
 
 const character = Character.parse({
   name: 'Mirela', description: 'The keeper of the lighthouse at {{char}} Point.', personality: 'guarded', scenario: '',
@@ -75,5 +77,18 @@ describe('every request fits the context budget', () => {
     await reopened.send('So?');
     const calls = [...model.doGenerateCalls, ...model.doStreamCalls];
     expect(Math.max(...calls.map(requestTokens))).toBeLessThanOrEqual(4096);
+  });
+
+  it('keeps every request of a long scene with a narrator within a small budget, characters and narrator alike', async () => {
+    const model = sceneModel({ characters: (name, call) => ({ speech: `${name} rambles on about the weather and the mill, turn ${call}. `.repeat(6) }) });
+    const scene = await sceneFromYaml([
+      'title: Long', 'cast:', '  - character: { name: Ana, description: A miller. }', '  - character: { name: Bo, description: A smith. }',
+      'narrator: { enabled: true }', 'turns: { max: 40 }', '',
+    ].join('\n'));
+    const episode = await openSceneEpisode({ store: openSqliteStore(':memory:'), scene, episodeId: 'long', seed: 1, contextTokens: 1800, models: { character: () => model, narrator: model } });
+    await episode.run();
+    const calls = [...model.doGenerateCalls, ...model.doStreamCalls];
+    expect(model.doGenerateCalls.length).toBeGreaterThan(0);
+    expect(Math.max(...calls.map(requestTokens))).toBeLessThanOrEqual(1800);
   });
 });
