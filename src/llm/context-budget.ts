@@ -53,7 +53,7 @@ export async function resolveContextBudget(spec: ModelSpec, options: ContextBudg
   if (requested !== undefined && modelContext !== undefined && requested > modelContext) {
     return {
       contextTokens: modelContext, modelContext, source: 'model', countTokens,
-      note: `--context-tokens ${requested} is more than ${spec.provider}:${spec.modelId} can take (${modelContext} tokens); using ${modelContext}`,
+      note: `--context-tokens ${requested} is more than the model can take (${modelContext} tokens); using ${modelContext}`,
     };
   }
   if (requested !== undefined) return { contextTokens: requested, modelContext, source: 'requested', countTokens };

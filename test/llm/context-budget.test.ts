@@ -47,7 +47,7 @@ describe('the context budget follows the model', () => {
     expect(await resolveContextBudget(parseModelSpec('openai:gpt-4o-mini'), { env })).toMatchObject({ contextTokens: 128_000, source: 'model' });
     expect(await resolveContextBudget(parseModelSpec('openai:gpt-4o-mini'), { env, requested: 8192 })).toMatchObject({ contextTokens: 8192, source: 'requested' });
     expect(await resolveContextBudget(parseModelSpec('ollama:qwen2.5:7b'), { env, requested: 8192 }))
-      .toMatchObject({ contextTokens: 4096, note: expect.stringContaining('--context-tokens 8192 is more than ollama:qwen2.5:7b can take (4096 tokens)') });
+      .toMatchObject({ contextTokens: 4096, note: expect.stringContaining('--context-tokens 8192 is more than the model can take (4096 tokens); using 4096') });
     expect(await resolveContextBudget(parseModelSpec('openai-compatible:fake'), { env })).toMatchObject({ contextTokens: 8192, source: 'default' });
   });
 
