@@ -14,7 +14,7 @@ import { openChatSession } from '../src/scene/chat-session.ts';
 import { openSqliteStore } from '../src/store/index.ts';
 import { DEFAULT_BIAS, writeTinyGguf } from '../test/support/tiny-gguf.ts';
 
-const TOKENS = 512;
+const TOKENS = 256;
 const REPEATS = 3;
 const dir = mkdtempSync(join(tmpdir(), 'dramatis-grammar-'));
 const { path } = await writeTinyGguf(join(dir, 'issue13.gguf'), {

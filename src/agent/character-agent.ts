@@ -15,7 +15,7 @@ import { generateTurn, REPAIR_REQUEST_TOKENS, type GeneratedTurn } from './gener
 import { DEFAULT_TURN_TIMEOUT_MS, withTurnDeadline } from './turn-deadline.ts';
 import { historyMessages, type HistoryMessage } from './history.ts';
 import { perspectiveOf } from './perspective.ts';
-import { assemblePrompt, buildTail } from './prompt.ts';
+import { assemblePrompt, buildTail, OPENING_LINE, SUMMARY_HEADER } from './prompt.ts';
 import type { OutputMode } from './turn-output.ts';
 
 export interface CharacterAgentOptions {
@@ -79,8 +79,6 @@ const DEFAULT_REPLY_TOKENS = 1024;
 const MAX_COMPACTION_ROUNDS = 3;
 /** Recalled memories take at most this share of what the sheet and the reply leave of the budget. */
 const MEMORY_SHARE = 0.25;
-/** The opening line a history starting with the character gets (see `OPENING_LINE`). */
-const OPENING_LINE_TOKENS = 8;
 
 
 /**
@@ -168,18 +166,20 @@ export class CharacterAgent {
     // A token is at least one byte: a prompt whose bytes (and framing) fit the budget fits, with no need to count its tokens.
     let prepared = this.preparePrompt(log, blocks, { countTokens: false, memories: memory.text });
     // A model's own counter charges its template's extra framing even for an empty text.
-    const framing = prepared.messages.length * (MESSAGE_OVERHEAD_TOKENS + this.countTokens('') + 1);
+    const framing = (prepared.messages.length + 1) * (MESSAGE_OVERHEAD_TOKENS + this.countTokens('') + 1) + 1;
     const bytes = promptBytes(prepared) + framing;
     if (bytes + this.replyTokens <= this.contextTokens) return this.generate(prepared, blocks, options, memory, this.contextTokens - this.replyTokens - bytes);
     prepared = this.preparePrompt(log, blocks, { memories: memory.text });
-    // The sheet, the tail, an opening line and the reply's opening, each framed as a message: the same account plans
-    // and checks the prompt.
-    const fixedOf = (p: PreparedPrompt) => this.systemTokens + this.countTokens(String(p.messages.at(-1)?.content ?? '')) + OPENING_LINE_TOKENS + 4 * MESSAGE_OVERHEAD_TOKENS;
+    // The sheet, the tail, an opening line and the reply's opening, each framed as a message (a model's own counter
+    // adds its template's extra framing to each text it counts), and a start token: one account plans and checks.
+    const fixedOf = (p: PreparedPrompt) => this.systemTokens + this.countTokens(String(p.messages.at(-1)?.content ?? '')) + this.countTokens(OPENING_LINE)
+      + this.countTokens('') + 4 * MESSAGE_OVERHEAD_TOKENS + 1;
+    const summaryHeaderTokens = this.countTokens(SUMMARY_HEADER);
     let fixedTokens = fixedOf(prepared);
-    let promptTokens = fixedTokens + summaryTokens(blocks) + historyTokens(prepared.history);
+    let promptTokens = fixedTokens + summaryTokens(blocks, summaryHeaderTokens) + historyTokens(prepared.history);
     // A new summary may itself overflow a tight budget: compact again (a few rounds at most) until the prompt fits.
     for (let round = 0; round === 0 || (round < MAX_COMPACTION_ROUNDS && promptTokens + this.replyTokens > this.contextTokens); round++) {
-      const plan = planCompaction({ history: prepared.history, blocks, contextTokens: this.contextTokens, fixedTokens: fixedTokens + this.replyTokens });
+      const plan = planCompaction({ history: prepared.history, blocks, contextTokens: this.contextTokens, fixedTokens: fixedTokens + this.replyTokens, summaryHeaderTokens });
       if (plan.block.length === 0 && !plan.mergeSummaries) break;
       blocks = await compactHistory(blocks, plan, {
         model: this.options.summaryModel ?? this.options.model, who: this.name, countTokens: this.countTokens, seed: this.options.seed, contextTokens: this.contextTokens,
@@ -187,7 +187,7 @@ export class CharacterAgent {
       });
       prepared = this.preparePrompt(log, blocks, { memories: memory.text });
       fixedTokens = fixedOf(prepared);
-      promptTokens = fixedTokens + summaryTokens(blocks) + historyTokens(prepared.history);
+      promptTokens = fixedTokens + summaryTokens(blocks, summaryHeaderTokens) + historyTokens(prepared.history);
     }
     if (promptTokens + this.replyTokens > this.contextTokens) {
       throw new AgentError('agent/prompt-too-large',

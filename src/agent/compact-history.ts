@@ -35,7 +35,7 @@ export async function compactHistory(blocks: readonly CompactedBlock[], plan: Co
     options.onBlock?.(added);
     next.push(added);
   }
-  return plan.mergeSummaries || plan.block.length > 0 ? mergeSummaries(next, plan.summaryLimit, options) : next;
+  return plan.mergeSummaries || plan.block.length > 0 ? mergeSummaries(next, plan, options) : next;
 }
 
 /** Tokens a summary request may spend on its transcript: the budget less the instruction, the framing and the reply. */
@@ -95,10 +95,10 @@ export function shorten(text: string, budget: number, countTokens: TokenCounter)
 }
 
 /** Merges neighbouring summaries, in groups that fit one request, until they take at most `limit` tokens or one is left. */
-async function mergeSummaries(blocks: CompactedBlock[], limit: number, options: Summarizing): Promise<CompactedBlock[]> {
+async function mergeSummaries(blocks: CompactedBlock[], plan: CompactionPlan, options: Summarizing): Promise<CompactedBlock[]> {
   const budget = transcriptBudget(options);
   let current = blocks;
-  while (current.length > 1 && summaryTokens(current) > limit) {
+  while (current.length > 1 && summaryTokens(current, plan.summaryHeaderTokens) > plan.summaryLimit) {
     const merged: CompactedBlock[] = [];
     let group: CompactedBlock[] = [];
     let groupTokens = 0;

@@ -18,6 +18,8 @@ export interface CompactionPlan {
   summaryLimit: number;
   /** The longest summary to ask for: 400 tokens, less in a small context or a tight budget. */
   summaryOutputTokens: number;
+  /** Tokens of each summary's header (see {@link BudgetInput.summaryHeaderTokens}). */
+  summaryHeaderTokens: number;
 }
 
 export interface BudgetInput {
@@ -26,6 +28,8 @@ export interface BudgetInput {
   contextTokens: number;
   /** Tokens of everything but history and summaries: system sheet, volatile tail, reserved output. */
   fixedTokens: number;
+  /** Tokens of the header each summary message carries, as the model counts it (default: o200k's 12). */
+  summaryHeaderTokens?: number;
 }
 
 /** Share of the history budget kept after a compaction: compacting to half means rare, whole-block compactions. */
@@ -35,12 +39,12 @@ const SUMMARY_SHARE = 0.25;
 /** Tokens charged for each message's framing in a prompt (see {@link MESSAGE_FRAMING_TOKENS}). */
 export const MESSAGE_OVERHEAD_TOKENS = MESSAGE_FRAMING_TOKENS;
 
-/** The header a summary message carries in a prompt (`[Summary of earlier events, as you remember them]`). */
+/** o200k's count of the header a summary message carries (`[Summary of earlier events, as you remember them]`). */
 const SUMMARY_HEADER_TOKENS = 12;
 
 /** Tokens of summaries in the prompt: each is one message with a header. */
-export function summaryTokens(blocks: readonly CompactedBlock[]): number {
-  return blocks.reduce((sum, b) => sum + b.tokens + SUMMARY_HEADER_TOKENS + MESSAGE_OVERHEAD_TOKENS, 0);
+export function summaryTokens(blocks: readonly CompactedBlock[], headerTokens = SUMMARY_HEADER_TOKENS): number {
+  return blocks.reduce((sum, b) => sum + b.tokens + headerTokens + MESSAGE_OVERHEAD_TOKENS, 0);
 }
 
 /** Tokens of live history in the prompt, each message with its framing. */
@@ -50,7 +54,7 @@ export function historyTokens(history: readonly HistoryMessage[]): number {
 
 /** Tokens left for live history once the fixed parts and summaries are placed. */
 export function historyBudget(input: Omit<BudgetInput, 'history'>): number {
-  return input.contextTokens - input.fixedTokens - summaryTokens(input.blocks);
+  return input.contextTokens - input.fixedTokens - summaryTokens(input.blocks, input.summaryHeaderTokens);
 }
 
 /**
@@ -62,11 +66,12 @@ export function planCompaction(input: BudgetInput): CompactionPlan {
   // Summaries take at most a quarter of the context, and at most half of what the fixed parts leave.
   const summaryLimit = Math.max(0, Math.min(input.contextTokens * SUMMARY_SHARE, (input.contextTokens - input.fixedTokens) / 2));
   const outputTokens = Math.max(16, Math.min(summaryOutputTokens(input.contextTokens), Math.floor(summaryLimit)));
-  const mergeSummaries = input.blocks.length > 1 && summaryTokens(input.blocks) > summaryLimit;
+  const summaryHeaderTokens = input.summaryHeaderTokens ?? SUMMARY_HEADER_TOKENS;
+  const mergeSummaries = input.blocks.length > 1 && summaryTokens(input.blocks, summaryHeaderTokens) > summaryLimit;
   const budget = historyBudget(input);
   const tokensOf = (message: HistoryMessage) => message.tokens + MESSAGE_OVERHEAD_TOKENS;
   const total = historyTokens(input.history);
-  if (total <= budget) return { block: [], mergeSummaries, summaryLimit, summaryOutputTokens: outputTokens };
+  if (total <= budget) return { block: [], mergeSummaries, summaryLimit, summaryOutputTokens: outputTokens, summaryHeaderTokens };
   const target = Math.max(0, budget * KEEP_AFTER_COMPACTION);
   let kept = total;
   let cut = 0;
@@ -77,7 +82,7 @@ export function planCompaction(input: BudgetInput): CompactionPlan {
   }
   // Extend to a turn boundary: the kept history should start with a user message.
   while (cut < input.history.length - 1 && input.history[cut].role === 'assistant') cut += 1;
-  return { block: input.history.slice(0, cut), mergeSummaries, summaryLimit, summaryOutputTokens: outputTokens };
+  return { block: input.history.slice(0, cut), mergeSummaries, summaryLimit, summaryOutputTokens: outputTokens, summaryHeaderTokens };
 }
 
 /** The longest summary asked for (it shrinks with small contexts, see {@link summaryOutputTokens}). */

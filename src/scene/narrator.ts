@@ -17,6 +17,9 @@ import type { CastMember, NarratorSetup, Scene } from './scene-schema.ts';
 /** The perspective key of the narrator in event visibility (`{ only: ['narrator'] }` is for its eyes only). */
 export const NARRATOR = 'narrator';
 
+/** The line that opens each summary of the narrator's compacted history. */
+const NARRATOR_SUMMARY_HEADER = '[Summary of earlier events]';
+
 /** What the narrator decides on one turn. */
 export interface NarratorOutput {
   /** What everyone present perceives ('' for nothing). */
@@ -130,7 +133,7 @@ export class NarratorAgent {
   /** The narrator's prompt for its next turn: sheet, summaries, history (append-only), then the turn instruction. */
   prepareMessages(log: readonly SceneEvent[], request: NarratorTurnRequest, blocks: readonly CompactedBlock[] = []): ModelMessage[] {
     const messages: ModelMessage[] = [{ role: 'system', content: this.system }];
-    for (const block of blocks) messages.push({ role: 'user', content: `[Summary of earlier events]\n${block.summary}` });
+    for (const block of blocks) messages.push({ role: 'user', content: `${NARRATOR_SUMMARY_HEADER}\n${block.summary}` });
     for (const message of this.history(log, blocks)) messages.push({ role: 'user', content: message.text });
     messages.push({ role: 'user', content: this.tail(request) });
     return messages;
@@ -192,13 +195,14 @@ export class NarratorAgent {
   private async compactIfNeeded(log: readonly SceneEvent[], request: NarratorTurnRequest, current: readonly CompactedBlock[]): Promise<{ blocks: CompactedBlock[]; room: number }> {
     const { contextTokens, replyTokens } = this;
     // The sheet, the tail and the reply's opening, each framed as a message.
-    const fixedTokens = this.countTokens(this.system) + this.countTokens(this.tail(request)) + 3 * MESSAGE_OVERHEAD_TOKENS;
-    const plan = planCompaction({ history: this.history(log, current), blocks: current, contextTokens, fixedTokens: fixedTokens + replyTokens });
+    const fixedTokens = this.countTokens(this.system) + this.countTokens(this.tail(request)) + this.countTokens('') + 3 * MESSAGE_OVERHEAD_TOKENS + 1;
+    const summaryHeaderTokens = this.countTokens(NARRATOR_SUMMARY_HEADER);
+    const plan = planCompaction({ history: this.history(log, current), blocks: current, contextTokens, fixedTokens: fixedTokens + replyTokens, summaryHeaderTokens });
     const blocks = plan.block.length === 0 && !plan.mergeSummaries ? [...current] : await compactHistory(current, plan, {
       model: this.options.model, who: this.name, countTokens: this.countTokens, seed: this.options.seed, contextTokens,
       transcript: (block) => block.map((m) => m.text).join('\n'), abortSignal: request.abortSignal,
     });
-    const promptTokens = fixedTokens + summaryTokens(blocks) + historyTokens(this.history(log, blocks));
+    const promptTokens = fixedTokens + summaryTokens(blocks, summaryHeaderTokens) + historyTokens(this.history(log, blocks));
     if (promptTokens + replyTokens > contextTokens) {
       throw new AgentError('agent/prompt-too-large',
         `${this.name}'s prompt needs ${promptTokens} tokens plus ${replyTokens} for the reply, more than the context budget of ${contextTokens} even after compacting its history: raise --context-tokens or shorten the scene`);

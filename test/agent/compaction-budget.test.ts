@@ -1,11 +1,9 @@
-import type { LanguageModelV3CallOptions } from '@ai-sdk/provider';
 import { describe, expect, it } from 'vitest';
 import { Character } from '../../src/character/schema.ts';
 import { openChatSession } from '../../src/scene/chat-session.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
+import { requestTokens } from '../support/request-budget.ts';
 import type { NewEvent, Store } from '../../src/store/types.ts';
-import { countTokens } from '../../src/text/tokens.ts';
-import { MESSAGE_OVERHEAD_TOKENS } from '../../src/agent/compaction.ts';
 import { openSceneEpisode } from '../../src/scene/scene-episode.ts';
 import { scriptedModel, turnJson } from '../support/mock-models.ts';
 import { sceneFromYaml, sceneModel } from '../support/scene-models.ts';
@@ -16,16 +14,6 @@ const character = Character.parse({
   post_history_instructions: '', alternate_greetings: [], tags: [], creator: '', character_version: '',
   extensions: {}, group_only_greetings: [],
 });
-
-/** The tokens a request asks of the model's context: every message (with its framing) plus the reply it may write. */
-function requestTokens(call: LanguageModelV3CallOptions): number {
-  let tokens = call.maxOutputTokens ?? 0;
-  for (const message of call.prompt) {
-    const text = typeof message.content === 'string' ? message.content : message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
-    tokens += countTokens(text) + MESSAGE_OVERHEAD_TOKENS;
-  }
-  return tokens;
-}
 
 /** A stored chat of `turns` turns, written through the store as the chat would have written them. */
 async function longChat(store: Store, turns: number): Promise<void> {

@@ -1,11 +1,10 @@
 import type { LanguageModelV3CallOptions, LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import { MockLanguageModelV3 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
-import { MESSAGE_OVERHEAD_TOKENS } from '../../src/agent/compaction.ts';
 import { Character } from '../../src/character/schema.ts';
 import { openChatSession } from '../../src/scene/chat-session.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
-import { countTokens } from '../../src/text/tokens.ts';
+import { requestTokens } from '../support/request-budget.ts';
 
 const character = Character.parse({
   name: 'Mirela', description: 'The keeper of the lighthouse.', personality: 'guarded', scenario: '',
@@ -43,15 +42,6 @@ function streamingModel(text: string, options: { reason?: 'stop' | 'length'; del
       return { stream };
     },
   });
-}
-
-function requestTokens(call: LanguageModelV3CallOptions): number {
-  let tokens = call.maxOutputTokens ?? 0;
-  for (const message of call.prompt) {
-    const text = typeof message.content === 'string' ? message.content : message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
-    tokens += countTokens(text) + MESSAGE_OVERHEAD_TOKENS;
-  }
-  return tokens;
 }
 
 describe('a turn is bounded', () => {

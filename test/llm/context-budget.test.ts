@@ -1,8 +1,6 @@
 import { join } from 'node:path';
 import { generateText } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LanguageModelV3CallOptions, LanguageModelV3StreamPart } from '@ai-sdk/provider';
-import { Character } from '../../src/character/schema.ts';
 import {
   createLanguageModel, createModelRuntime, disposeLocalModels, knownContextWindow, parseModelSpec, resolveContextBudget,
 } from '../../src/llm/index.ts';
@@ -10,6 +8,7 @@ import { openChatSession } from '../../src/scene/chat-session.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
 import { countTokens } from '../../src/text/tokens.ts';
 import { repoRoot, runCli, tempDir } from '../support/cli.ts';
+import { meteredModel, shortCharacter, type MeteredCall } from '../support/request-budget.ts';
 import { writeTinyGguf } from '../support/tiny-gguf.ts';
 
 let dir: string;
@@ -22,12 +21,6 @@ beforeAll(async () => {
   medium = (await writeTinyGguf(join(dir, 'ctx2048.gguf'), { nCtx: 2048 })).path;
 });
 afterAll(() => disposeLocalModels());
-
-const ana = Character.parse({
-  name: 'Ana', description: 'A ferry pilot.', personality: 'calm', scenario: '', first_mes: 'Hi.', mes_example: '',
-  creator_notes: '', system_prompt: '', post_history_instructions: '', alternate_greetings: [], tags: [], creator: '',
-  character_version: '', extensions: {}, group_only_greetings: [],
-});
 
 describe('the context budget follows the model', () => {
   it('knows the windows of well-known remote models, conservatively, and nothing of unknown ones', () => {
@@ -66,30 +59,15 @@ describe('the context budget follows the model', () => {
     const spec = parseModelSpec(`local:${medium}`);
     const budget = await resolveContextBudget(spec, { env: {} });
     const base = createLanguageModel(spec, { env: {}, runtime: createModelRuntime(), local: { threads: 1 } });
-    const calls: { prompt: number; maxOutputTokens: number }[] = [];
-    // Each call's prompt size as the model's own token meter reports it.
-    const model = {
-      ...base, doGenerate: base.doGenerate.bind(base),
-      doStream: async (options: LanguageModelV3CallOptions) => {
-        const result = await base.doStream(options);
-        return {
-          ...result,
-          stream: result.stream.pipeThrough(new TransformStream<LanguageModelV3StreamPart, LanguageModelV3StreamPart>({
-            transform(part, controller) {
-              if (part.type === 'finish') calls.push({ prompt: part.usage.inputTokens.total ?? 0, maxOutputTokens: options.maxOutputTokens ?? 0 });
-              controller.enqueue(part);
-            },
-          })),
-        };
-      },
-    };
+    const calls: MeteredCall[] = [];
+    const model = meteredModel(base, calls);
     const session = await openChatSession({
-      store: openSqliteStore(':memory:'), character: ana, model, sessionId: 's', userName: 'Ann', mode: 'json',
+      store: openSqliteStore(':memory:'), character: shortCharacter, model, sessionId: 's', userName: 'Ann', mode: 'json',
       contextTokens: budget.contextTokens, countTokens: budget.countTokens,
     });
     for (let turn = 0; turn < 12; turn++) await session.send(`Turn ${turn}: where does the ferry go tonight, and who is on it?`);
     expect(calls.length).toBeGreaterThanOrEqual(12);
-    for (const call of calls) expect(call.prompt + call.maxOutputTokens).toBeLessThanOrEqual(2048);
+    for (const call of calls) expect(call.prompt + (call.maxOutputTokens ?? 0)).toBeLessThanOrEqual(2048);
   });
 });
 

@@ -1,11 +1,10 @@
 import { join } from 'node:path';
-import type { LanguageModelV3CallOptions, LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Character } from '../../src/character/schema.ts';
 import { createLanguageModel, createModelRuntime, disposeLocalModels, parseModelSpec, readGgufHeader, resolveContextBudget } from '../../src/llm/index.ts';
 import { openChatSession } from '../../src/scene/chat-session.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
 import { tempDir } from '../support/cli.ts';
+import { meteredModel, shortCharacter, type MeteredCall } from '../support/request-budget.ts';
 import { DEFAULT_BIAS, writeTinyGguf } from '../support/tiny-gguf.ts';
 
 // Issue 13's model: a 4,096-token context, a 471-token vocabulary, the ChatML template. Its strings never close
@@ -19,43 +18,21 @@ beforeAll(async () => {
 });
 afterAll(() => disposeLocalModels());
 
-const ana = Character.parse({
-  name: 'Ana', description: 'A ferry pilot.', personality: 'calm', scenario: '', first_mes: 'Hi.', mes_example: '',
-  creator_notes: '', system_prompt: '', post_history_instructions: '', alternate_greetings: [], tags: [], creator: '',
-  character_version: '', extensions: {}, group_only_greetings: [],
-});
-
 describe('a structured turn on a local model that never completes its JSON', () => {
   it('stops each call at the reply reserve and fails the turn clearly, with the repair inside the context', async () => {
     expect((await readGgufHeader(path)).metadata['tokenizer.ggml.tokens']).toEqual({ type: 'array', length: 471 });
     const spec = parseModelSpec(`local:${path}`);
     const budget = await resolveContextBudget(spec, { env: {} });
     const base = createLanguageModel(spec, { env: {}, runtime: createModelRuntime(), local: { threads: 1 } });
-    const calls: { prompt: number; output: number; max?: number; finish: string }[] = [];
-    const model = {
-      ...base, doGenerate: base.doGenerate.bind(base),
-      doStream: async (options: LanguageModelV3CallOptions) => {
-        const result = await base.doStream(options);
-        return {
-          ...result,
-          stream: result.stream.pipeThrough(new TransformStream<LanguageModelV3StreamPart, LanguageModelV3StreamPart>({
-            transform(part, controller) {
-              if (part.type === 'finish') {
-                calls.push({ prompt: part.usage.inputTokens.total ?? 0, output: part.usage.outputTokens.total ?? 0, max: options.maxOutputTokens, finish: part.finishReason.unified });
-              }
-              controller.enqueue(part);
-            },
-          })),
-        };
-      },
-    };
+    const calls: MeteredCall[] = [];
+    const model = meteredModel(base, calls);
     const store = openSqliteStore(':memory:');
-    const session = await openChatSession({ store, character: ana, model, sessionId: 's', userName: 'Ann', contextTokens: budget.contextTokens, countTokens: budget.countTokens });
+    const session = await openChatSession({ store, character: shortCharacter, model, sessionId: 's', userName: 'Ann', contextTokens: budget.contextTokens, countTokens: budget.countTokens });
     const error = await session.send('Where to tonight?').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'agent/reply-too-long', message: expect.stringContaining('within 1024 new tokens, twice') });
     expect(calls).toHaveLength(2);
     for (const call of calls) {
-      expect(call).toMatchObject({ max: 1024, output: 1024, finish: 'length' });
+      expect(call).toMatchObject({ maxOutputTokens: 1024, output: 1024, finish: 'length' });
       expect(call.prompt + call.output).toBeLessThanOrEqual(4096);
     }
     expect(await store.listEvents('s')).toHaveLength(1);
