@@ -6,15 +6,16 @@ import { renderMacros } from '../character/macros.ts';
 import type { SceneEvent } from '../store/types.ts';
 import { countTokens as defaultCountTokens, type TokenCounter } from '../text/tokens.ts';
 import { buildCharacterSheet, type SceneContext } from './character-sheet.ts';
-import { compactHistory } from './compact-history.ts';
-import { blockTranscript, planCompaction, type CompactedBlock } from './compaction.ts';
+import { compactHistory, shorten } from './compact-history.ts';
+import { blockTranscript, historyTokens, MESSAGE_OVERHEAD_TOKENS, planCompaction, summaryTokens, type CompactedBlock } from './compaction.ts';
 import type { RecallResult } from '../memory/recall.ts';
 import type { AgentMemory, RecalledRecord } from './agent-memory.ts';
 import { AgentError } from './errors.ts';
-import { generateTurn, type GeneratedTurn } from './generate-turn.ts';
+import { generateTurn, REPAIR_REQUEST_TOKENS, type GeneratedTurn } from './generate-turn.ts';
+import { DEFAULT_TURN_TIMEOUT_MS, withTurnDeadline } from './turn-deadline.ts';
 import { historyMessages, type HistoryMessage } from './history.ts';
 import { perspectiveOf } from './perspective.ts';
-import { assemblePrompt, buildTail } from './prompt.ts';
+import { assemblePrompt, buildTail, OPENING_LINE, SUMMARY_HEADER } from './prompt.ts';
 import type { OutputMode } from './turn-output.ts';
 
 export interface CharacterAgentOptions {
@@ -43,6 +44,8 @@ export interface CharacterAgentOptions {
   seed?: number;
   /** The character's long-term memory: recalled into each turn's volatile tail. */
   memory?: AgentMemory;
+  /** Time limit of one turn's generation, its repair included (default 300 000 ms; 0 for none). */
+  turnTimeoutMs?: number;
 }
 
 export interface ActOptions {
@@ -71,8 +74,14 @@ export interface Act {
   recalled: RecalledRecord[];
 }
 
-const DEFAULT_CONTEXT_TOKENS = 8192;
+/** The budget when neither the caller nor the model says (see `modelContextWindow` in `src/llm`). */
+export const DEFAULT_CONTEXT_TOKENS = 8192;
 const DEFAULT_REPLY_TOKENS = 1024;
+/** Compactions one turn may run before its prompt must fit. */
+const MAX_COMPACTION_ROUNDS = 3;
+/** Recalled memories take at most this share of what the sheet and the reply leave of the budget. */
+const MEMORY_SHARE = 0.25;
+
 
 /**
  * One character taking turns: perspective → prompt (stable sheet, compacted history, volatile tail) →
@@ -128,7 +137,7 @@ export class CharacterAgent {
    */
   async act(log: readonly SceneEvent[], blocks: readonly CompactedBlock[], options: ActOptions = {}): Promise<Act> {
     this.assertBudget();
-    const recalled = await this.options.memory?.recall(log, options.abortSignal);
+    const recalled = this.fitRecalled(await this.options.memory?.recall(log, options.abortSignal));
     const memory = { text: renderRecalled(recalled), recalled: recordsOf(recalled) };
     try {
       return await this.attempt(log, blocks, options, memory);
@@ -156,40 +165,57 @@ export class CharacterAgent {
 
   private async attempt(log: readonly SceneEvent[], current: readonly CompactedBlock[], options: ActOptions, memory: RecalledMemory): Promise<Act> {
     let blocks = [...current];
-    // A token is at least one byte: a prompt whose bytes fit the budget fits, with no need to count its tokens.
+    // A token is at least one byte: a prompt whose bytes (and framing) fit the budget fits, with no need to count its tokens.
     let prepared = this.preparePrompt(log, blocks, { countTokens: false, memories: memory.text });
-    if (promptBytes(prepared) + this.replyTokens <= this.contextTokens) return this.generate(prepared, blocks, options, memory);
+    // A model's own counter charges its template's extra framing even for an empty text.
+    const framing = (prepared.messages.length + 1) * (MESSAGE_OVERHEAD_TOKENS + this.countTokens('') + 1) + 1;
+    const bytes = promptBytes(prepared) + framing;
+    if (bytes + this.replyTokens <= this.contextTokens) return this.generate(prepared, blocks, options, memory, this.contextTokens - this.replyTokens - bytes);
     prepared = this.preparePrompt(log, blocks, { memories: memory.text });
-    const plan = planCompaction({
-      history: prepared.history,
-      blocks,
-      contextTokens: this.contextTokens,
-      fixedTokens: this.systemTokens + this.countTokens(String(prepared.messages.at(-1)?.content ?? '')) + this.replyTokens,
-    });
-    if (plan.block.length > 0 || plan.mergeSummaries) {
+    // The sheet, the tail, an opening line and the reply's opening, each framed as a message (a model's own counter
+    // adds its template's extra framing to each text it counts), and a start token: one account plans and checks.
+    const fixedOf = (p: PreparedPrompt) => this.systemTokens + this.countTokens(String(p.messages.at(-1)?.content ?? '')) + this.countTokens(OPENING_LINE)
+      + this.countTokens('') + 4 * MESSAGE_OVERHEAD_TOKENS + 1;
+    const summaryHeaderTokens = this.countTokens(SUMMARY_HEADER);
+    let fixedTokens = fixedOf(prepared);
+    let promptTokens = fixedTokens + summaryTokens(blocks, summaryHeaderTokens) + historyTokens(prepared.history);
+    // A new summary may itself overflow a tight budget: compact again (a few rounds at most) until the prompt fits.
+    for (let round = 0; round === 0 || (round < MAX_COMPACTION_ROUNDS && promptTokens + this.replyTokens > this.contextTokens); round++) {
+      const plan = planCompaction({ history: prepared.history, blocks, contextTokens: this.contextTokens, fixedTokens: fixedTokens + this.replyTokens, summaryHeaderTokens });
+      if (plan.block.length === 0 && !plan.mergeSummaries) break;
       blocks = await compactHistory(blocks, plan, {
-        model: this.options.summaryModel ?? this.options.model, who: this.name, countTokens: this.countTokens, seed: this.options.seed,
+        model: this.options.summaryModel ?? this.options.model, who: this.name, countTokens: this.countTokens, seed: this.options.seed, contextTokens: this.contextTokens,
         transcript: (block) => blockTranscript(block, this.name, this.options.userName), abortSignal: options.abortSignal, onBlock: options.onCompaction,
       });
       prepared = this.preparePrompt(log, blocks, { memories: memory.text });
+      fixedTokens = fixedOf(prepared);
+      promptTokens = fixedTokens + summaryTokens(blocks, summaryHeaderTokens) + historyTokens(prepared.history);
     }
-    return this.generate(prepared, blocks, options, memory);
+    if (promptTokens + this.replyTokens > this.contextTokens) {
+      throw new AgentError('agent/prompt-too-large',
+        `${this.name}'s prompt needs ${promptTokens} tokens plus ${this.replyTokens} for the reply, more than the context budget of ${this.contextTokens} ` +
+          `even after compacting the history (the newest message alone takes ${prepared.history.at(-1)?.tokens ?? 0}): send a shorter message or raise the budget (--context-tokens)`);
+    }
+    return this.generate(prepared, blocks, options, memory, this.contextTokens - this.replyTokens - promptTokens);
   }
 
-  private async generate(prepared: PreparedPrompt, blocks: CompactedBlock[], options: ActOptions, memory: RecalledMemory): Promise<Act> {
-    const generated = await generateTurn({
+  /** `room`: tokens the prompt leaves free besides the reply's reserve, for a repair request to repeat the invalid reply in. */
+  private async generate(prepared: PreparedPrompt, blocks: CompactedBlock[], options: ActOptions, memory: RecalledMemory, room: number): Promise<Act> {
+    const generated = await withTurnDeadline(this.options.turnTimeoutMs ?? DEFAULT_TURN_TIMEOUT_MS, options.abortSignal, this.name, (abortSignal) => generateTurn({
       model: this.options.model,
       messages: prepared.messages,
       mode: this.currentMode,
       moves: this.options.scene?.moves,
       onSpeechDelta: options.onSpeechDelta,
       onRepair: options.onRepair,
-      abortSignal: options.abortSignal,
+      abortSignal,
       temperature: this.options.temperature,
       topP: this.options.topP,
       seed: options.seed ?? this.options.seed,
       maxOutputTokens: this.replyTokens,
-    });
+      // A repair request repeats the invalid reply: it is cut to what the budget leaves (the reply reserve at most).
+      repairEcho: (reply) => shorten(reply, Math.max(16, Math.min(this.replyTokens, room - REPAIR_REQUEST_TOKENS)), this.countTokens),
+    }));
     return { generated, prepared, blocks, recalled: memory.recalled };
   }
 
@@ -212,9 +238,29 @@ export class CharacterAgent {
     return { text: texts.join('\n\n'), entries };
   }
 
+  /**
+   * The recalled memories that fit a quarter of what the sheet and the reply leave of the budget, best first: the
+   * tail is rebuilt every turn and must not crowd out the history it sits after.
+   */
+  private fitRecalled(result: RecallResult | undefined): RecallResult | undefined {
+    if (!result?.memories.length) return result;
+    let room = Math.floor((this.contextTokens - this.systemTokens - this.replyTokens) * MEMORY_SHARE);
+    const memories = [];
+    for (const recalled of result.memories) {
+      room -= this.countTokens(recalled.memory.text) + 2;
+      if (room < 0) break;
+      memories.push(recalled);
+    }
+    return { ...result, memories };
+  }
+
   private assertBudget(): void {
-    if (this.systemTokens + this.replyTokens >= this.contextTokens) {
-      throw new AgentError('agent/context-too-small', `--context-tokens ${this.contextTokens} is too small: ${this.name}'s character sheet alone takes ${this.systemTokens} tokens plus ${this.replyTokens} for the reply; raise it`);
+    if (this.systemTokens + MESSAGE_OVERHEAD_TOKENS + this.replyTokens >= this.contextTokens) {
+      throw new AgentError('agent/context-too-small',
+        `${this.name}'s character sheet takes ${this.systemTokens} tokens and the reply needs ${this.replyTokens}, ` +
+          `which leaves nothing of the context budget of ${this.contextTokens} tokens: use a model with a longer context ` +
+          '(for a local model, DRAMATIS_LOCAL_CONTEXT up to what it was trained for), raise --context-tokens if the model takes more, or shorten the card',
+        { details: { sheetTokens: this.systemTokens, replyTokens: this.replyTokens, contextTokens: this.contextTokens } });
     }
   }
 }

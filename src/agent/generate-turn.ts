@@ -21,7 +21,12 @@ export interface GenerateTurnOptions {
   maxOutputTokens?: number;
   /** In a scene: the whisper and leave moves this character may make. */
   moves?: SceneMoves;
+  /** Shortens the invalid reply a repair request repeats, so that the request still fits the context budget. */
+  repairEcho?: (reply: string) => string;
 }
+
+/** Tokens a repair request adds besides the repeated reply: its instruction and the framing of both messages. */
+export const REPAIR_REQUEST_TOKENS = 80;
 
 export interface GeneratedTurn {
   output: ParsedTurn;
@@ -39,21 +44,32 @@ export async function generateTurn(options: GenerateTurnOptions): Promise<Genera
   const schema = formatFor(options.moves).zod;
   const parse = (raw: string) => (options.mode === 'json' ? parseJsonOutput(raw, schema) : parseTaggedOutput(raw, schema));
   const first = await streamOnce(options, options.messages);
-  const firstParse = parse(first);
-  if (firstParse.ok) return { output: firstParse.output, raw: first, repaired: false };
+  const firstParse = parse(first.text);
+  if (firstParse.ok) return { output: firstParse.output, raw: first.text, repaired: false };
 
-  options.onRepair?.(firstParse.error);
+  const cut = first.finishReason === 'length';
+  const reason = cut ? `the reply was cut off at the limit of ${options.maxOutputTokens} new tokens before it was complete` : firstParse.error;
+  options.onRepair?.(reason);
   const repairMessages: ModelMessage[] = [
     ...options.messages,
-    { role: 'assistant', content: first },
-    { role: 'user', content: `Your last reply could not be used: ${firstParse.error}. Reply again as the same character, in the required format only.` },
+    { role: 'assistant', content: options.repairEcho ? options.repairEcho(first.text) : first.text },
+    {
+      role: 'user',
+      content: cut
+        ? `Your last reply was cut off at ${options.maxOutputTokens} tokens before it was complete. Reply again as the same character, in the required format only, keeping every field short.`
+        : `Your last reply could not be used: ${firstParse.error}. Reply again as the same character, in the required format only.`,
+    },
   ];
   const second = await streamOnce(options, repairMessages);
-  const secondParse = parse(second);
-  if (secondParse.ok) return { output: secondParse.output, raw: second, repaired: true };
-  throw new AgentError('agent/invalid-output', `the model's reply was invalid twice (repair attempted): ${secondParse.error}`, {
-    details: { first: first.slice(0, 500), second: second.slice(0, 500) },
-  });
+  const secondParse = parse(second.text);
+  if (secondParse.ok) return { output: secondParse.output, raw: second.text, repaired: true };
+  const details = { first: first.text.slice(0, 500), second: second.text.slice(0, 500) };
+  if (cut && second.finishReason === 'length') {
+    throw new AgentError('agent/reply-too-long',
+      `the model did not finish a turn within ${options.maxOutputTokens} new tokens, twice: its replies were cut off before the format was complete. ` +
+        'A model that follows the format needs far fewer; use a model that follows instructions, or raise the reply reserve', { details });
+  }
+  throw new AgentError('agent/invalid-output', `the model's reply was invalid twice (repair attempted): ${secondParse.error}`, { details });
 }
 
 /** A zod schema as JSON Schema, as the AI SDK converts zod 4 schemas. */
@@ -83,9 +99,10 @@ function formatFor(moves: SceneMoves | undefined): { zod: ReturnType<typeof turn
  * whole message history on every call (~1.5 ms for 400 messages), which is most of a turn's engine overhead.
  * Middleware (retry, cache, usage...) lives on the model, so it applies all the same.
  */
-async function streamOnce(options: GenerateTurnOptions, messages: ModelMessage[]): Promise<string> {
+async function streamOnce(options: GenerateTurnOptions, messages: ModelMessage[]): Promise<{ text: string; finishReason?: string }> {
   const speech = new SpeechStream(options.mode);
-  return streamModelText({
+  let finishReason: string | undefined;
+  const text = await streamModelText({
     model: options.model,
     messages,
     responseFormat: options.mode === 'json' ? { type: 'json', schema: formatFor(options.moves).json, name: 'turn' } : { type: 'text' },
@@ -98,7 +115,9 @@ async function streamOnce(options: GenerateTurnOptions, messages: ModelMessage[]
       const delta = speech.push(text);
       if (delta) options.onSpeechDelta!(delta, text);
     }),
+    onFinish: (reason) => { finishReason = reason; },
   });
+  return { text, finishReason };
 }
 
 export interface StreamModelTextOptions {
@@ -112,6 +131,8 @@ export interface StreamModelTextOptions {
   maxOutputTokens?: number;
   /** Called with the whole reply so far after each text delta. */
   onText?: (text: string) => void;
+  /** Called with the unified finish reason (`stop`, `length`...) when the model says why it stopped. */
+  onFinish?: (finishReason: string) => void;
 }
 
 /** One streamed model call returning its whole text; failures become errors with a stable code. */
@@ -134,6 +155,8 @@ export async function streamModelText(options: StreamModelTextOptions): Promise<
       if (part.type === 'text-delta') {
         text += part.delta;
         options.onText?.(text);
+      } else if (part.type === 'finish') {
+        options.onFinish?.(part.finishReason.unified);
       } else if (part.type === 'error') {
         await reader.cancel().catch(() => {});
         throw part.error;

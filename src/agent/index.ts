@@ -4,9 +4,11 @@ export { generateTurn, type GenerateTurnOptions, type GeneratedTurn } from './ge
 export { buildCharacterSheet, knowledgeLimitsText, type SheetOptions } from './character-sheet.ts';
 export { perspectiveOf, canSee } from './perspective.ts';
 export { historyMessages, type HistoryMessage, type HistoryOptions } from './history.ts';
-export { planCompaction, historyBudget, type CompactedBlock, type CompactionPlan } from './compaction.ts';
+export { planCompaction, historyBudget, MESSAGE_OVERHEAD_TOKENS, type CompactedBlock, type CompactionPlan } from './compaction.ts';
 export { assemblePrompt, buildTail, type PromptParts, type TailParts } from './prompt.ts';
 export { SpeechStream, completedAction } from './speech-stream.ts';
 export { CharacterAgent, type CharacterAgentOptions, type ActOptions, type Act } from './character-agent.ts';
 export { AgentMemory, recallQuery, memoriesOf, type AgentMemoryOptions, type RecalledRecord } from './agent-memory.ts';
 export { retryTurn, transientTurnFailure, DEFAULT_TURN_RETRY, type TurnRetryOptions, type TurnAttempt, type TurnRetryEvent, type RetryTurnOptions } from './turn-retry.ts';
+export { compactHistory, type CompactHistoryOptions } from './compact-history.ts';
+export { withTurnDeadline, DEFAULT_TURN_TIMEOUT_MS, LOCAL_TURN_TIMEOUT_MS } from './turn-deadline.ts';

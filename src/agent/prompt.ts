@@ -4,6 +4,8 @@ import type { HistoryMessage } from './history.ts';
 
 /** The opening user line used when a history starts with the character speaking (some APIs need a user first). */
 export const OPENING_LINE = '[The role-play begins.]';
+/** The line that opens each summary of compacted history in a character's prompt. */
+export const SUMMARY_HEADER = '[Summary of earlier events, as you remember them]';
 
 export interface PromptParts {
   /** The fixed character sheet and rules. */
@@ -23,7 +25,7 @@ export interface PromptParts {
 export function assemblePrompt(parts: PromptParts): ModelMessage[] {
   const messages: ModelMessage[] = [{ role: 'system', content: parts.system }];
   for (const block of parts.blocks) {
-    messages.push({ role: 'user', content: `[Summary of earlier events, as you remember them]\n${block.summary}` });
+    messages.push({ role: 'user', content: `${SUMMARY_HEADER}\n${block.summary}` });
   }
   if (parts.history[0]?.role === 'assistant' && parts.blocks.length === 0) {
     messages.push({ role: 'user', content: OPENING_LINE });

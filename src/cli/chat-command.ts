@@ -6,7 +6,8 @@ import { assertLorebookUsable, lorebookKeyWarnings } from '../character/lorebook
 import { readLorebookFile } from '../character/lorebook-file.ts';
 import type { Lorebook } from '../character/schema.ts';
 import { completedAction, completedThought } from '../agent/speech-stream.ts';
-import { createLanguageModel, createModelRuntime, formatModelSpec, resolveModelSpec } from '../llm/index.ts';
+import { createLanguageModel, createModelRuntime, formatModelSpec, resolveContextBudget, resolveModelSpec } from '../llm/index.ts';
+import { DEFAULT_TURN_TIMEOUT_MS, LOCAL_TURN_TIMEOUT_MS } from '../agent/turn-deadline.ts';
 import { openChatSession, type ChatSession, type ChatTurn } from '../scene/chat-session.ts';
 import type { Store } from '../store/types.ts';
 import { AgentMemory } from '../agent/agent-memory.ts';
@@ -33,6 +34,7 @@ interface ChatOptions {
   cache: boolean;
   outputMode?: string;
   timeout?: string;
+  turnTimeout?: string;
   retries?: string;
   temperature?: string;
   json?: boolean;
@@ -58,10 +60,11 @@ export function registerChatCommand(program: Command, io: CliIo): void {
     .option('--greeting <n>', 'open a new session with alternate greeting n (0 = the card\'s first message)')
     .option('--show-thoughts', "show the character's private thoughts")
     .option('--lorebook <file>', 'extra lorebook / world info JSON (repeatable)', collect)
-    .option('--context-tokens <n>', 'prompt budget in tokens; older history is compacted in whole blocks (default 8192)')
+    .option('--context-tokens <n>', "prompt budget in tokens, the reply's reserve included; older history is summarised in blocks (default: what the model can take: a local model's context, a known window, else 8192)")
     .option('--no-cache', 'bypass the response cache')
     .option('--output-mode <mode>', 'json (JSON-schema output) or tagged (for models without JSON-schema support)')
     .option('--timeout <seconds>', 'timeout per model call attempt (default 120)')
+    .option('--turn-timeout <seconds>', `time limit of one turn, its repair and retries included; 0 for none (default ${DEFAULT_TURN_TIMEOUT_MS / 1000}, ${LOCAL_TURN_TIMEOUT_MS / 1000} for local: models)`)
     .option('--retries <n>', 'retries after a rate limit, server error, timeout or network error (default 4)')
     .option('--temperature <t>', 'sampling temperature')
     .option('--json', 'with --message: print the turn\'s events as JSON')
@@ -77,6 +80,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
       'Examples:',
       '  $ dramatis chat card.png                      # the in-process default model (local:default)',
       '  $ dramatis chat card.png --model ollama:qwen2.5:7b',
+      '  $ dramatis chat card.png --model local:./small.gguf --context-tokens 2048 --turn-timeout 120',
       '  $ dramatis chat card.png --memory-strategy emotion-first --embedding-model openai:text-embedding-3-small --emotion-model openai:gpt-4o-mini',
       '  $ dramatis chat card.png --memory --user-name Ann        # remembered for Ann\'s sessions only; add --memory-shared to share',
       '  $ dramatis chat card.png --model openai-compatible:my-model --base-url http://127.0.0.1:8000/v1 \\',
@@ -89,6 +93,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
       const mode = parseMode(options.outputMode);
       const contextTokens = positiveInt(options.contextTokens, '--context-tokens');
       const timeoutSeconds = positiveNumber(options.timeout, '--timeout');
+      const turnTimeoutSeconds = options.turnTimeout === undefined ? undefined : positiveNumber(options.turnTimeout, '--turn-timeout', true);
       const retries = options.retries === undefined ? undefined : nonNegativeInt(options.retries, '--retries');
       const greeting = options.greeting === undefined ? undefined : nonNegativeInt(options.greeting, '--greeting');
       const temperature = options.temperature === undefined ? undefined : positiveNumber(options.temperature, '--temperature', true);
@@ -111,6 +116,9 @@ export function registerChatCommand(program: Command, io: CliIo): void {
       await withStore(command, io, async (store) => {
         // After the card is read and the store opened: neither a broken card nor a bad store should wait for a model download.
         const spec = await prepareModel(resolveModelSpec({ model: options.model, env: io.env }), io);
+        const budget = await resolveContextBudget(spec, { env: io.env, cwd: io.cwd, requested: contextTokens });
+        if (budget.note) writeLine(io.stderr, `note: ${budget.note}`);
+        const turnTimeoutMs = turnTimeoutSeconds !== undefined ? turnTimeoutSeconds * 1000 : spec.provider === 'local' ? LOCAL_TURN_TIMEOUT_MS : DEFAULT_TURN_TIMEOUT_MS;
         const sessionId = options.session ?? readableId(loaded.character.name, 'chat');
         const runtime = createModelRuntime({});
         const model = createLanguageModel(spec, {
@@ -120,7 +128,8 @@ export function registerChatCommand(program: Command, io: CliIo): void {
           ...(retries === undefined ? {} : { retry: { maxRetries: retries } }),
         });
         const session = await openChatSession({
-          store, character: loaded.character, model, lorebooks, sessionId, greeting, mode, contextTokens, temperature,
+          store, character: loaded.character, model, lorebooks, sessionId, greeting, mode, temperature, turnTimeoutMs,
+          contextTokens: budget.contextTokens, countTokens: budget.countTokens,
           memory: await chatMemory(options, loaded.character.name, io, store),
           userName: options.userName, meta: { card: resolve(io.cwd, cardPath), model: formatModelSpec(spec) },
         });

@@ -16,7 +16,8 @@ export type LlmErrorCode =
   | 'llm/bad-model-file'
   | 'llm/not-in-cache'
   | 'llm/local-runtime-missing'
-  | 'llm/not-enough-memory';
+  | 'llm/not-enough-memory'
+  | 'llm/context-overflow';
 
 /** A model could not be named, reached or used; `code` is stable, `message` is one line a user can act on. */
 export class LlmError extends Error {

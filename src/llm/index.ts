@@ -11,3 +11,5 @@ export { isCachedResult } from './middleware/cache.ts';
 export { cacheKey, canonicalJson, type ModelIdentity } from './cache-key.ts';
 export { KNOWN_PRICES, priceTable, costOf, type Price, type CostSummary } from './prices.ts';
 export * from './local/index.ts';
+export { knownContextWindow, OLLAMA_DEFAULT_CONTEXT } from './context-window.ts';
+export { resolveContextBudget, FALLBACK_CONTEXT_TOKENS, type ContextBudget, type ContextBudgetOptions } from './context-budget.ts';

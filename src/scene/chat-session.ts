@@ -39,6 +39,8 @@ export interface ChatSessionOptions {
    * has an owner, it is this session's user's: what the chat writes is recalled in that user's sessions only.
    */
   memory?: AgentMemory;
+  /** Time limit of one turn's generation, its repair included (default 300 000 ms; 0 for none). */
+  turnTimeoutMs?: number;
 }
 
 export interface TurnOptions extends ActOptions {
@@ -143,6 +145,7 @@ export class ChatSession {
       character: this.character, model: options.model, summaryModel: options.summaryModel, lorebooks: options.lorebooks,
       userName: this.meta.userName, mode: this.meta.mode, pickSeed: episode.id, contextTokens: options.contextTokens,
       replyTokens: options.replyTokens, countTokens: options.countTokens, temperature: options.temperature, memory: this.memory,
+      turnTimeoutMs: options.turnTimeoutMs,
     });
   }
 

@@ -1,12 +1,13 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { ModelMessage } from 'ai';
 import { z } from 'zod';
-import { compactHistory } from '../agent/compact-history.ts';
-import { planCompaction, type CompactedBlock } from '../agent/compaction.ts';
-import { rejectsJsonSchema } from '../agent/character-agent.ts';
+import { compactHistory, shorten } from '../agent/compact-history.ts';
+import { historyTokens, MESSAGE_OVERHEAD_TOKENS, planCompaction, summaryTokens, type CompactedBlock } from '../agent/compaction.ts';
+import { DEFAULT_CONTEXT_TOKENS, rejectsJsonSchema } from '../agent/character-agent.ts';
 import { AgentError } from '../agent/errors.ts';
+import { DEFAULT_TURN_TIMEOUT_MS, withTurnDeadline } from '../agent/turn-deadline.ts';
 import type { HistoryMessage } from '../agent/history.ts';
-import { streamModelText, toJsonSchema } from '../agent/generate-turn.ts';
+import { REPAIR_REQUEST_TOKENS, streamModelText, toJsonSchema } from '../agent/generate-turn.ts';
 import { canSee } from '../agent/perspective.ts';
 import { extractJsonObject, type OutputMode } from '../agent/turn-output.ts';
 import type { SceneEvent } from '../store/types.ts';
@@ -16,6 +17,9 @@ import type { CastMember, NarratorSetup, Scene } from './scene-schema.ts';
 
 /** The perspective key of the narrator in event visibility (`{ only: ['narrator'] }` is for its eyes only). */
 export const NARRATOR = 'narrator';
+
+/** The line that opens each summary of the narrator's compacted history. */
+const NARRATOR_SUMMARY_HEADER = '[Summary of earlier events]';
 
 /** What the narrator decides on one turn. */
 export interface NarratorOutput {
@@ -65,9 +69,10 @@ export interface NarratorAgentOptions {
   /** Context budget in tokens; older history is compacted in whole blocks (default 8192). */
   contextTokens?: number;
   countTokens?: TokenCounter;
+  /** Time limit of one narrator turn, its repair included (default 300 000 ms; 0 for none). */
+  turnTimeoutMs?: number;
 }
 
-const DEFAULT_CONTEXT_TOKENS = 8192;
 
 const Loose = z.object({
   narration: z.string(),
@@ -131,7 +136,7 @@ export class NarratorAgent {
   /** The narrator's prompt for its next turn: sheet, summaries, history (append-only), then the turn instruction. */
   prepareMessages(log: readonly SceneEvent[], request: NarratorTurnRequest, blocks: readonly CompactedBlock[] = []): ModelMessage[] {
     const messages: ModelMessage[] = [{ role: 'system', content: this.system }];
-    for (const block of blocks) messages.push({ role: 'user', content: `[Summary of earlier events]\n${block.summary}` });
+    for (const block of blocks) messages.push({ role: 'user', content: `${NARRATOR_SUMMARY_HEADER}\n${block.summary}` });
     for (const message of this.history(log, blocks)) messages.push({ role: 'user', content: message.text });
     messages.push({ role: 'user', content: this.tail(request) });
     return messages;
@@ -139,9 +144,14 @@ export class NarratorAgent {
 
   /** Asks the model for one narrator turn (compacting its history first if it overflows); invalid output is repaired once. */
   async act(log: readonly SceneEvent[], request: NarratorTurnRequest, current: readonly CompactedBlock[] = []): Promise<NarratorTurn> {
+    const { blocks, room } = await this.compactIfNeeded(log, request, current);
+    return withTurnDeadline(this.options.turnTimeoutMs ?? DEFAULT_TURN_TIMEOUT_MS, request.abortSignal, this.name,
+      (abortSignal) => this.respond(log, { ...request, abortSignal }, blocks, room));
+  }
+
+  private async respond(log: readonly SceneEvent[], request: NarratorTurnRequest, blocks: CompactedBlock[], room: number): Promise<NarratorTurn> {
     const schema = this.schema(request);
     const jsonSchema = toJsonSchema(schema);
-    const blocks = await this.compactIfNeeded(log, request, current);
     const messages = this.prepareMessages(log, request, blocks);
     const call = (prompt: ModelMessage[]) => streamModelText({
       model: this.options.model,
@@ -151,7 +161,7 @@ export class NarratorAgent {
       temperature: this.options.temperature,
       topP: this.options.topP,
       seed: request.seed ?? this.options.seed,
-      maxOutputTokens: this.options.maxOutputTokens ?? 1024,
+      maxOutputTokens: this.replyTokens,
     });
     let first: string;
     try {
@@ -165,7 +175,8 @@ export class NarratorAgent {
     if (firstParse.ok) return { output: firstParse.output, repaired: false, blocks };
     const second = await call([
       ...messages,
-      { role: 'assistant', content: first },
+      // Repeated only as far as the budget allows.
+      { role: 'assistant', content: shorten(first, Math.max(16, Math.min(this.replyTokens, room - REPAIR_REQUEST_TOKENS)), this.countTokens) },
       { role: 'user', content: `Your last reply could not be used: ${firstParse.error}. Reply again in the required JSON format only.` },
     ]);
     const secondParse = this.parse(second, request);
@@ -180,19 +191,28 @@ export class NarratorAgent {
     });
   }
 
-  private async compactIfNeeded(log: readonly SceneEvent[], request: NarratorTurnRequest, blocks: readonly CompactedBlock[]): Promise<CompactedBlock[]> {
-    const contextTokens = this.options.contextTokens ?? DEFAULT_CONTEXT_TOKENS;
-    const replyTokens = Math.min(this.options.maxOutputTokens ?? 1024, Math.floor(contextTokens / 4));
-    const plan = planCompaction({
-      history: this.history(log, blocks), blocks, contextTokens,
-      fixedTokens: this.countTokens(this.system) + this.countTokens(this.tail(request)) + replyTokens,
-    });
-    if (plan.block.length === 0 && !plan.mergeSummaries) return [...blocks];
-    return compactHistory(blocks, plan, {
-      model: this.options.model, who: this.name, countTokens: this.countTokens, seed: this.options.seed,
+  private get contextTokens(): number { return this.options.contextTokens ?? DEFAULT_CONTEXT_TOKENS; }
+  private get replyTokens(): number { return Math.min(this.options.maxOutputTokens ?? 1024, Math.floor(this.contextTokens / 4)); }
+
+  /** Compacts the narrator's history if it overflows; returns the blocks and the tokens the prompt leaves beside the reply. */
+  private async compactIfNeeded(log: readonly SceneEvent[], request: NarratorTurnRequest, current: readonly CompactedBlock[]): Promise<{ blocks: CompactedBlock[]; room: number }> {
+    const { contextTokens, replyTokens } = this;
+    // The sheet, the tail and the reply's opening, each framed as a message.
+    const fixedTokens = this.countTokens(this.system) + this.countTokens(this.tail(request)) + this.countTokens('') + 3 * MESSAGE_OVERHEAD_TOKENS + 1;
+    const summaryHeaderTokens = this.countTokens(NARRATOR_SUMMARY_HEADER);
+    const plan = planCompaction({ history: this.history(log, current), blocks: current, contextTokens, fixedTokens: fixedTokens + replyTokens, summaryHeaderTokens });
+    const blocks = plan.block.length === 0 && !plan.mergeSummaries ? [...current] : await compactHistory(current, plan, {
+      model: this.options.model, who: this.name, countTokens: this.countTokens, seed: this.options.seed, contextTokens,
       transcript: (block) => block.map((m) => m.text).join('\n'), abortSignal: request.abortSignal,
     });
+    const promptTokens = fixedTokens + summaryTokens(blocks, summaryHeaderTokens) + historyTokens(this.history(log, blocks));
+    if (promptTokens + replyTokens > contextTokens) {
+      throw new AgentError('agent/prompt-too-large',
+        `${this.name}'s prompt needs ${promptTokens} tokens plus ${replyTokens} for the reply, more than the context budget of ${contextTokens} even after compacting its history: raise --context-tokens or shorten the scene`);
+    }
+    return { blocks, room: contextTokens - replyTokens - promptTokens };
   }
+
 
   private schema(request: NarratorTurnRequest) {
     const names = this.castNames as [string, ...string[]];

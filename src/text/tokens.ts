@@ -3,6 +3,13 @@ import { countTokens as countO200k } from 'gpt-tokenizer';
 /** Counts tokens of a text; the engine's estimate for budgets when the model's own tokenizer is unknown. */
 export type TokenCounter = (text: string) => number;
 
+/**
+ * Tokens a chat template adds around each message (role markers, separators): about 4 for OpenAI's models, 5 to 8
+ * for ChatML. Budgets charge it for every message, so many short ones cannot overflow; a local model's own counter
+ * adds what its template takes beyond it.
+ */
+export const MESSAGE_FRAMING_TOKENS = 8;
+
 /** o200k_base token count (GPT-4o family), a close-enough estimate for most current chat models. */
 export const countTokens: TokenCounter = (text) => (text.length === 0 ? 0 : countO200k(text));
 

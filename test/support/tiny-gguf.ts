@@ -15,6 +15,11 @@ export interface TinyGgufOptions {
    * end a JSON string, and `<|im_end|>` ends a plain reply after some fifty tokens.
    */
   bias?: Record<string, number>;
+  /**
+   * Control tokens added after the ChatML markers, e.g. Qwen's `<think>`, `</think>`, `<tool_call>`, `</tool_call>`
+   * (which make the 471-token vocabulary of issue 13's slow grammar turn).
+   */
+  specialTokens?: string[];
 }
 
 /** See {@link TinyGgufOptions.bias}; the byte tokens are named `<0x80>`...`<0xFF>`. */
@@ -43,15 +48,15 @@ const WORDS = (
 ).split(' ');
 
 /** A SentencePiece-style vocabulary: unk, bos, eos, the 256 byte tokens, ChatML markers, then printable pieces. */
-function vocabulary(): { tokens: string[]; scores: number[]; types: number[] } {
+function vocabulary(specialTokens: readonly string[] = []): { tokens: string[]; scores: number[]; types: number[] } {
   const tokens = ['<unk>', '<s>', '</s>'];
   const types = [TOKEN_UNKNOWN, TOKEN_CONTROL, TOKEN_CONTROL];
   for (let byte = 0; byte < 256; byte++) {
     tokens.push(`<0x${byte.toString(16).toUpperCase().padStart(2, '0')}>`);
     types.push(TOKEN_BYTE);
   }
-  tokens.push('<|im_start|>', '<|im_end|>');
-  types.push(TOKEN_CONTROL, TOKEN_CONTROL);
+  tokens.push('<|im_start|>', '<|im_end|>', ...specialTokens);
+  types.push(TOKEN_CONTROL, TOKEN_CONTROL, ...specialTokens.map(() => TOKEN_CONTROL));
   const scores = tokens.map(() => 0);
   const pieces = ['▁', ...WORDS.map((word) => `▁${word}`)];
   for (let code = 0x21; code <= 0x7e; code++) pieces.push(String.fromCharCode(code));
@@ -124,7 +129,7 @@ export async function writeTinyGguf(path: string, options: TinyGgufOptions = {})
   const nHeadKv = nHead;
   const nFf = options.nFf ?? 2 * nEmbd;
   const nEmbdKv = (nEmbd / nHead) * nHeadKv;
-  const { tokens, scores, types } = vocabulary();
+  const { tokens, scores, types } = vocabulary(options.specialTokens);
   const nVocab = tokens.length;
 
   const metadata: [string, Metadata][] = [

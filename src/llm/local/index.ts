@@ -6,6 +6,6 @@ export {
   LOCAL_CATALOG, parseLocalModelId, localModelIdentity, hubUrl, cachedPathOf, ensureLocalModel, downloadNotice,
   type CatalogModel, type HubFile, type LocalModelSource, type EnsureModelOptions,
 } from './catalog.ts';
-export { localSettingsFrom, disposeLocalModels, loadBinding, type LocalRuntimeSettings } from './llama-host.ts';
+export { localSettingsFrom, localContextSize, localTokenCounter, disposeLocalModels, loadBinding, DEFAULT_LOCAL_CONTEXT, type LocalRuntimeSettings } from './llama-host.ts';
 export { createLocalLanguageModel, toChatHistory, LOCAL_DEFAULT_TEMPERATURE, type LocalLanguageModelOptions } from './local-language-model.ts';
 export { toGrammarSchema, type GrammarSchema } from './grammar-schema.ts';

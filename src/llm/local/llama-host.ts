@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { Llama, LlamaChat, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
+import type { ChatHistoryItem, Llama, LlamaChat, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
 import { LlmError } from '../errors.ts';
 import { formatBytes } from './download.ts';
 import { checkGgufFile, type GgufHeader } from './gguf.ts';
@@ -47,6 +47,15 @@ export function localSettingsFrom(env: Readonly<Record<string, string | undefine
     reusePrefix: explicit.reusePrefix,
   };
 }
+
+/** The context a local model runs with: `DRAMATIS_LOCAL_CONTEXT` (or the setting), else 8,192, never more than it was trained for. */
+export function localContextSize(trainedContext: number | undefined, settings: Pick<LocalRuntimeSettings, 'contextSize'>): number {
+  const wanted = settings.contextSize ?? DEFAULT_LOCAL_CONTEXT;
+  return trainedContext && trainedContext > 0 ? Math.min(wanted, trainedContext) : wanted;
+}
+
+/** The context a local model runs with when nothing says otherwise (and the model was trained for at least as much). */
+export const DEFAULT_LOCAL_CONTEXT = 8192;
 
 /** One context sequence with the chat that drives it, and the prompt it last evaluated. */
 export interface Slot {
@@ -135,10 +144,56 @@ export function localModelHost(path: string, settings: LocalRuntimeSettings, spe
   return host;
 }
 
+const vocabularies = new Map<string, Promise<{ model: LlamaModel; framing: number }>>();
+
+/**
+ * Counts tokens as the model at `path` does, from its vocabulary alone (llama.cpp's vocab-only load: no weights
+ * are read), so that prompt budgets hold for byte-level and other vocabularies far from OpenAI's. A text is counted
+ * as a message's content: with what the model's chat template puts around a message beyond the
+ * `includedFraming` tokens the engine already charges per message.
+ * @example const count = await localTokenCounter('./model.gguf', {}, 8); count('Hello there') // 3
+ */
+export async function localTokenCounter(path: string, settings: Pick<LocalRuntimeSettings, 'gpu'>, includedFraming = 0): Promise<(text: string) => number> {
+  let vocabulary = vocabularies.get(path);
+  if (!vocabulary) {
+    vocabulary = (async () => {
+      const binding = await loadBinding();
+      const llama = await llamaFor(binding, settings.gpu);
+      const model = await llama.loadModel({ modelPath: path, vocabOnly: true });
+      return { model, framing: messageFraming(binding, model) };
+    })().catch((error: unknown) => {
+      vocabularies.delete(path);
+      throw error;
+    });
+    vocabularies.set(path, vocabulary);
+  }
+  const { model, framing } = await vocabulary;
+  const extra = Math.max(0, framing - includedFraming);
+  return (text) => (text.length === 0 ? extra : model.tokenize(text, false).length + extra);
+}
+
+/** Tokens the model's chat template adds around one message (the mean of a user and a model message, rounded up). */
+function messageFraming(binding: NodeLlamaCpp, model: LlamaModel): number {
+  try {
+    const wrapper = binding.resolveChatWrapper(model);
+    const render = (history: ChatHistoryItem[]) => wrapper.generateContextState({ chatHistory: history }).contextText.tokenize(model.tokenizer).length;
+    const base: ChatHistoryItem[] = [{ type: 'system', text: 'a' }, { type: 'user', text: 'b' }, { type: 'model', response: ['c'] }];
+    const more: ChatHistoryItem[] = [...base, { type: 'user', text: 'd' }, { type: 'model', response: ['e'] }];
+    const contents = model.tokenize('d', false).length + model.tokenize('e', false).length;
+    return Math.ceil((render(more) - render(base) - contents) / 2);
+  } catch {
+    // A template node-llama-cpp cannot render: the usual ChatML-like framing, generously.
+    return 12;
+  }
+}
+
 /** Unloads every local model of this process (tests, and a CLI before it exits). */
 export async function disposeLocalModels(): Promise<void> {
   const open = [...hosts.values()];
   hosts.clear();
+  const loadedVocabularies = [...vocabularies.values()];
+  vocabularies.clear();
+  await Promise.allSettled(loadedVocabularies.map(async (vocabulary) => (await vocabulary).model.dispose()));
   await Promise.allSettled(open.map(async (host) => (await host).dispose()));
   const runtimes = [...llamas.values()];
   llamas.clear();
@@ -155,8 +210,7 @@ async function openHost(path: string, settings: LocalRuntimeSettings, spec: stri
   } catch (error) {
     throw loadFailure(error, binding, spec, `load ${path}`);
   }
-  const trained = header.contextLength ?? model.trainContextSize;
-  const contextSize = Math.min(settings.contextSize ?? 8192, trained);
+  const contextSize = localContextSize(header.contextLength ?? model.trainContextSize, settings);
   const sequences = settings.sequences ?? 1;
   const tooLarge = (needed: number | undefined, cause?: unknown) => new LlmError(
     'llm/not-enough-memory',

@@ -11,6 +11,7 @@ import type {
   SharedV3Warning,
 } from '@ai-sdk/provider';
 import type { ChatHistoryItem, LlamaChatResponse, LlamaGrammar } from 'node-llama-cpp';
+import { LlmError } from '../errors.ts';
 import { ensureLocalModel, type EnsureModelOptions } from './catalog.ts';
 import { toGrammarSchema } from './grammar-schema.ts';
 import { localModelHost, type LocalModelHost, type LocalRuntimeSettings, type Slot } from './llama-host.ts';
@@ -172,7 +173,7 @@ class LocalLanguageModel implements LanguageModelV3 {
       // What the sequence holds is unknown after a failure: no prefix is promised to the next call.
       slot.lastPrompt = '';
       if (call.abortSignal?.aborted) throw call.abortSignal.reason ?? error;
-      throw error;
+      throw contextOverflow(error, `local:${this.modelId}`, host.context.contextSize) ?? error;
     } finally {
       host.release(slot);
     }
@@ -220,6 +221,23 @@ export function toChatHistory(prompt: LanguageModelV3CallOptions['prompt'], warn
   }
   for (const feature of unsupported) warnings.push({ type: 'unsupported', feature, details: 'local models read text only; dropped from the prompt' });
   return history;
+}
+
+/**
+ * llama.cpp's failures when a prompt and its reply outgrow the context ("Failed to compress chat history for context
+ * shift...", "The context size is too small...") as an error that says which numbers to change. The engine's budget
+ * keeps prompts within the context, so this only happens when the budget was set around it.
+ */
+export function contextOverflow(error: unknown, spec: string, contextSize: number): LlmError | undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!/context shift|context size is too small|too long prompt/i.test(message)) return undefined;
+  return new LlmError(
+    'llm/context-overflow',
+    `${spec}: the prompt and its reply do not fit in the model's ${contextSize}-token context (llama.cpp: ${message.split('. ')[0]}). ` +
+      `Leave --context-tokens unset (the budget then follows the model's context) or set it at most ${contextSize}, ` +
+      'or give the model a longer context with DRAMATIS_LOCAL_CONTEXT (up to what it was trained for)',
+    { model: spec, cause: error },
+  );
 }
 
 function finishReasonOf(response: LlamaChatResponse): LanguageModelV3FinishReason {

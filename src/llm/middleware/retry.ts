@@ -133,6 +133,8 @@ function continueStream(
   let characters = textLength(held);
   const cut = (error: unknown) => {
     if (isCallerAbort(signal)) return error;
+    // The provider said exactly what went wrong, and another attempt would fail the same way.
+    if (error instanceof LlmError && error.code === 'llm/context-overflow') return error;
     const reason = oneLine(error instanceof Error ? error.message : String(error));
     return new LlmError('llm/stream-cut', `${model}: the reply stream broke off after ${characters} characters: ${reason}`, {
       model,
