@@ -18,6 +18,7 @@ const character = Character.parse({
 /** A stored chat of `turns` turns, written through the store as the chat would have written them. */
 async function longChat(store: Store, turns: number): Promise<void> {
   const session = await openChatSession({ store, character, model: scriptedModel(turnJson('x')), sessionId: 'long', userName: 'Ann' });
+  await session.send('Hello.'); // a session is stored with its first turn
   const events: NewEvent[] = [];
   for (let index = 0; index < turns; index++) {
     const turn = `turn-${index}`;
@@ -55,6 +56,7 @@ describe('every request fits the context budget', () => {
   it('summarises a single message larger than the budget without sending all of it', async () => {
     const store = openSqliteStore(':memory:');
     const session = await openChatSession({ store, character, model: scriptedModel(turnJson('x')), sessionId: 'big', userName: 'Ann' });
+    await session.send('Hello.'); // a session is stored with its first turn
     const essay = 'The storm rolled in over the Black Sea and the lamp room shook with every gust of wind. '.repeat(800);
     await store.appendEvents(session.id, [
       { kind: 'speech', actor: 'user', visibility: 'all', text: essay, data: { turn: 't1' } },
