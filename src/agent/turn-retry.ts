@@ -103,3 +103,8 @@ function definedOnly(options: RetryTurnOptions): Partial<TurnRetryOptions> {
   if (options.maxDelayMs !== undefined) picked.maxDelayMs = options.maxDelayMs;
   return picked;
 }
+
+/** `350 ms`, `2.4 s`. */
+export function waitText(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}

@@ -8,6 +8,7 @@ import type { Lorebook } from '../character/schema.ts';
 import { completedAction, completedThought } from '../agent/speech-stream.ts';
 import { createLanguageModel, createModelRuntime, formatModelSpec, resolveContextBudget, resolveModelSpec } from '../llm/index.ts';
 import { DEFAULT_TURN_TIMEOUT_MS, LOCAL_TURN_TIMEOUT_MS } from '../agent/turn-deadline.ts';
+import { waitText, type TurnRetryEvent } from '../agent/turn-retry.ts';
 import { openChatSession, type ChatSession, type ChatTurn } from '../scene/chat-session.ts';
 import type { Store } from '../store/types.ts';
 import { AgentMemory } from '../agent/agent-memory.ts';
@@ -35,6 +36,8 @@ interface ChatOptions {
   outputMode?: string;
   timeout?: string;
   turnTimeout?: string;
+  turnRetries?: string;
+  turnRetryDelay?: string;
   retries?: string;
   temperature?: string;
   json?: boolean;
@@ -66,6 +69,8 @@ export function registerChatCommand(program: Command, io: CliIo): void {
     .option('--timeout <seconds>', 'timeout per model call attempt (default 120)')
     .option('--turn-timeout <seconds>', `time limit of one turn, its repair and retries included; 0 for none (default ${DEFAULT_TURN_TIMEOUT_MS / 1000}, ${LOCAL_TURN_TIMEOUT_MS / 1000} for local: models)`)
     .option('--retries <n>', 'retries after a rate limit, server error, timeout or network error (default 4)')
+    .option('--turn-retries <n>', 'retries of the whole turn after a failure the call could not get past (a cut stream, a rate limit or server error past --retries, invalid output twice); nothing is stored in between (default 0: the turn fails and you send again)')
+    .option('--turn-retry-delay <seconds>', 'first wait before a turn retry, doubling each time, with jitter (default 1)')
     .option('--temperature <t>', 'sampling temperature')
     .option('--json', 'with --message: print the turn\'s events as JSON')
     .option('--memory', "long-term memory: recall the character's shared memories and yours each turn, and remember what it perceives for your sessions (implied by the memory options)")
@@ -95,6 +100,8 @@ export function registerChatCommand(program: Command, io: CliIo): void {
       const timeoutSeconds = positiveNumber(options.timeout, '--timeout');
       const turnTimeoutSeconds = options.turnTimeout === undefined ? undefined : positiveNumber(options.turnTimeout, '--turn-timeout', true);
       const retries = options.retries === undefined ? undefined : nonNegativeInt(options.retries, '--retries');
+      const turnRetries = options.turnRetries === undefined ? undefined : nonNegativeInt(options.turnRetries, '--turn-retries');
+      const turnRetryDelaySeconds = positiveNumber(options.turnRetryDelay, '--turn-retry-delay', true);
       const greeting = options.greeting === undefined ? undefined : nonNegativeInt(options.greeting, '--greeting');
       const temperature = options.temperature === undefined ? undefined : positiveNumber(options.temperature, '--temperature', true);
       const maxBytes = maxFileBytes(command, io);
@@ -129,6 +136,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
         });
         const session = await openChatSession({
           store, character: loaded.character, model, lorebooks, sessionId, greeting, mode, temperature, turnTimeoutMs,
+          turnRetry: { ...(turnRetries === undefined ? {} : { retries: turnRetries }), ...(turnRetryDelaySeconds === undefined ? {} : { baseDelayMs: turnRetryDelaySeconds * 1000 }) },
           contextTokens: budget.contextTokens, countTokens: budget.countTokens,
           memory: await chatMemory(options, loaded.character.name, io, store),
           userName: options.userName, meta: { card: resolve(io.cwd, cardPath), model: formatModelSpec(spec) },
@@ -161,7 +169,7 @@ async function chatMemory(options: ChatOptions, character: string, io: CliIo, st
 
 async function oneShot(session: ChatSession, options: ChatOptions, io: CliIo, store: Store): Promise<void> {
   if (!options.session) writeLine(io.stderr, `session: ${session.id} (continue with --session ${session.id})`);
-  const turn = await session.send(options.message!);
+  const turn = await session.send(options.message!, { onTurnRetry: (event) => warnTurnRetry(event, io) });
   reportMemory(turn, io);
   if (options.json) {
     printJson(io, {
@@ -229,6 +237,10 @@ async function interactive(session: ChatSession, options: ChatOptions, io: CliIo
   }
 }
 
+function warnTurnRetry(event: TurnRetryEvent, io: CliIo): void {
+  writeLine(io.stderr, `warning: the turn failed: ${event.reason} [${event.code}]; trying it again in ${waitText(event.delayMs)} (turn retry ${event.retry} of ${event.retries})`);
+}
+
 async function streamTurn(session: ChatSession, text: string, showThoughts: boolean, signal: AbortSignal, io: CliIo, name: string): Promise<void> {
   let started = false;
   try {
@@ -251,6 +263,11 @@ async function streamTurn(session: ChatSession, text: string, showThoughts: bool
       onRebuild: () => {
         if (started) writeLine(io.stdout, ' [another chat continued this session meanwhile; answering again]');
         started = false;
+      },
+      onTurnRetry: (event) => {
+        if (started) writeLine(io.stdout, ' [the reply broke off; asking again]');
+        started = false;
+        warnTurnRetry(event, io);
       },
       onCompaction: (block) => writeLine(io.stderr, `(compacted older history into a summary of ${block.tokens} tokens)`),
     });

@@ -7,6 +7,7 @@ import type { CompactedBlock } from '../agent/compaction.ts';
 import type { AgentMemory, RecalledRecord } from '../agent/agent-memory.ts';
 import { AgentError } from '../agent/errors.ts';
 import { thoughtText, type OutputMode, type TurnOutput } from '../agent/turn-output.ts';
+import { retryTurn, type RetryTurnOptions, type TurnRetryEvent } from '../agent/turn-retry.ts';
 import type { Episode, NewEvent, SceneEvent, Store } from '../store/types.ts';
 import type { TokenCounter } from '../text/tokens.ts';
 
@@ -41,9 +42,16 @@ export interface ChatSessionOptions {
   memory?: AgentMemory;
   /** Time limit of one turn's generation, its repair included (default 300 000 ms; 0 for none). */
   turnTimeoutMs?: number;
+  /**
+   * Whole-turn retries after a transient failure (a cut stream, a rate limit or server error past the call's
+   * retries, a timeout, invalid output twice). Off by default in a chat: its user is there to send again.
+   */
+  turnRetry?: Omit<RetryTurnOptions, 'abortSignal' | 'onRetry'>;
 }
 
 export interface TurnOptions extends ActOptions {
+  /** Called before a turn is tried again after a transient failure (see `turnRetry`); nothing was stored. */
+  onTurnRetry?: (event: TurnRetryEvent) => void;
   /** Called when the session changed while the model answered (another chat continued it): the turn is asked again on the new history. */
   onRebuild?: () => void;
 }
@@ -212,7 +220,11 @@ export class ChatSession {
       id: randomUUID(), episodeId: this.id, seq: (history.at(-1)?.seq ?? 0) + 1, at: new Date().toISOString(),
       kind: 'speech', actor: 'user', text, visibility: 'all', data: { turn },
     };
-    const { generated, prepared, blocks, recalled } = await this.agent.act([...history, userEvent], this.meta.compaction, options);
+    // A chat sends no sampling seed and never caches an invalid reply: a retried turn draws a new sample by itself.
+    const { value: act } = await retryTurn((attempt) => this.agent.act([...history, userEvent], this.meta.compaction, { ...options, abortSignal: attempt.signal }), {
+      retries: 0, ...this.options.turnRetry, abortSignal: options.abortSignal, onRetry: options.onTurnRetry,
+    });
+    const { generated, prepared, blocks, recalled } = act;
     const { thought, action, speech } = generated.output;
     const newEvents: NewEvent[] = [
       { id: userEvent.id, kind: 'speech', actor: 'user', text, visibility: 'all', data: { turn } },

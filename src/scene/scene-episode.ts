@@ -2,7 +2,7 @@ import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { AgentMemory } from '../agent/agent-memory.ts';
 import { CharacterAgent } from '../agent/character-agent.ts';
 import type { CompactedBlock } from '../agent/compaction.ts';
-import { retryTurn, transientTurnFailure, type RetryTurnOptions } from '../agent/turn-retry.ts';
+import { retryTurn, transientTurnFailure, waitText, type RetryTurnOptions } from '../agent/turn-retry.ts';
 import { thoughtText, type OutputMode } from '../agent/turn-output.ts';
 import type { Episode, NewEvent, SceneEvent, Store } from '../store/types.ts';
 import type { TokenCounter } from '../text/tokens.ts';
@@ -430,7 +430,3 @@ export class SceneEpisode {
   }
 }
 
-/** `350 ms`, `2.4 s`. */
-function waitText(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}

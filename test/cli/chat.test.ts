@@ -217,6 +217,17 @@ describe('dramatis chat: faults leave the session with complete turns only', () 
     await expectNoSession('f4');
   });
 
+  it('with --turn-retries, asks a cut turn again and stores it once, with a warning', async () => {
+    const cut = { fault: 'truncate' as const, text: JSON.stringify(turn('This reply will be cut off in the middle.').json), afterChars: 150 };
+    fake.enqueue(cut, cut, turn('Whole this time.'));
+    const { code, stdout, stderr } = await chat('--message', 'Hi', '--session', 'f7', '--turn-retries', '2', '--turn-retry-delay', '0.01');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Whole this time.');
+    expect(stderr).toMatch(/warning: the turn failed: .*\[llm\/stream-cut\]; trying it again in .* \(turn retry 1 of 2\)/);
+    const speeches = (await events('f7')).filter((event) => event.kind === 'speech' && event.actor !== 'user');
+    expect(speeches.map((event) => event.text)).toEqual([expect.any(String), 'Whole this time.']);
+  });
+
   it('repairs one invalid JSON reply, and fails cleanly on two', async () => {
     fake.enqueue({ fault: 'invalid-json' }, turn('Repaired.'));
     const ok = await chat('--message', 'Hi there', '--session', 'f5');
