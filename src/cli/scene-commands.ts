@@ -87,7 +87,7 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
     .option('--turn-retries <n>', 'retries of a whole turn whose call still failed (after its retries, a cut stream, invalid output twice) before the episode fails (default 3; 0: none)')
     .option('--turn-retry-delay <seconds>', 'first wait before a turn retry, doubling each time, with jitter (default 1)')
     .option('--output-mode <mode>', 'json (JSON-schema output) or tagged (for models without JSON-schema support)')
-    .option('--context-tokens <n>', 'prompt budget per character in tokens (default 8192)')
+    .option('--context-tokens <n>', "prompt budget per role in tokens, the reply's reserve included (default: what each role's model can take: a local model's context, a known window, else 8192; a larger value is lowered to it)")
     .option('--quiet', 'with one episode: do not print the transcript')
     .option('--memory', "characters recall their stored memories each turn (implied by the memory options)")
     .option('--memory-strategy <s>', `how memories are recalled: ${STRATEGIES.join(', ')}`)
@@ -315,6 +315,7 @@ async function executeRun(store: Store, run: Run, scene: Scene, options: RunOpti
         progress.log(line);
       },
       onWarning: (episodeId, warning) => progress.log(`warning in ${episodeId}: ${warning}`),
+      onNote: (note) => progress.log(`note: ${note}`),
     });
   } finally {
     progress.stop();

@@ -6,12 +6,13 @@ import type { OutputMode } from '../agent/turn-output.ts';
 import { scoreEmotion } from '../memory/emotion.ts';
 import type { Strategy } from '../memory/retrieval.ts';
 import type { Sleep } from '../llm/retry-policy.ts';
-import { cachedEmbedder, createLanguageModel, formatModelSpec, parseModelSpec, resolveEndpoint, resolveModelSpec, type Env, type ModelRuntime } from '../llm/index.ts';
+import { cachedEmbedder, createLanguageModel, formatModelSpec, parseModelSpec, resolveContextBudget, resolveEndpoint, resolveModelSpec, type Env, type ModelRuntime } from '../llm/index.ts';
+import { DEFAULT_TURN_TIMEOUT_MS, LOCAL_TURN_TIMEOUT_MS } from '../agent/turn-deadline.ts';
 import { readSceneSource } from '../scene/characterbox.ts';
 import { SceneError } from '../scene/errors.ts';
 import { NARRATOR } from '../scene/narrator.ts';
 import { findScenarioKind } from '../scene/scenario-kinds.ts';
-import { openSceneEpisode } from '../scene/scene-episode.ts';
+import { openSceneEpisode, type RoleLimits } from '../scene/scene-episode.ts';
 import type { Scene } from '../scene/scene-schema.ts';
 import { seededInt } from '../scene/turn-policy.ts';
 import type { Job, Run, Store } from '../store/types.ts';
@@ -136,6 +137,8 @@ export interface ExecuteSceneRunOptions extends Pick<LocalRunOptions, 'onProgres
   runtime: ModelRuntime;
   /** Called with each warning of an episode. */
   onWarning?: (episodeId: string, warning: string) => void;
+  /** Called with each note about the run as a whole (a budget lowered to what a model can take). */
+  onNote?: (note: string) => void;
   /** Replaces how models are made (tests); by default `createLanguageModel` with the run's settings. */
   createModel?: (spec: string, episodeId: string) => LanguageModelV3;
   /** Called before each retry of one model call (not of a whole turn: those are warnings). */
@@ -162,6 +165,8 @@ export async function executeSceneRun(options: ExecuteSceneRunOptions): Promise<
     retries: settings.turnRetries, baseDelayMs: settings.turnRetryDelayMs, sleep: options.turnRetrySleep,
   };
   const countTokens = memoizedCounter();
+  // Each model's budget (its context, counted with its own tokenizer) and turn time limit, found once per run.
+  const limits = await roleLimitsFor(run, scene, settings, options.env, options.onNote);
   // The run's embedder and emotion scorer, made once and shared by every episode's memories.
   let sharedMemoryModels: Pick<AgentMemoryOptions, 'embed' | 'embeddingModel' | 'scoreEmotion'> | undefined;
   const memoryModels = () => (sharedMemoryModels ??= runMemoryModels(settings, options, store));
@@ -187,6 +192,7 @@ export async function executeSceneRun(options: ExecuteSceneRunOptions): Promise<
       };
       const episode = await openSceneEpisode({
         store, scene, episodeId: input.episodeId, seed: input.seed, mode: settings.mode, contextTokens: settings.contextTokens, countTokens, memory: memoryOf,
+        limitsFor: (role) => limits.get(roles[role]),
         modeFor: (role) => (textOnly.has(roles[role]) ? 'tagged' : undefined),
         models: { character: (name) => model(roles[name]), ...(scene.narrator ? { narrator: model(roles[NARRATOR]) } : {}) },
         meta: { runId: run.id, job: job.id, episode: input.episode, models: roles, profiles: profilesOf(scene) },
@@ -260,4 +266,27 @@ function runMemoryModels(settings: SceneRunSettings, options: ExecuteSceneRunOpt
     embed, embeddingModel: memory.embeddingModel,
     scoreEmotion: emotionModel && ((input, signal) => scoreEmotion(emotionModel, input, { abortSignal: signal })),
   };
+}
+
+/**
+ * The limits of every model spec a run's roles use: its context budget (a local model's context and tokenizer, a
+ * known window, or `--context-tokens` when smaller; see `resolveContextBudget`) and its turn time limit (longer for
+ * in-process models). Notes (a budget lowered to what the model takes) go to `onNote`.
+ */
+async function roleLimitsFor(run: Run, scene: Scene, settings: SceneRunSettings, env: Env, onNote?: (note: string) => void): Promise<Map<string, RoleLimits>> {
+  const meta = run.meta as unknown as SceneRunMeta;
+  const specs = new Set(meta.models.flatMap((model) => Object.values(roleModels(scene, model))));
+  const cwd = dirname(meta.source.replace(/#[^/\\]*$/, ''));
+  const limits = new Map<string, RoleLimits>();
+  for (const spec of specs) {
+    const parsed = parseModelSpec(spec);
+    const budget = await resolveContextBudget(parsed, { env, cwd, requested: settings.contextTokens });
+    if (budget.note) onNote?.(`${spec}: ${budget.note}`);
+    limits.set(spec, {
+      contextTokens: budget.contextTokens,
+      ...(budget.countTokens ? { countTokens: memoizedCounter(budget.countTokens) } : {}),
+      turnTimeoutMs: parsed.provider === 'local' ? LOCAL_TURN_TIMEOUT_MS : DEFAULT_TURN_TIMEOUT_MS,
+    });
+  }
+  return limits;
 }

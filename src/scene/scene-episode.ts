@@ -54,6 +54,11 @@ export interface SceneEpisodeOptions {
   contextTokens?: number;
   /** Token counter (share a memoized one across the episodes of a run: they count the same sheets). */
   countTokens?: TokenCounter;
+  /**
+   * A role's own budget and time limit (its model's context, counted with its tokenizer), over the shared
+   * `contextTokens` and `countTokens`: the roles of a scene may be played by different models.
+   */
+  limitsFor?: (role: string) => RoleLimits | undefined;
   /** Extra settings recorded on a new episode (run id, model specs...). */
   meta?: Record<string, unknown>;
   /** Each character's long-term memory, if it has one: recalled into its turns, written after each step. */
@@ -64,6 +69,13 @@ export interface SceneEpisodeOptions {
    * (default: 3 retries, waits from 1 s doubling with jitter).
    */
   turnRetry?: Omit<RetryTurnOptions, 'abortSignal' | 'onRetry'>;
+}
+
+/** What one role's model can take: its prompt budget, how to count it, how long a turn may run. */
+export interface RoleLimits {
+  contextTokens?: number;
+  countTokens?: TokenCounter;
+  turnTimeoutMs?: number;
 }
 
 export interface StepOptions {
@@ -164,6 +176,7 @@ export class SceneEpisode {
         },
         contextTokens: options.contextTokens,
         countTokens: options.countTokens,
+        ...definedLimits(options.limitsFor?.(member.name)),
         replyTokens: sampling.maxOutputTokens,
         temperature: sampling.temperature,
         topP: sampling.topP,
@@ -179,6 +192,7 @@ export class SceneEpisode {
         temperature: sampling.temperature, topP: sampling.topP, seed: options.seed, maxOutputTokens: sampling.maxOutputTokens,
         contextTokens: options.contextTokens,
         countTokens: options.countTokens,
+        ...definedLimits(options.limitsFor?.(NARRATOR)),
       });
     }
   }
@@ -430,3 +444,7 @@ export class SceneEpisode {
   }
 }
 
+/** The limits a role sets (an undefined one leaves the shared value in place). */
+function definedLimits(limits: RoleLimits | undefined): RoleLimits {
+  return Object.fromEntries(Object.entries(limits ?? {}).filter(([, value]) => value !== undefined));
+}

@@ -93,3 +93,20 @@ describe('dramatis chat with a local model of a small context', () => {
     expect(result.stderr).not.toMatch(/context shift/);
   });
 });
+
+describe('dramatis scene run with a local model of a small context', () => {
+  it("budgets every role by its model's context: the episode fails before any call with both numbers", async () => {
+    const scene = join(repoRoot, 'examples', 'scenes', 'lighthouse.yaml');
+    const result = await runCli(['scene', 'run', scene, '--model', `local:${small}`, '--episodes', '1', '--turn-retries', '0', '--context-tokens', '1200'], {
+      cwd: dir, env: { DRAMATIS_LOCAL_THREADS: '1' },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('note: local:');
+    expect(result.stderr).toContain('--context-tokens 1200 is more than the model can take (512 tokens)');
+    // The narrator opens the scene: its sheet cannot fit, which is said before any call.
+    expect(result.stderr).toMatch(/Narrator's prompt needs \d{4} tokens plus 128 for the reply, more than the context budget of 512/);
+    expect(result.stderr).toContain('[agent/prompt-too-large]');
+    expect(result.stdout + result.stderr).toContain('usage: 0 calls');
+    expect(result.stderr).not.toMatch(/context shift/);
+  });
+});
