@@ -63,8 +63,9 @@ interface Context {
 }
 
 /** A minimal value that validates against `schema` (the common subset: types, required, enums, lengths, bounds). */
-export function instanceOf(schema: JsonSchema, context: Context): unknown {
+export function instanceOf(given: JsonSchema, context: Context): unknown {
   if (context.depth > 32) return null;
+  const schema = withDescribedBounds(given);
   const next = { ...context, depth: context.depth + 1 };
   if (schema.$ref) return instanceOf(resolveRef(schema.$ref, context.root), next);
   if ('const' in schema) return schema.const;
@@ -103,6 +104,24 @@ export function instanceOf(schema: JsonSchema, context: Context): unknown {
     default:
       return fitString(stringFor(schema, context), schema);
   }
+}
+
+/**
+ * Bounds a provider cannot take travel in the description instead ("min length: 1.", "minimum: 1; maximum: 5."):
+ * the fake heeds them as a model reading its schema would.
+ */
+const DESCRIBED_BOUNDS: Record<string, 'minimum' | 'maximum' | 'minLength' | 'maxLength' | 'minItems' | 'maxItems'> = {
+  minimum: 'minimum', maximum: 'maximum', 'min length': 'minLength', 'max length': 'maxLength', 'min items': 'minItems', 'max items': 'maxItems',
+};
+
+function withDescribedBounds(schema: JsonSchema): JsonSchema {
+  if (typeof schema.description !== 'string') return schema;
+  const bounds: Record<string, number> = {};
+  for (const match of schema.description.matchAll(/\b(minimum|maximum|min length|max length|min items|max items): (-?\d+(?:\.\d+)?)/g)) {
+    const key = DESCRIBED_BOUNDS[match[1]!]!;
+    if ((schema as Record<string, unknown>)[key] === undefined) bounds[key] = Number(match[2]);
+  }
+  return Object.keys(bounds).length ? { ...schema, ...bounds } : schema;
 }
 
 function pickType(schema: JsonSchema): string | undefined {

@@ -5,3 +5,4 @@ export { parseFaultRates, randomFaults, RANDOM_FAULT_KINDS, type FakeFaultRates,
 export type {
   FakeEmbeddingReply, FakeFault, FakeLlm, FakeLlmOptions, FakeReply, FakeRequest, FakeRequestBody, FakeToolCall, FakeUsage, JsonSchema,
 } from './types.ts';
+export { anthropicRefusal, geminiRefusal, openAiStrictRefusal, FAKE_SCHEMA_DIALECTS, type FakeSchemaDialect, type SchemaRefusal } from './schema-dialects.ts';

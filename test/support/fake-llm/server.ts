@@ -5,7 +5,8 @@ import { countTokens, hashedEmbedding } from './embeddings.ts';
 import { asOpenAiBody as anthropicBody, messageJson, streamMessage, usesJsonTool } from './anthropic-messages.ts';
 import { asOpenAiBody as ollamaBody, ollamaChatJson, streamOllamaChat } from './ollama-chat.ts';
 import { randomFaults } from './random-faults.ts';
-import type { FakeEmbeddingReply, FakeFault, FakeLlm, FakeLlmOptions, FakeReply, FakeRequest, FakeRequestBody } from './types.ts';
+import { anthropicRefusal, geminiRefusal, openAiStrictRefusal, type FakeSchemaDialect, type SchemaRefusal } from './schema-dialects.ts';
+import type { FakeEmbeddingReply, FakeFault, FakeLlm, FakeLlmOptions, FakeReply, FakeRequest, FakeRequestBody, JsonSchema } from './types.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -59,6 +60,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       at: Date.now(),
     };
     requests.push(request);
+    res.on('finish', () => { request.status = res.statusCode; });
     inFlight++;
     maxConcurrency = Math.max(maxConcurrency, inFlight);
     res.on('close', () => inFlight--);
@@ -77,12 +79,19 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     const isOllama = route === 'POST /api/chat';
     const isAnthropic = route === 'POST /v1/messages';
     if (isOllama) request.body = ollamaBody(request.body);
+    // Anthropic checks `output_config.format` (a forced `json` tool's input schema is not held to those limits).
+    const outputFormat = isAnthropic ? (request.body.output_config as { format?: { schema?: JsonSchema } } | undefined)?.format?.schema : undefined;
     if (isAnthropic) request.body = anthropicBody(request.body);
     if (route !== 'POST /v1/chat/completions' && route !== 'POST /v1/embeddings' && !isOllama && !isAnthropic) {
       sendError(res, 404, `fake-llm has no route ${route}`, 'invalid_request_error');
       return;
     }
     const isChat = route === 'POST /v1/chat/completions' || isOllama || isAnthropic;
+    const refusal = outputFormat ? anthropicRefusal(outputFormat) : route === 'POST /v1/chat/completions' ? schemaRefusal(request.body, options.dialect ?? 'any') : undefined;
+    if (refusal) {
+      sendJson(res, 400, refusal.body);
+      return;
+    }
     const chosen = options.handler?.(request) ?? (isChat ? queue.shift() : embeddingQueue.shift());
     const scripted = isChat && options.faults && !(chosen && 'fault' in chosen)
       ? faults.draw(request, () => toCompletion(chosen as FakeReply | undefined, request.body).content ?? '', chosen as FakeReply | undefined) ?? chosen
@@ -211,6 +220,18 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
         server.close(() => resolve());
       }),
   };
+}
+
+/** What the provider the route imitates would refuse in the request's structured-output schema, if anything. */
+function schemaRefusal(body: FakeRequestBody, dialect: FakeSchemaDialect): SchemaRefusal | undefined {
+  const format = body.response_format as { type?: string; json_schema?: { name?: string; schema?: JsonSchema; strict?: boolean } } | undefined;
+  const schema = format?.type === 'json_schema' ? format.json_schema?.schema : undefined;
+  if (!schema) return undefined;
+  switch (dialect) {
+    case 'openai-strict': return format?.json_schema?.strict === false ? undefined : openAiStrictRefusal(schema, format?.json_schema?.name ?? 'response');
+    case 'gemini': return geminiRefusal(schema);
+    case 'any': return undefined;
+  }
 }
 
 function serveEmbeddings(res: ServerResponse, body: FakeRequestBody, reply: FakeEmbeddingReply | undefined, dimensions: number): void {

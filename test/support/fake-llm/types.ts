@@ -1,3 +1,4 @@
+import type { FakeSchemaDialect } from './schema-dialects.ts';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FakeFaultRates, RandomFaultKind } from './random-faults.ts';
 
@@ -61,6 +62,8 @@ export interface FakeRequest {
   rawBody: string;
   /** Milliseconds since the epoch when the request arrived. */
   at: number;
+  /** The HTTP status the fake answered with, once it has answered. */
+  status?: number;
 }
 
 /** Token counts to report instead of the computed ones. */
@@ -137,6 +140,12 @@ export interface FakeLlmOptions {
    * above: e.g. `{ rateLimit: 0.3, serverError: 0.1, truncate: 0.05, invalidJson: 0.1, seed: 1 }`.
    */
   faults?: FakeFaultRates;
+  /**
+   * Which structured-output schemas the chat-completions route accepts: `any` (default, as grammar servers do),
+   * `openai-strict` (OpenAI's strict subset, refused with OpenAI's 400) or `gemini` (Gemini's OpenAI-compatible
+   * endpoint). The Anthropic route always refuses what Anthropic's `output_config.format` refuses.
+   */
+  dialect?: FakeSchemaDialect;
 }
 
 export interface FakeLlm {
