@@ -5,6 +5,7 @@ import { activateLorebook, renderActivatedEntries } from '../character/lorebook-
 import { renderMacros } from '../character/macros.ts';
 import type { SceneEvent } from '../store/types.ts';
 import { countTokens as defaultCountTokens, type TokenCounter } from '../text/tokens.ts';
+import { noteStructuredOutputRefused, rejectsJsonSchema, structuredOutputRefused } from '../llm/structured-output/index.ts';
 import { buildCharacterSheet, type SceneContext } from './character-sheet.ts';
 import { compactHistory, shorten } from './compact-history.ts';
 import { blockTranscript, historyTokens, MESSAGE_OVERHEAD_TOKENS, planCompaction, summaryTokens, type CompactedBlock } from './compaction.ts';
@@ -99,7 +100,8 @@ export class CharacterAgent {
   constructor(private readonly options: CharacterAgentOptions) {
     this.character = options.character;
     this.countTokens = options.countTokens ?? defaultCountTokens;
-    this.currentMode = options.mode;
+    // A server this process already found refusing JSON-schema output is asked in the tagged format at once.
+    this.currentMode = options.mode === 'json' && structuredOutputRefused(options.model) ? 'tagged' : options.mode;
     this.buildSystem();
   }
 
@@ -143,6 +145,7 @@ export class CharacterAgent {
       return await this.attempt(log, blocks, options, memory);
     } catch (error) {
       if (this.currentMode !== 'json' || !rejectsJsonSchema(error)) throw error;
+      noteStructuredOutputRefused(this.options.model);
       this.setMode('tagged');
       options.onRepair?.('the server does not support JSON-schema output; switched to the tagged-text format');
       return this.attempt(log, blocks, options, memory);
@@ -289,10 +292,4 @@ function promptBytes(prepared: PreparedPrompt): number {
   let bytes = 0;
   for (const message of prepared.messages) bytes += Buffer.byteLength(typeof message.content === 'string' ? message.content : JSON.stringify(message.content));
   return bytes;
-}
-
-/** Whether a model call failed because the server does not accept a JSON-schema response format. */
-export function rejectsJsonSchema(error: unknown): boolean {
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  return code === 'llm/bad-request' && /response_format|json_schema|json schema|structured output|grammar/i.test(String(message));
 }

@@ -12,6 +12,7 @@ import { concurrencyMiddleware } from './middleware/concurrency.ts';
 import { retryContext, retryMiddleware } from './middleware/retry.ts';
 import { timeoutMiddleware } from './middleware/timeout.ts';
 import { usageMiddleware } from './middleware/usage.ts';
+import { dialectFor, structuredOutputMiddleware, withProfile, type StructuredOutputMode } from './structured-output/index.ts';
 import { formatModelSpec, parseModelSpec, type Env, type ModelSpec } from './model-spec.ts';
 import type { RetryOptions, Sleep } from './retry-policy.ts';
 import type { ModelRuntime } from './runtime.ts';
@@ -50,6 +51,15 @@ export interface ModelOptions {
   idleTimeoutMs?: number;
   /** For `openai-compatible`: send `response_format: json_schema` (default true); false sends `json_object`. */
   structuredOutputs?: boolean;
+  /**
+   * The JSON Schema subset structured-output requests are sent in (default: the provider's, or the host's for
+   * `openai-compatible`; `DRAMATIS_SCHEMA_DIALECT` overrides it). See `dialectFor`.
+   */
+  dialect?: string;
+  /** `text` when this model's server is already known to refuse JSON-schema output (a resumed run says so). */
+  structuredOutput?: StructuredOutputMode;
+  /** Called once when this model's server refuses JSON-schema output (to store it with a run). */
+  onStructuredOutputRefused?: () => void;
   onUsage?: (usage: UsageRecord) => void;
   /** Told what went wrong without failing the call (a damaged response-cache entry); default: Node's process warnings. */
   onWarning?: (message: string) => void;
@@ -73,7 +83,7 @@ export interface LocalModelSetup extends LocalRuntimeSettings {
 
 /**
  * An AI SDK model for a `provider:model` spec, wrapped (outermost first) in usage accounting, the
- * response cache, retries, the concurrency limit and the per-attempt timeout.
+ * response cache, retries, the concurrency limit, the per-attempt timeout and the provider's schema dialect.
  * The retry middleware is the only retry layer; callers may pass `maxRetries: 0` to streamText, though
  * the SDK's own retry never repeats the `LlmError`s this model throws.
  * @example
@@ -99,7 +109,21 @@ export function createLanguageModel(spec: string | ModelSpec, options: ModelOpti
     concurrencyMiddleware(options.runtime.limiter(parsed.provider, endpoint.baseURL)),
     timeoutMiddleware({ timeoutMs, idleTimeoutMs: options.idleTimeoutMs ?? timeoutMs }),
   );
-  return wrapLanguageModel({ model: base, middleware });
+  // A local model makes its grammar from the schema itself (toGrammarSchema).
+  const dialect = dialectFor(parsed, { baseURL: endpoint.baseURL, env: options.env, dialect: options.dialect });
+  if (dialect !== 'local') middleware.push(structuredOutputMiddleware(dialect));
+  const refused = options.runtime.refusedStructuredOutput;
+  const key = `${name} ${endpoint.baseURL}`;
+  if (options.structuredOutput === 'text') refused.add(key);
+  return withProfile(wrapLanguageModel({ model: base, middleware }), {
+    spec: name, baseURL: endpoint.baseURL, dialect,
+    structuredOutput: () => (refused.has(key) ? 'text' : 'schema'),
+    refuseStructuredOutput: () => {
+      if (refused.has(key)) return;
+      refused.add(key);
+      options.onStructuredOutputRefused?.();
+    },
+  });
 }
 
 function providerModel(spec: ModelSpec, endpoint: Endpoint, options: ModelOptions): LanguageModelV3 {

@@ -13,3 +13,4 @@ export { KNOWN_PRICES, priceTable, costOf, type Price, type CostSummary } from '
 export * from './local/index.ts';
 export { knownContextWindow, OLLAMA_DEFAULT_CONTEXT } from './context-window.ts';
 export { resolveContextBudget, FALLBACK_CONTEXT_TOKENS, type ContextBudget, type ContextBudgetOptions } from './context-budget.ts';
+export * from './structured-output/index.ts';

@@ -16,9 +16,14 @@ export interface ModelRuntimeOptions {
   concurrency?: number | Partial<Record<Provider, number>>;
 }
 
-/** What all models of one process share: one concurrency limiter per provider and base URL. */
+/**
+ * What all models of one process share: one concurrency limiter per provider and base URL, and the models whose
+ * server refused structured output (they are asked in the text formats from then on, without another refusal).
+ */
 export interface ModelRuntime {
   limiter(provider: Provider, baseURL: string): Semaphore;
+  /** Model keys (spec and base URL) whose server refused JSON-schema output in this process. */
+  readonly refusedStructuredOutput: Set<string>;
 }
 
 /**
@@ -33,6 +38,7 @@ export function createModelRuntime(options: ModelRuntimeOptions = {}): ModelRunt
     return concurrency?.[provider] ?? DEFAULT_CONCURRENCY[provider];
   };
   return {
+    refusedStructuredOutput: new Set(),
     limiter(provider, baseURL) {
       const key = `${provider} ${baseURL}`;
       let limiter = limiters.get(key);

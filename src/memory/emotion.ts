@@ -1,4 +1,5 @@
-import type { LanguageModelV3 } from '@ai-sdk/provider';
+import type { JSONSchema7, LanguageModelV3 } from '@ai-sdk/provider';
+import { structuredText } from '../llm/structured-output/index.ts';
 import { z } from 'zod';
 import { EMOTIONS } from '../store/memory-types.ts';
 
@@ -78,15 +79,14 @@ export async function scoreEmotion(
   input: { character: string; text: string },
   options: { abortSignal?: AbortSignal } = {},
 ): Promise<number[] | undefined> {
-  const result = await model.doGenerate({
+  const text = await structuredText(model, {
     prompt: [
       { role: 'system', content: emotionPrompt(input.character) },
       { role: 'user', content: [{ type: 'text', text: input.text }] },
     ],
-    responseFormat: { type: 'json', schema: EMOTION_SCHEMA as never, name: 'emotions' },
+    schema: { json: EMOTION_SCHEMA as JSONSchema7, name: 'emotions' },
     temperature: 0,
     abortSignal: options.abortSignal,
   });
-  const text = result.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
   return parseEmotionReply(text);
 }

@@ -3,7 +3,8 @@ import type { ModelMessage } from 'ai';
 import { z } from 'zod';
 import { compactHistory, shorten } from '../agent/compact-history.ts';
 import { historyTokens, MESSAGE_OVERHEAD_TOKENS, planCompaction, summaryTokens, type CompactedBlock } from '../agent/compaction.ts';
-import { DEFAULT_CONTEXT_TOKENS, rejectsJsonSchema } from '../agent/character-agent.ts';
+import { DEFAULT_CONTEXT_TOKENS } from '../agent/character-agent.ts';
+import { noteStructuredOutputRefused, rejectsJsonSchema, structuredOutputRefused } from '../llm/structured-output/index.ts';
 import { AgentError } from '../agent/errors.ts';
 import { DEFAULT_TURN_TIMEOUT_MS, withTurnDeadline } from '../agent/turn-deadline.ts';
 import type { HistoryMessage } from '../agent/history.ts';
@@ -97,7 +98,7 @@ export class NarratorAgent {
   private currentMode: OutputMode;
 
   constructor(private readonly options: NarratorAgentOptions) {
-    this.currentMode = options.mode;
+    this.currentMode = options.mode === 'json' && structuredOutputRefused(options.model) ? 'tagged' : options.mode;
     this.name = options.setup.name;
     this.castNames = options.scene.cast.map((c) => c.name);
     this.system = narratorSheet(options);
@@ -168,6 +169,7 @@ export class NarratorAgent {
       first = await call(messages);
     } catch (error) {
       if (this.currentMode !== 'json' || !rejectsJsonSchema(error)) throw error;
+      noteStructuredOutputRefused(this.options.model);
       this.currentMode = 'tagged';
       first = await call(messages);
     }

@@ -1,4 +1,5 @@
-import type { LanguageModelV3 } from '@ai-sdk/provider';
+import type { JSONSchema7, LanguageModelV3 } from '@ai-sdk/provider';
+import { structuredText } from '../../llm/structured-output/index.ts';
 import { z } from 'zod';
 import type { AgentMemory } from '../../agent/agent-memory.ts';
 import { CharacterAgent } from '../../agent/character-agent.ts';
@@ -108,12 +109,11 @@ async function rate(options: PersonalityEvalOptions, dimension: string, batch: I
     'First give a short analysis, then the score, as JSON: {"analysis": "...", "score": NUMBER}.',
   ].join('\n');
   for (let attempt = 0; attempt < 2; attempt++) {
-    const result = await options.evaluator.doGenerate({
+    const text = await structuredText(options.evaluator, {
       prompt: [{ role: 'system', content: system }, { role: 'user', content: [{ type: 'text', text: transcript }] }],
-      responseFormat: { type: 'json', schema: RATING_SCHEMA as never, name: 'rating' },
+      schema: { json: RATING_SCHEMA as JSONSchema7, name: 'rating' },
       temperature: 0, seed: options.seed, abortSignal: options.signal,
     });
-    const text = result.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
     const json = extractJsonObject(text);
     const parsed = json.ok ? Rating.safeParse(json.value) : undefined;
     if (parsed?.success) return { score: Math.min(high, Math.max(low, parsed.data.score)), analysis: parsed.data.analysis };
