@@ -20,6 +20,7 @@ import { lookedIn, readStore, withStore } from './store-option.ts';
 import { deleteRun } from '../run/delete-run.ts';
 import { printRemoval } from './removal.ts';
 import { maxFileBytes } from './file-limit-option.ts';
+import { describeOutputModes } from '../run/structured-output.ts';
 
 export interface RunOptions {
   data?: string;
@@ -239,6 +240,7 @@ export function formatLeaderboard(summary: BenchSummary): string {
     `${summary.benchmark.title} — run ${summary.runId} (${summary.status}), 95% bootstrap intervals`,
     line(header), ...table.map(line),
     `model calls: ${usage.calls} (${usage.cached} from the cache)${summary.judge ? `; judge ${summary.judge}` : ''}`,
+    ...(summary.structuredOutput?.length ? [`structured output: ${describeOutputModes(summary.structuredOutput)}`] : []),
     `report: dramatis bench report ${summary.runId} --out report.html`,
   ].join('\n');
 }

@@ -10,6 +10,7 @@ import { readInputText } from '../text/input-file.ts';
 import { renderSceneTranscript, toJsonl, toTomatoTranscript } from '../scene/transcript.ts';
 import { describeError, displayStatus } from '../run/local-runner.ts';
 import { createProgressReporter } from '../run/progress.ts';
+import { describeOutputModes, runOutputModes } from '../run/structured-output.ts';
 import { prepareModels } from './local-models.ts';
 import {
   createSceneRun, executeSceneRun, jobTurnRetries, loadRunScene, roleModels, sceneRunRetries, type SceneMemorySettings, type SceneRunMeta,
@@ -325,10 +326,12 @@ async function executeRun(store: Store, run: Run, scene: Scene, options: RunOpti
   const usage = await store.usageTotals({ runId: run.id });
   const cost = costOf(await store.usageByModel({ runId: run.id }), priceTable(io.env));
   const turnRetries = await sceneRunRetries(store, run.id);
+  const stored = (await store.getRun(run.id)) ?? run;
+  const structuredOutput = runOutputModes(stored, roleModelsOf(scene, meta.models), { env: io.env, baseURL: meta.settings?.baseURL });
   const summary = {
     run: run.id, title: run.title, status: result.interrupted ? 'interrupted' : counts.failed > 0 ? 'failed' : 'done',
     episodes: { done: counts.done, failed: counts.failed, unfinished: counts.pending + counts.running, total: counts.total },
-    turnRetries, models: meta.models, seed: meta.seed, usage, cost: { usd: Number(cost.usd.toFixed(6)), unpriced: cost.unpriced },
+    turnRetries, models: meta.models, structuredOutput, seed: meta.seed, usage, cost: { usd: Number(cost.usd.toFixed(6)), unpriced: cost.unpriced },
   };
   if (options.json) {
     printJson(io, summary);
@@ -340,6 +343,7 @@ async function executeRun(store: Store, run: Run, scene: Scene, options: RunOpti
     }
     writeLine(io.stdout, `run ${run.id}: ${counts.done} done, ${counts.failed} failed, ${counts.pending + counts.running} unfinished of ${counts.total} episode(s)`);
     if (turnRetries.total > 0) writeLine(io.stdout, `turn retries: ${describeTurnRetries(turnRetries)}`);
+    writeLine(io.stdout, `structured output: ${describeOutputModes(structuredOutput)}`);
     writeLine(io.stdout, `usage: ${usage.calls} calls (${usage.cachedCalls} cached), ${usage.inputTokens} input + ${usage.outputTokens} output tokens; cost ${formatCost(cost)}`);
   }
   if (result.interrupted || counts.failed > 0) {
@@ -351,6 +355,11 @@ async function executeRun(store: Store, run: Run, scene: Scene, options: RunOpti
 /** A scene's warnings (e.g. lorebook keys that are skipped) on stderr, once each. */
 function printWarnings(scenes: readonly Scene[], io: CliIo): void {
   for (const warning of new Set(scenes.flatMap((scene) => scene.warnings ?? []))) writeLine(io.stderr, `warning: ${warning}`);
+}
+
+/** Every model spec the run's roles use, over all its model assignments. */
+function roleModelsOf(scene: Scene, models: readonly string[]): string[] {
+  return models.flatMap((model) => Object.values(roleModels(scene, model)));
 }
 
 function formatCost(cost: { usd: number; unpriced: string[] }): string {

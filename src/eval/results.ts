@@ -66,6 +66,8 @@ export interface BenchSummary {
   primaryMetric: string;
   metrics: MetricInfo[];
   models: ModelSummary[];
+  /** How each model (and the judge) answered structured requests: JSON schema in its dialect, or text after a refusal. */
+  structuredOutput?: { model: string; dialect: string; mode: 'schema' | 'text' }[];
 }
 
 /** One attempt at one item: what was asked, answered, read and judged. */

@@ -16,6 +16,7 @@ import { cachedEmbedder, costOf, createLanguageModel, formatModelSpec, parseMode
 import { seededInt } from '../scene/turn-policy.ts';
 import type { Job, Run, Store } from '../store/types.ts';
 import { readableId } from '../text/readable-id.ts';
+import { RunOutputModes, runOutputModes } from './structured-output.ts';
 import { runLocal, type LocalRunOptions, type LocalRunResult } from './local-runner.ts';
 import { activeEpisodesFor } from './scene-run.ts';
 
@@ -129,8 +130,11 @@ export async function executeBenchRun(options: ExecuteBenchRunOptions): Promise<
   const meta = benchMeta(run);
   const { definition, settings } = meta;
   const scorers = definition.scorers.map(createScorer);
+  // Models whose servers refused JSON-schema output are asked in text; the run keeps the record (summary, resume).
+  const outputModes = new RunOutputModes(store, run);
   const makeModel = options.createModel ?? ((spec: string) => createLanguageModel(spec, {
     env: options.env, runtime: options.runtime, baseURL: settings.baseURL, store, cache: settings.cache, runId: run.id,
+    structuredOutput: outputModes.modeOf(spec), onStructuredOutputRefused: () => outputModes.refused(spec),
     ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
     ...(settings.retries === undefined ? {} : { retry: { maxRetries: settings.retries } }),
   }));
@@ -144,7 +148,7 @@ export async function executeBenchRun(options: ExecuteBenchRunOptions): Promise<
     ...(settings.retries === undefined ? {} : { retry: { maxRetries: settings.retries } }),
   }) : undefined;
   const schema = definition.responseSchema ? { json: definition.responseSchema as JSONSchema7, name: 'answer' } : undefined;
-  return runLocal({
+  const result = await runLocal({
     store, runId: run.id, concurrency: activeEpisodesFor(options.concurrency), onProgress: options.onProgress, onJobError: options.onJobError, signal: options.signal,
     execute: async (job: Job, signal: AbortSignal) => {
       const { item, model, seed } = job.input as unknown as BenchJobInput;
@@ -160,6 +164,8 @@ export async function executeBenchRun(options: ExecuteBenchRunOptions): Promise<
       return { ...combineAttempts(attempts) };
     },
   });
+  await outputModes.flush();
+  return result;
 }
 
 /** An attempt as stored on its job (the prompt is rebuilt from the item and the definition when shown). */
@@ -272,6 +278,8 @@ export async function summarizeBenchRun(store: Store, run: Run, env: Env, record
     createdAt: run.createdAt,
     seed: meta.seed,
     ...(meta.judge ? { judge: meta.judge } : {}),
+    // Only the calls that ask for a schema: the answers when the benchmark has an answer schema, and the judge's verdicts.
+    structuredOutput: runOutputModes(run, [...(definition.responseSchema ? meta.models : []), ...(meta.judge ? [meta.judge] : [])], { env, baseURL: meta.settings.baseURL }),
     primaryMetric,
     metrics: metricInfos(metrics),
     models: meta.models.map((model) => {

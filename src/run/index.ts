@@ -6,3 +6,4 @@ export {
   createBenchRun, executeBenchRun, summarizeBenchRun, benchItemRecords, benchMeta, definitionMetrics, primaryMetricOf, optionOrders,
   type BenchRunMeta, type BenchRunSettings, type BenchJobInput, type OptionOrder, type CreateBenchRunOptions, type ExecuteBenchRunOptions,
 } from './bench-run.ts';
+export { RunOutputModes, runOutputModes, describeOutputModes, type ModelOutputMode } from './structured-output.ts';

@@ -19,6 +19,7 @@ import type { Job, Run, Store } from '../store/types.ts';
 import { readableId } from '../text/readable-id.ts';
 import { memoizedCounter } from '../text/tokens.ts';
 import { runLocal, type LocalRunOptions, type LocalRunResult } from './local-runner.ts';
+import { RunOutputModes } from './structured-output.ts';
 
 /** How a scene run talks to its models; kept in the run so a resume uses the same settings. */
 export interface SceneRunSettings {
@@ -152,8 +153,12 @@ export async function executeSceneRun(options: ExecuteSceneRunOptions): Promise<
   const { store, run, scene } = options;
   const meta = run.meta as unknown as SceneRunMeta;
   const settings = meta.settings ?? {};
+  // Model specs found to refuse JSON-schema output (in this run, or before a resume): their roles start in the
+  // text formats, and the run keeps the record for its summary and resumes.
+  const outputModes = new RunOutputModes(store, run);
   const makeModel = options.createModel ?? ((spec: string, episodeId: string) => createLanguageModel(spec, {
     env: options.env, runtime: options.runtime, baseURL: settings.baseURL, store, cache: settings.cache, episodeId, runId: run.id,
+    structuredOutput: outputModes.modeOf(spec),
     onWarning: (warning) => options.onWarning?.(episodeId, warning),
     // A scene file's `local:` paths are relative to the scene file (the CLI makes --model paths absolute).
     local: { cwd: dirname(meta.source.replace(/#[^/\\]*$/, '')) },
@@ -170,9 +175,7 @@ export async function executeSceneRun(options: ExecuteSceneRunOptions): Promise<
   // The run's embedder and emotion scorer, made once and shared by every episode's memories.
   let sharedMemoryModels: Pick<AgentMemoryOptions, 'embed' | 'embeddingModel' | 'scoreEmotion'> | undefined;
   const memoryModels = () => (sharedMemoryModels ??= runMemoryModels(settings, options, store));
-  // Model specs found to refuse JSON-schema output: later episodes start their roles in the text formats.
-  const textOnly = new Set<string>();
-  return runLocal({
+  const result = await runLocal({
     store, runId: run.id, concurrency: options.activeEpisodes ?? activeEpisodesFor(options.concurrency), onProgress: options.onProgress, onJobError: options.onJobError, signal: options.signal,
     execute: async (job: Job, signal: AbortSignal) => {
       const input = job.input as unknown as JobInput;
@@ -193,13 +196,13 @@ export async function executeSceneRun(options: ExecuteSceneRunOptions): Promise<
       const episode = await openSceneEpisode({
         store, scene, episodeId: input.episodeId, seed: input.seed, mode: settings.mode, contextTokens: settings.contextTokens, countTokens, memory: memoryOf,
         limitsFor: (role) => limits.get(roles[role]),
-        modeFor: (role) => (textOnly.has(roles[role]) ? 'tagged' : undefined),
+        modeFor: (role) => (outputModes.modeOf(roles[role]) === 'text' ? 'tagged' : undefined),
         models: { character: (name) => model(roles[name]), ...(scene.narrator ? { narrator: model(roles[NARRATOR]) } : {}) },
         meta: { runId: run.id, job: job.id, episode: input.episode, models: roles, profiles: profilesOf(scene) },
         turnRetry,
       });
       const learnModes = () => {
-        for (const [role, mode] of Object.entries(episode.roleModes)) if (mode === 'tagged') textOnly.add(roles[role]);
+        for (const [role, mode] of Object.entries(episode.roleModes)) if (mode === 'tagged') outputModes.refused(roles[role]);
       };
       try {
         const outcome = await episode.run({ abortSignal: signal, onWarning: (w) => options.onWarning?.(input.episodeId, w), onEvents: learnModes });
@@ -212,6 +215,8 @@ export async function executeSceneRun(options: ExecuteSceneRunOptions): Promise<
       }
     },
   });
+  await outputModes.flush();
+  return result;
 }
 
 /** The turn retries of one job's episode: a finished one's from its result, another's from its episode. */

@@ -166,7 +166,13 @@ describe('the dialects against what each provider refuses', () => {
     expect((toDialectSchema(toJsonSchema(TurnOutput), 'openai-compatible').schema.properties as Record<string, { minLength?: number }>).speech!.minLength).toBe(1);
   });
 
-  it('refuses, clearly, a schema that OpenAI strict mode cannot express', () => {
-    expect(() => toDialectSchema(toJsonSchema(z.object({ a: z.string(), b: z.string().optional() })), 'openai')).toThrow(/every property required, but the root leaves b optional/);
+  it('sends an optional property as required and nullable under OpenAI strict mode, and refuses a root that is not an object', () => {
+    const optional = toJsonSchema(z.object({ a: z.string(), b: z.string().optional() }));
+    expect(openAiStrictRefusal(optional as never, 'x')?.message).toMatch(/Missing 'b'/);
+    const { schema, moved } = toDialectSchema(optional, 'openai');
+    expect(openAiStrictRefusal(schema as never, 'x')).toBeUndefined();
+    expect(schema.properties!.b).toEqual({ anyOf: [{ type: 'string' }, { type: 'null' }] });
+    expect(moved).toContain('properties.b: optional (sent as nullable)');
+    expect(() => toDialectSchema({ type: 'array', items: { type: 'string' } }, 'openai')).toThrow(/needs an object at the root/);
   });
 });

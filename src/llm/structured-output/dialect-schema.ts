@@ -16,8 +16,8 @@ const CHILD_LISTS = ['anyOf', 'oneOf', 'allOf', 'prefixItems'] as const;
  * Rewrites a JSON Schema (as the engine derives them from its zod schemas) into the subset `dialect` accepts.
  * A refused constraint is removed and stated in the node's description instead, so the model still reads it; the
  * engine's parsers validate every reply against the full zod schema, so it is still enforced, after parsing.
- * Throws `llm/unsupported` for a schema the dialect cannot express at all (an optional property under OpenAI's
- * strict mode): the engine's own schemas never have one, and the contract suite checks them all.
+ * Under OpenAI's strict mode an optional property becomes required and nullable (the engine's own schemas have
+ * none; a benchmark file's answer schema may). Throws `llm/unsupported` for a root that is not an object.
  * @example toDialectSchema(toJsonSchema(TurnOutput), 'openai').moved // ['properties.speech: minLength']
  */
 export function toDialectSchema(schema: JSONSchema7, dialect: SchemaDialect): DialectSchema {
@@ -61,10 +61,14 @@ function rewrite(definition: JSONSchema7Definition, rules: DialectRules, dialect
   if (isObjectNode(out)) {
     if (rules.closedObjects) out.additionalProperties = false;
     if (rules.allRequired) {
+      // Strict mode has no optional property: one becomes required and nullable (null stands for absent).
+      const properties = (out.properties as Record<string, JSONSchema7Definition> | undefined) ?? {};
       const required = new Set((out.required as string[] | undefined) ?? []);
-      const optional = Object.keys((out.properties as object | undefined) ?? {}).filter((name) => !required.has(name));
+      const optional = Object.keys(properties).filter((name) => !required.has(name));
       if (optional.length > 0) {
-        throw new LlmError('llm/unsupported', `the ${dialect} dialect needs every property required, but ${path || 'the root'} leaves ${optional.join(', ')} optional; make it required (nullable if need be)`);
+        out.properties = Object.fromEntries(Object.entries(properties).map(([name, child]) => [name, required.has(name) ? child : { anyOf: [child, { type: 'null' }] }]));
+        out.required = Object.keys(properties);
+        for (const name of optional) moved.push(`${join(path, `properties.${name}`)}: optional (sent as nullable)`);
       }
     }
   }
