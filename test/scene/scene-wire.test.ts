@@ -48,5 +48,31 @@ turns: { policy: narrator, max: 3 }
       const episode = await store.getEpisode(String(input.episodeId));
       expect(episode?.meta.modes).toEqual({ Ana: 'tagged', Bo: 'tagged', narrator: 'tagged' });
     }
+    // The run keeps the record; another run in this process (same runtime) starts in text without a refusal.
+    expect((await store.getRun(run.id))?.meta.structuredOutput).toEqual({ 'openai-compatible:fake': 'text' });
+    const runtime = createModelRuntime();
+    const second = await createSceneRun({ store, scene, source: '', episodes: 1, models: ['openai-compatible:fake'], env: {}, settings: { baseURL: fake.url, cache: false } });
+    await executeSceneRun({ store, run: second, scene, env: {}, runtime, concurrency: 1, activeEpisodes: 1 });
+    expect(refused).toBe(2);
+    const third = await createSceneRun({ store, scene, source: '', episodes: 1, models: ['openai-compatible:fake'], env: {}, settings: { baseURL: fake.url, cache: false } });
+    await executeSceneRun({ store, run: third, scene, env: {}, runtime, concurrency: 1, activeEpisodes: 1 });
+    expect(refused).toBe(2);
+  });
+
+  it('a resumed run starts its models in text when the run recorded a refusal', async () => {
+    const scene = await sceneFromYaml(`title: Text only, resumed
+cast:
+  - character: { name: Ana }
+  - character: { name: Bo }
+narrator: { enabled: true }
+turns: { policy: narrator, max: 2 }
+`);
+    const store = openSqliteStore(':memory:');
+    const run = await createSceneRun({ store, scene, source: '', episodes: 1, models: ['openai-compatible:fake'], env: {}, settings: { baseURL: fake.url, cache: false } });
+    await store.updateRun(run.id, { meta: { structuredOutput: { 'openai-compatible:fake': 'text' } } });
+    const before = refused;
+    const result = await executeSceneRun({ store, run: (await store.getRun(run.id))!, scene, env: {}, runtime: createModelRuntime(), concurrency: 1, activeEpisodes: 1 });
+    expect(result.counts.done).toBe(1);
+    expect(refused).toBe(before);
   });
 });
