@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { cachedPathOf, formatBytes, LOCAL_CATALOG, listCachedModels, modelCacheDir, removeCachedModel } from '../llm/index.ts';
+import { cachedPathOf, describeModel, formatBytes, LOCAL_CATALOG, listCachedModels, modelCacheDir, removeCachedModel } from '../llm/index.ts';
 import { printJson, writeLine, type CliIo } from './io.ts';
 import { downloadWithProgress } from './local-models.ts';
 
@@ -14,7 +14,31 @@ interface ModelRow {
 }
 
 export function registerModelsCommands(program: Command, io: CliIo): void {
-  const models = program.command('models').description('In-process local models (GGUF): the catalog, the cache, downloads, removal');
+  const models = program.command('models').description('Models: what the engine does with one (info), and in-process local models (GGUF): the catalog, the cache, downloads, removal');
+
+  models.command('info')
+    .description("What the engine does with a model: its structured-output dialect and mode, its context window, its price")
+    .argument('<spec>', 'a model as provider:model, e.g. openai:gpt-4o-mini, anthropic:claude-sonnet-4-5, local:default')
+    .option('--base-url <url>', 'API base URL (for openai-compatible servers: it decides the dialect of Gemini, OpenAI and OpenRouter hosts)')
+    .option('--json', 'print machine-readable JSON')
+    .addHelpText('after', [
+      '',
+      'Nothing is called or downloaded. DRAMATIS_SCHEMA_DIALECT overrides the dialect; DRAMATIS_PRICES the prices.',
+      '',
+      'Examples:',
+      '  $ dramatis models info openai:gpt-4o-mini',
+      '  $ dramatis models info openai-compatible:gemini-2.5-flash --base-url https://generativelanguage.googleapis.com/v1beta/openai',
+    ].join('\n'))
+    .action(async (spec: string, options: { baseUrl?: string; json?: boolean }) => {
+      const info = await describeModel(spec, { env: io.env, baseURL: options.baseUrl, cwd: io.cwd });
+      if (options.json) return printJson(io, info);
+      writeLine(io.stdout, `${info.spec}`);
+      writeLine(io.stdout, `  dialect:            ${info.dialect}`);
+      writeLine(io.stdout, `  structured output:  ${info.structuredOutput}`);
+      writeLine(io.stdout, `  checked after parsing (not sent): ${info.checkedAfterParsing.length ? info.checkedAfterParsing.join(', ') : 'nothing: the server enforces every constraint the engine sends'}`);
+      writeLine(io.stdout, `  context window:     ${info.contextWindow ? `${info.contextWindow.tokens.toLocaleString('en-US')} tokens (${info.contextWindow.source})` : 'unknown: 8,192 tokens unless --context-tokens says'}`);
+      writeLine(io.stdout, `  price:              ${info.price ? `$${info.price.input} input, $${info.price.output} output per million tokens` : 'unknown: costs are not counted (set DRAMATIS_PRICES)'}`);
+    });
 
   models.command('list')
     .description('List the named local models and every GGUF file in the model cache, with sizes and where they live')

@@ -14,3 +14,4 @@ export * from './local/index.ts';
 export { knownContextWindow, OLLAMA_DEFAULT_CONTEXT } from './context-window.ts';
 export { resolveContextBudget, FALLBACK_CONTEXT_TOKENS, type ContextBudget, type ContextBudgetOptions } from './context-budget.ts';
 export * from './structured-output/index.ts';
+export { describeModel, type ModelInfo } from './model-info.ts';

@@ -72,3 +72,33 @@ describe('a server that refuses JSON schemas', () => {
     expect(result.stdout).toContain('structured output: openai-compatible:fake JSON schema (openai-compatible dialect)');
   });
 });
+
+describe('dramatis models info', () => {
+  it('prints the dialect, the structured-output mode, the context window and the price, calling nothing', async () => {
+    const text = await runCli(['models', 'info', 'openai:gpt-4o-mini']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('dialect:            openai');
+    expect(text.stdout).toMatch(/structured output: {2}JSON schema in the openai dialect \(strict/);
+    expect(text.stdout).toMatch(/checked after parsing \(not sent\): minLength, maxLength/);
+    expect(text.stdout).toContain('context window:     128,000 tokens');
+    expect(text.stdout).toContain('price:              $0.15 input, $0.6 output per million tokens');
+
+    const gemini = JSON.parse((await runCli(['models', 'info', 'openai-compatible:flash', '--base-url', 'https://generativelanguage.googleapis.com/v1beta/openai', '--json'])).stdout);
+    expect(gemini).toMatchObject({ dialect: 'gemini', checkedAfterParsing: expect.arrayContaining(['additionalProperties']) });
+    const forced = JSON.parse((await runCli(['models', 'info', 'openai-compatible:vllm', '--json'], { env: { DRAMATIS_SCHEMA_DIALECT: 'openai' } })).stdout);
+    expect(forced.dialect).toBe('openai');
+    const priced = JSON.parse((await runCli(['models', 'info', 'ollama:qwen2.5:7b', '--json'], { env: { DRAMATIS_PRICES: '{"ollama:qwen2.5:7b":{"input":0,"output":0}}' } })).stdout);
+    expect(priced).toMatchObject({ dialect: 'ollama', contextWindow: { tokens: 4096 }, price: { input: 0, output: 0 } });
+  });
+
+  it("reads a local model's context from its GGUF header", async () => {
+    const { writeTinyGguf } = await import('../support/tiny-gguf.ts');
+    const dir = tempDir();
+    await writeTinyGguf(join(dir, 'small.gguf'), { nCtx: 2048 });
+    const info = JSON.parse((await runCli(['models', 'info', 'local:./small.gguf', '--json'], { cwd: dir })).stdout);
+    expect(info).toMatchObject({ dialect: 'local', contextWindow: { tokens: 2048 }, price: { input: 0, output: 0 } });
+    const bad = await runCli(['models', 'info', 'nope:x']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/nope/);
+  });
+});

@@ -64,7 +64,8 @@ export const DIALECT_RULES: Readonly<Record<SchemaDialect, DialectRules>> = {
   }),
   ollama: rules({ refused: ['$schema'] }),
   'openai-compatible': rules({ refused: [] }),
-  local: rules({ refused: [] }),
+  // The middleware leaves local models alone: their grammar (toGrammarSchema) drops these itself.
+  local: rules({ refused: [...NUMBER_BOUNDS, 'pattern'] }),
 };
 
 /** Hosts of OpenAI-compatible endpoints whose structured output follows another dialect than a grammar server's. */
