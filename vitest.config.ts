@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // The process tests run the compiled CLI: build it first.
+    globalSetup: ['test/support/build-dist.ts'],
   },
 });
