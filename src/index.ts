@@ -13,6 +13,8 @@ export * from './scene/index.ts';
 export * from './llm/index.ts';
 export * from './memory/index.ts';
 export * from './store/index.ts';
+export * from './events/index.ts';
+export * from './memory-model/index.ts';
 export * from './eval/index.ts';
 export { countTokens, type TokenCounter } from './text/tokens.ts';
 export * from './run/index.ts';

@@ -1,4 +1,4 @@
-import type { SceneEvent } from '../store/types.ts';
+import type { SceneEvent } from '../events/index.ts';
 import type { TokenCounter } from '../text/tokens.ts';
 
 /** One message of a character's history, derived from its perspective. */

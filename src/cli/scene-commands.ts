@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { perspectiveOf } from '../agent/perspective.ts';
+import { perspectiveOf } from '../events/index.ts';
 import { costOf, createModelRuntime, formatModelSpec, priceTable, resolveModelSpec } from '../llm/index.ts';
 import { characterBoxScenes, isCharacterBoxFile, readSceneSource, writeSceneYaml } from '../scene/characterbox.ts';
 import { sceneInputFailure } from '../scene/errors.ts';

@@ -8,7 +8,8 @@ import type { AgentMemory, RecalledRecord } from '../agent/agent-memory.ts';
 import { AgentError } from '../agent/errors.ts';
 import { thoughtText, type OutputMode, type TurnOutput } from '../agent/turn-output.ts';
 import { retryTurn, type RetryTurnOptions, type TurnRetryEvent } from '../agent/turn-retry.ts';
-import type { Episode, NewEvent, SceneEvent, Store } from '../store/types.ts';
+import type { Episode, Store } from '../store/types.ts';
+import type { NewEvent, SceneEvent } from '../events/index.ts';
 import type { TokenCounter } from '../text/tokens.ts';
 
 export type { PreparedPrompt } from '../agent/character-agent.ts';

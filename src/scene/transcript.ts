@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { perspectiveOf } from '../agent/perspective.ts';
-import type { SceneEvent } from '../store/types.ts';
+import { perspectiveOf, type SceneEvent } from '../events/index.ts';
 import { SceneError } from './errors.ts';
 
 /** The five mental states of a thought; the same words as ToMATO's `mental_state` values. */

@@ -5,7 +5,7 @@ import type { AgentMemory } from '../../agent/agent-memory.ts';
 import { CharacterAgent } from '../../agent/character-agent.ts';
 import { extractJsonObject } from '../../agent/turn-output.ts';
 import type { Character } from '../../character/schema.ts';
-import type { SceneEvent } from '../../store/types.ts';
+import type { SceneEvent } from '../../events/index.ts';
 import { BIG_FIVE, type Questionnaire } from './questionnaire.ts';
 
 export interface InterviewAnswer {
