@@ -7,7 +7,7 @@ import { characterBoxScenes, isCharacterBoxFile, readSceneSource, writeSceneYaml
 import { sceneInputFailure } from '../scene/errors.ts';
 import type { Scene } from '../scene/scene-schema.ts';
 import { readInputText } from '../text/input-file.ts';
-import { renderSceneTranscript, toJsonl, toTomatoTranscript } from '../scene/transcript.ts';
+import { renderSceneTranscript, toJsonl } from '../scene/transcript.ts';
 import { describeError, displayStatus } from '../run/local-runner.ts';
 import { createProgressReporter } from '../run/progress.ts';
 import { describeOutputModes, runOutputModes } from '../run/structured-output.ts';
@@ -242,6 +242,8 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
           if (options.format === 'jsonl') {
             chunks.push(toJsonl(options.as ? perspectiveOf(events, options.as) : events));
           } else {
+            // The ToMATO builder is evaluation code, loaded for this format only (as the bench commands load it).
+            const { toTomatoTranscript } = await import('../eval/index.ts');
             const profiles = episode.meta.profiles as Record<string, { secrets?: string[]; goals?: string[] }> | undefined;
             chunks.push(`${JSON.stringify(toTomatoTranscript(events, { as: options.as, profiles }))}\n`);
           }

@@ -8,4 +8,5 @@ export { conversationKind, defaultScenarioKinds, findScenarioKind, type Scenario
 export { openSceneEpisode, SceneEpisode, type SceneEpisodeOptions, type SceneModels, type SceneState, type EndReason, type EpisodeOutcome, type StepOptions } from './scene-episode.ts';
 export { NarratorAgent, NARRATOR, type NarratorOutput } from './narrator.ts';
 export { nextNatural, nextRoundRobin, mentionIndex, seededRandom, seededInt } from './turn-policy.ts';
-export { renderSceneTranscript, toJsonl, toTomatoTranscript } from './transcript.ts';
+export { renderSceneTranscript, toJsonl, type SceneTranscriptOptions } from './transcript.ts';
+export { characterInLog, turnOf, roundOf, stringList, narratorNameOf } from './scene-log.ts';

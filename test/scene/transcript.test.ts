@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderSceneTranscript, toJsonl, toTomatoTranscript, TomatoEpisode } from '../../src/scene/transcript.ts';
+import { renderSceneTranscript, toJsonl } from '../../src/scene/transcript.ts';
+import { toTomatoTranscript, TomatoEpisode } from '../../src/eval/tomato-transcript.ts';
 import { SceneEvent, type NewEvent } from '../../src/events/index.ts';
 
 const log = (events: NewEvent[], episodeId = 'ep1'): SceneEvent[] =>
