@@ -1,7 +1,8 @@
 export * from './schema.ts';
 export { CardError, type CardErrorCode } from './errors.ts';
 export { readCharacterFile, parseCharacterBytes, parseCharacterJson, type ParseCharacterOptions } from './card-parse.ts';
-export { toCardJson, toCardJsonText, writeCharacterFile, type WriteCharacterOptions } from './card-export.ts';
+export { toCardJson, toCardJsonText } from './card-export.ts';
+export { writeCharacterFile, type WriteCharacterOptions } from './card-write.ts';
 export { readCardPng, writeCardPng, isPng } from './png.ts';
 export { readCharx, writeCharx, isZip } from './charx.ts';
 export { readLorebookFile, parseLorebookJson, toLorebookJson, type LoadedLorebook, type LorebookFormat } from './lorebook-file.ts';

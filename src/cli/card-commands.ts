@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { writeCharacterFile } from '../character/card-export.ts';
+import { writeCharacterFile } from '../character/card-write.ts';
 import { readCharacterFile } from '../character/card-parse.ts';
 import { formatInspection, inspectCharacter } from '../character/inspect.ts';
 import { countTokens } from '../text/tokens.ts';
