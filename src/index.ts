@@ -16,5 +16,5 @@ export * from './store/index.ts';
 export * from './events/index.ts';
 export * from './memory-model/index.ts';
 export * from './eval/index.ts';
-export { countTokens, type TokenCounter } from './text/tokens.ts';
+export { countTokens, type TokenCounter } from './text/index.ts';
 export * from './run/index.ts';

@@ -1,6 +1,6 @@
 import type { JSONSchema7, LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3Prompt } from '@ai-sdk/provider';
 import type { ModelMessage } from 'ai';
-import { toJsonSchema } from '../llm/structured-output/index.ts';
+import { toJsonSchema } from '../llm/index.ts';
 import { AgentError } from './errors.ts';
 import { SpeechStream } from './speech-stream.ts';
 import { parseJsonOutput, parseTaggedOutput, turnSchema, TurnOutput, type OutputMode, type ParsedTurn, type SceneMoves } from './turn-output.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { extractJsonObject, stripReasoning } from '../llm/structured-output/index.ts';
+import { extractJsonObject, stripReasoning } from '../llm/index.ts';
 
 const thoughtField = (what: string) => z.string().describe(what);
 

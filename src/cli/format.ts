@@ -1,4 +1,4 @@
-import { thoughtText, type Thought } from '../agent/turn-output.ts';
+import { thoughtText, type Thought } from '../agent/index.ts';
 import type { SceneEvent } from '../events/index.ts';
 
 export interface TranscriptOptions {

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { readInputText } from '../text/input-file.ts';
+import { readInputText } from '../text/index.ts';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {

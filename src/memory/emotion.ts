@@ -1,5 +1,5 @@
 import type { JSONSchema7, LanguageModelV3 } from '@ai-sdk/provider';
-import { structuredText } from '../llm/structured-output/index.ts';
+import { structuredText } from '../llm/index.ts';
 import { z } from 'zod';
 import { EMOTIONS } from '../memory-model/index.ts';
 

@@ -1,4 +1,4 @@
-import { unitLength } from '../llm/cached-embedder.ts';
+import { unitLength } from '../llm/index.ts';
 import type { Memory, OwnerFilter } from '../memory-model/index.ts';
 import type { MemoryStore, MemoryVectors } from '../store/index.ts';
 import { allDistances, nearestIndex } from './nearest-index.ts';

@@ -1,6 +1,6 @@
 import type { JSONSchema7, LanguageModelV3 } from '@ai-sdk/provider';
 import type { z } from 'zod';
-import { toJsonSchema, extractJsonObject } from '../../llm/structured-output/index.ts';
+import { toJsonSchema, extractJsonObject } from '../../llm/index.ts';
 import type { ChatTurn } from '../item.ts';
 import { modelReply } from '../model-reply.ts';
 import { renderJudgePrompt, repairRequest } from './judge-prompt.ts';
