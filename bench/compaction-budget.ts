@@ -5,7 +5,7 @@
 import type { LanguageModelV3CallOptions } from '@ai-sdk/provider';
 import { openChatSession } from '../src/scene/chat-session.ts';
 import { openSqliteStore } from '../src/store/index.ts';
-import type { NewEvent } from '../src/store/types.ts';
+import type { NewEvent } from '../src/events/index.ts';
 import * as tokens from '../src/text/tokens.ts';
 import { benchCharacter, instantModel, seededRandom, sentence, turnReply } from './fixtures.ts';
 

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LanguageModelV3, LanguageModelV3CallOptions } from '@ai-sdk/provider';
-import { toJsonSchema } from '../src/agent/generate-turn.ts';
+import { toJsonSchema } from '../src/llm/structured-output/index.ts';
 import { TurnOutput } from '../src/agent/turn-output.ts';
 import { Character } from '../src/character/schema.ts';
 import { createLanguageModel, createModelRuntime, disposeLocalModels, parseModelSpec, resolveContextBudget } from '../src/llm/index.ts';

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { recall, type Embed, type RecallOptions, type RecallResult, type ScoreEmotion } from '../memory/recall.ts';
-import type { Strategy } from '../memory/retrieval.ts';
-import { visibleTo, type MemoryStore, type NewMemory } from '../store/memory-types.ts';
-import type { SceneEvent } from '../store/types.ts';
+import { recall, type Embed, type RecallOptions, type RecallResult, type ScoreEmotion, type Strategy } from '../memory/index.ts';
+import { visibleTo, type NewMemory } from '../memory-model/index.ts';
+import type { MemoryStore } from '../store/index.ts';
+import { type SceneEvent, perspectiveOf } from '../events/index.ts';
 import type { CompactedBlock } from './compaction.ts';
-import { perspectiveOf } from './perspective.ts';
 
 export interface AgentMemoryOptions {
   store: MemoryStore;

@@ -1,21 +1,18 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { ModelMessage } from 'ai';
-import type { Character, Lorebook } from '../character/schema.ts';
-import { activateLorebook, renderActivatedEntries } from '../character/lorebook-activation.ts';
-import { renderMacros } from '../character/macros.ts';
-import type { SceneEvent } from '../store/types.ts';
-import { countTokens as defaultCountTokens, type TokenCounter } from '../text/tokens.ts';
-import { noteStructuredOutputRefused, rejectsJsonSchema, structuredOutputRefused } from '../llm/structured-output/index.ts';
+import { type Character, type Lorebook, activateLorebook, renderActivatedEntries, renderMacros } from '../character/index.ts';
+import { type SceneEvent, perspectiveOf } from '../events/index.ts';
+import { countTokens as defaultCountTokens, type TokenCounter } from '../text/index.ts';
+import { noteStructuredOutputRefused, rejectsJsonSchema, structuredOutputRefused } from '../llm/index.ts';
 import { buildCharacterSheet, type SceneContext } from './character-sheet.ts';
 import { compactHistory, shorten } from './compact-history.ts';
 import { blockTranscript, historyTokens, MESSAGE_OVERHEAD_TOKENS, planCompaction, summaryTokens, type CompactedBlock } from './compaction.ts';
-import type { RecallResult } from '../memory/recall.ts';
+import type { RecallResult } from '../memory/index.ts';
 import type { AgentMemory, RecalledRecord } from './agent-memory.ts';
 import { AgentError } from './errors.ts';
 import { generateTurn, REPAIR_REQUEST_TOKENS, type GeneratedTurn } from './generate-turn.ts';
 import { DEFAULT_TURN_TIMEOUT_MS, withTurnDeadline } from './turn-deadline.ts';
 import { historyMessages, type HistoryMessage } from './history.ts';
-import { perspectiveOf } from './perspective.ts';
 import { assemblePrompt, buildTail, OPENING_LINE, SUMMARY_HEADER } from './prompt.ts';
 import type { OutputMode } from './turn-output.ts';
 

@@ -1,5 +1,4 @@
-import type { BigFive, Character } from '../character/schema.ts';
-import { renderMacros, type MacroContext } from '../character/macros.ts';
+import { type BigFive, type Character, renderMacros, type MacroContext } from '../character/index.ts';
 import { outputInstructions, type OutputMode, type SceneMoves } from './turn-output.ts';
 
 export interface SheetOptions {

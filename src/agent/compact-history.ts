@@ -1,6 +1,6 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { generateText } from 'ai';
-import type { TokenCounter } from '../text/tokens.ts';
+import type { TokenCounter } from '../text/index.ts';
 import { MESSAGE_OVERHEAD_TOKENS, summaryOutputTokens, summaryPrompt, summaryTokens, type CompactedBlock, type CompactionPlan } from './compaction.ts';
 import { AgentError } from './errors.ts';
 import type { HistoryMessage } from './history.ts';

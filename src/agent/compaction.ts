@@ -1,4 +1,4 @@
-import { MESSAGE_FRAMING_TOKENS } from '../text/tokens.ts';
+import { MESSAGE_FRAMING_TOKENS } from '../text/index.ts';
 import type { HistoryMessage } from './history.ts';
 
 /** A block of history replaced by its summary; blocks only ever append, so the prompt prefix stays stable. */

@@ -1,6 +1,6 @@
 import type { JSONSchema7, LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3Prompt } from '@ai-sdk/provider';
 import type { ModelMessage } from 'ai';
-import { z } from 'zod';
+import { toJsonSchema } from '../llm/index.ts';
 import { AgentError } from './errors.ts';
 import { SpeechStream } from './speech-stream.ts';
 import { parseJsonOutput, parseTaggedOutput, turnSchema, TurnOutput, type OutputMode, type ParsedTurn, type SceneMoves } from './turn-output.ts';
@@ -70,11 +70,6 @@ export async function generateTurn(options: GenerateTurnOptions): Promise<Genera
         'A model that follows the format needs far fewer; use a model that follows instructions, or raise the reply reserve', { details });
   }
   throw new AgentError('agent/invalid-output', `the model's reply was invalid twice (repair attempted): ${secondParse.error}`, { details });
-}
-
-/** A zod schema as JSON Schema, as the AI SDK converts zod 4 schemas. */
-export function toJsonSchema(schema: z.ZodType): JSONSchema7 {
-  return z.toJSONSchema(schema, { target: 'draft-7', io: 'output', reused: 'inline' }) as JSONSchema7;
 }
 
 const turnFormat = { zod: TurnOutput, json: toJsonSchema(TurnOutput) };

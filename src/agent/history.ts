@@ -1,5 +1,5 @@
-import type { SceneEvent } from '../store/types.ts';
-import type { TokenCounter } from '../text/tokens.ts';
+import type { SceneEvent } from '../events/index.ts';
+import type { TokenCounter } from '../text/index.ts';
 
 /** One message of a character's history, derived from its perspective. */
 export interface HistoryMessage {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { extractJsonObject, stripReasoning } from '../llm/index.ts';
 
 const thoughtField = (what: string) => z.string().describe(what);
 
@@ -57,24 +58,6 @@ const thoughtKeys = Object.keys(Thought.shape) as (keyof Thought)[];
 export type ParsedTurn = TurnOutput & { to?: string; leave?: boolean };
 
 export type ParseResult = { ok: true; output: ParsedTurn } | { ok: false; error: string };
-
-/** Removes reasoning blocks that some models (Qwen3, DeepSeek-R1...) print before their answer. */
-export function stripReasoning(text: string): string {
-  return text.replace(/<think(?:ing)?>[\s\S]*?(?:<\/think(?:ing)?>|$)/gi, '');
-}
-
-/** The JSON object in a model's reply, tolerating a ```json fence, a reasoning block or prose around it. */
-export function extractJsonObject(raw: string): { ok: true; value: unknown } | { ok: false; error: string } {
-  const text = stripReasoning(raw);
-  const start = text.indexOf('{');
-  const end = text.lastIndexOf('}');
-  if (start === -1 || end <= start) return { ok: false, error: 'the reply contains no JSON object' };
-  try {
-    return { ok: true, value: JSON.parse(text.slice(start, end + 1)) };
-  } catch (error) {
-    return { ok: false, error: `the reply is not valid JSON (${(error as Error).message})` };
-  }
-}
 
 /** Parses a JSON-mode reply (see `extractJsonObject`) against the turn schema. */
 export function parseJsonOutput(raw: string, schema: z.ZodType<TurnOutput> = TurnOutput): ParseResult {

@@ -1,5 +1,4 @@
-import { forwardAbort } from '../llm/deadline.ts';
-import { backoffDelay, defaultSleep, oneLine, type Sleep } from '../llm/retry-policy.ts';
+import { forwardAbort, backoffDelay, defaultSleep, oneLine, type Sleep } from '../llm/index.ts';
 
 /** How often a whole turn is tried again after a transient failure, and how long to wait in between. */
 export interface TurnRetryOptions {

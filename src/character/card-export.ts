@@ -1,6 +1,3 @@
-import { writeFile } from 'node:fs/promises';
-import { extname } from 'node:path';
-import { CardError } from './errors.ts';
 import { isRecord, setOwn } from './lenient.ts';
 import { ResearchFields, type Character } from './schema.ts';
 
@@ -87,36 +84,4 @@ export function toCardJson(character: Character, spec: 'v2' | 'v3'): Record<stri
 /** Pretty JSON (2-space indent, trailing newline) of a card. */
 export function toCardJsonText(character: Character, spec: 'v2' | 'v3'): string {
   return `${JSON.stringify(toCardJson(character, spec), null, 2)}\n`;
-}
-
-export interface WriteCharacterOptions {
-  /** Card spec of a JSON file (default `v3`); PNG files carry both, CHARX is always V3. */
-  spec?: 'v2' | 'v3';
-  /** PNG to embed the card in (e.g. `loaded.source.image`); a placeholder is drawn without one. */
-  image?: Uint8Array;
-  /** Extra files of a CHARX archive (e.g. `loaded.source.files`). */
-  files?: Record<string, Uint8Array>;
-}
-
-/**
- * Writes a character card; the format follows the extension: `.json`, `.png` or `.charx`. Returns the bytes written.
- * @example await writeCharacterFile('out.png', loaded.character, { image: loaded.source.image })
- */
-export async function writeCharacterFile(path: string, character: Character, options: WriteCharacterOptions = {}): Promise<number> {
-  const extension = extname(path).toLowerCase();
-  let bytes: Uint8Array | string;
-  if (extension === '.json') {
-    bytes = toCardJsonText(character, options.spec ?? 'v3');
-  } else if (extension === '.png') {
-    // Loaded on demand: png.ts and charx.ts import this module for toCardJson.
-    const { writeCardPng } = await import('./png.ts');
-    bytes = writeCardPng(character, { image: options.image });
-  } else if (extension === '.charx') {
-    const { writeCharx } = await import('./charx.ts');
-    bytes = writeCharx(character, { files: options.files, image: options.image });
-  } else {
-    throw new CardError('card/bad-output', `${path}: cannot tell the card format from the extension '${extension || '(none)'}'; use .json, .png or .charx`, { path });
-  }
-  await writeFile(path, bytes);
-  return typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength;
 }

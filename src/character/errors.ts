@@ -60,4 +60,4 @@ export function formatFieldPath(parts: ReadonlyArray<PropertyKey>, prefix = ''):
   return out || '(root)';
 }
 
-export { formatMiB } from '../text/input-file.ts';
+export { formatMiB } from '../text/index.ts';

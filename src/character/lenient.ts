@@ -1,7 +1,6 @@
 /** Lenient-parse-then-validate helpers shared by the card and lorebook readers: repair spec fields, report each repair, never touch extensions. */
 import type { z } from 'zod';
-import { describeJsonError } from '../text/json-error.ts';
-import { decodeInputText, DEFAULT_MAX_FILE_BYTES, readInputBytes, type InputFailure } from '../text/input-file.ts';
+import { describeJsonError, decodeInputText, DEFAULT_MAX_FILE_BYTES, readInputBytes, type InputFailure } from '../text/index.ts';
 import { CardError, describeInput, formatFieldPath } from './errors.ts';
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { RE2Set, type RE2JS } from 're2js';
-import { countTokens, type TokenCounter } from '../text/tokens.ts';
+import { countTokens, type TokenCounter } from '../text/index.ts';
 import { CardError } from './errors.ts';
 import { renderMacros, type MacroContext } from './macros.ts';
 import { compileRegexKey } from './regex-key.ts';

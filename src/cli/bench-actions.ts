@@ -2,25 +2,23 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { resolveBenchmark } from '../eval/benchmark-file.ts';
-import { compareRuns, type RunComparison } from '../eval/compare.ts';
-import { findLoader } from '../eval/loaders/index.ts';
-import { renderCsv, renderHtmlReport, renderItemsCsv, renderJsonReport, renderMarkdownReport, reportFormatFor } from '../eval/report/index.ts';
-import type { BenchSummary, MetricSummary } from '../eval/results.ts';
+import {
+  resolveBenchmark, compareRuns, type RunComparison, findLoader, renderCsv, renderHtmlReport, renderItemsCsv, renderJsonReport,
+  renderMarkdownReport, reportFormatFor, type BenchSummary, type MetricSummary,
+} from '../eval/index.ts';
 import { createModelRuntime, formatModelSpec, resolveModelSpec } from '../llm/index.ts';
 import { prepareModels } from './local-models.ts';
-import { benchItemRecords, benchMeta, createBenchRun, executeBenchRun, primaryMetricOf, summarizeBenchRun, type BenchRunSettings, type OptionOrder } from '../run/bench-run.ts';
-import { describeError, displayStatus } from '../run/local-runner.ts';
-import { createProgressReporter } from '../run/progress.ts';
-import type { Run, Store } from '../store/types.ts';
+import {
+  benchItemRecords, benchMeta, createBenchRun, executeBenchRun, primaryMetricOf, summarizeBenchRun, type BenchRunSettings, type OptionOrder,
+  describeError, displayStatus, createProgressReporter, deleteRun, describeOutputModes,
+} from '../run/index.ts';
+import type { Run, Store } from '../store/index.ts';
 import { benchCatalogue, datasetStats, formatStats } from './bench-list.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
 import { nonNegativeInt, positiveInt, positiveNumber } from './option-values.ts';
 import { lookedIn, readStore, withStore } from './store-option.ts';
-import { deleteRun } from '../run/delete-run.ts';
 import { printRemoval } from './removal.ts';
 import { maxFileBytes } from './file-limit-option.ts';
-import { describeOutputModes } from '../run/structured-output.ts';
 
 export interface RunOptions {
   data?: string;

@@ -1,8 +1,4 @@
-import { BUILT_IN_BENCHMARKS } from '../eval/benchmarks/index.ts';
-import type { BenchmarkDefinition } from '../eval/definition.ts';
-import type { BenchItem } from '../eval/item.ts';
-import { LOADERS } from '../eval/loaders/index.ts';
-import { SCORERS } from '../eval/scorers/index.ts';
+import { BUILT_IN_BENCHMARKS, type BenchmarkDefinition, type BenchItem, LOADERS, SCORERS } from '../eval/index.ts';
 
 export interface Catalogue {
   benchmarks: { name: string; title: string; loader: string; description?: string; scorers: string[]; format: string; source: string }[];

@@ -1,9 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { writeCharacterFile } from '../character/card-export.ts';
-import { readCharacterFile } from '../character/card-parse.ts';
-import { formatInspection, inspectCharacter } from '../character/inspect.ts';
-import { countTokens } from '../text/tokens.ts';
+import { writeCharacterFile, readCharacterFile, formatInspection, inspectCharacter } from '../character/index.ts';
+import { countTokens } from '../text/index.ts';
 import { maxFileBytes } from './file-limit-option.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
 

@@ -1,23 +1,19 @@
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { readCharacterFile } from '../character/card-parse.ts';
-import { assertLorebookUsable, lorebookKeyWarnings } from '../character/lorebook-activation.ts';
-import { readLorebookFile } from '../character/lorebook-file.ts';
-import type { Lorebook } from '../character/schema.ts';
-import { completedAction, completedThought } from '../agent/speech-stream.ts';
+import { readCharacterFile, assertLorebookUsable, lorebookKeyWarnings, readLorebookFile, type Lorebook } from '../character/index.ts';
+import {
+  completedAction, completedThought, DEFAULT_TURN_TIMEOUT_MS, LOCAL_TURN_TIMEOUT_MS, waitText, type TurnRetryEvent, AgentMemory,
+} from '../agent/index.ts';
 import { createLanguageModel, createModelRuntime, formatModelSpec, resolveContextBudget, resolveModelSpec } from '../llm/index.ts';
-import { DEFAULT_TURN_TIMEOUT_MS, LOCAL_TURN_TIMEOUT_MS } from '../agent/turn-deadline.ts';
-import { waitText, type TurnRetryEvent } from '../agent/turn-retry.ts';
-import { openChatSession, type ChatSession, type ChatTurn } from '../scene/chat-session.ts';
-import type { Store } from '../store/types.ts';
-import { AgentMemory } from '../agent/agent-memory.ts';
+import { openChatSession, type ChatSession, type ChatTurn } from '../scene/index.ts';
+import type { Store } from '../store/index.ts';
 import { STRATEGIES, type Strategy } from '../memory/index.ts';
 import { formatEvent, formatThought } from './format.ts';
 import { memoryModels } from './memory-models.ts';
 import { prepareModel } from './local-models.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
-import { readableId } from '../text/readable-id.ts';
+import { readableId } from '../text/index.ts';
 import { maxFileBytes } from './file-limit-option.ts';
 import { withStore } from './store-option.ts';
 import { collect, nonNegativeInt, parseMode, positiveInt, positiveNumber } from './option-values.ts';

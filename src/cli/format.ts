@@ -1,5 +1,5 @@
-import { thoughtText, type Thought } from '../agent/turn-output.ts';
-import type { SceneEvent } from '../store/types.ts';
+import { thoughtText, type Thought } from '../agent/index.ts';
+import type { SceneEvent } from '../events/index.ts';
 
 export interface TranscriptOptions {
   userName: string;

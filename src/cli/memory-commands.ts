@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
-import { readInputText } from '../text/input-file.ts';
+import { readInputText } from '../text/index.ts';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   STRATEGIES, importMemories, memoryLines, readMemoryFile, recall, reembedMemories, type Strategy,
 } from '../memory/index.ts';
-import { EMOTIONS, type Memory, type OwnerFilter } from '../store/index.ts';
+import { EMOTIONS, type Memory, type OwnerFilter } from '../memory-model/index.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
 import type { EvalFlags } from './memory-eval.ts';
 import { memoryModels, type MemoryModelFlags } from './memory-models.ts';

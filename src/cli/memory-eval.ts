@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { AgentMemory } from '../agent/agent-memory.ts';
-import { parseCharacterJson, readCharacterFile } from '../character/card-parse.ts';
+import { AgentMemory } from '../agent/index.ts';
+import { parseCharacterJson, readCharacterFile } from '../character/index.ts';
 import {
   BIG_FIVE, bigFiveLabels, evaluatePersonality, personalityAlignment, questionnaireFrom, type PersonalityAlignment, type PersonalityResult,
-} from '../eval/personality/index.ts';
+} from '../eval/index.ts';
 import { createLanguageModel, createModelRuntime, formatModelSpec, resolveModelSpec } from '../llm/index.ts';
 import { STRATEGIES, type Strategy } from '../memory/index.ts';
 import type { Store } from '../store/index.ts';

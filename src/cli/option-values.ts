@@ -1,4 +1,4 @@
-import type { OutputMode } from '../agent/turn-output.ts';
+import type { OutputMode } from '../agent/index.ts';
 import { UsageError } from './io.ts';
 
 /** Parsers for option values shared by commands; a bad value is a usage error (exit 2). */

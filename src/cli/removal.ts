@@ -1,4 +1,4 @@
-import type { EpisodeRemoval } from '../store/types.ts';
+import type { EpisodeRemoval } from '../store/index.ts';
 import { printJson, writeLine, type CliIo } from './io.ts';
 
 /** What a deletion removed (one line, or JSON), then the memories it kept: they belong to the characters. */

@@ -1,28 +1,25 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { perspectiveOf } from '../agent/perspective.ts';
+import { perspectiveOf } from '../events/index.ts';
 import { costOf, createModelRuntime, formatModelSpec, priceTable, resolveModelSpec } from '../llm/index.ts';
-import { characterBoxScenes, isCharacterBoxFile, readSceneSource, writeSceneYaml } from '../scene/characterbox.ts';
-import { sceneInputFailure } from '../scene/errors.ts';
-import type { Scene } from '../scene/scene-schema.ts';
-import { readInputText } from '../text/input-file.ts';
-import { renderSceneTranscript, toJsonl, toTomatoTranscript } from '../scene/transcript.ts';
-import { describeError, displayStatus } from '../run/local-runner.ts';
-import { createProgressReporter } from '../run/progress.ts';
-import { describeOutputModes, runOutputModes } from '../run/structured-output.ts';
-import { prepareModels } from './local-models.ts';
 import {
-  createSceneRun, executeSceneRun, jobTurnRetries, loadRunScene, roleModels, sceneRunRetries, type SceneMemorySettings, type SceneRunMeta,
-} from '../run/scene-run.ts';
+  characterBoxScenes, isCharacterBoxFile, readSceneSource, writeSceneYaml, sceneInputFailure, type Scene, renderSceneTranscript, toJsonl,
+} from '../scene/index.ts';
+import { readInputText } from '../text/index.ts';
+import { prepareModels } from './local-models.ts';
+import type { SceneMemorySettings, SceneRunMeta } from '../run/index.ts';
 import { STRATEGIES, type Strategy } from '../memory/index.ts';
-import type { Episode, Run, Store } from '../store/types.ts';
+import type { Episode, Run, Store } from '../store/index.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
 import { collect, nonNegativeInt, parseMode, positiveInt, positiveNumber } from './option-values.ts';
 import { lookedIn, readStore, withStore } from './store-option.ts';
 import { printRemoval } from './removal.ts';
-import { deleteRun } from '../run/delete-run.ts';
 import { maxFileBytes } from './file-limit-option.ts';
+
+// The run operations (and with them the evaluation code that bench runs use) load when a command that needs them
+// runs, so that the other commands start as fast as before.
+const loadRun = () => import('../run/index.ts');
 
 interface RunOptions {
   model?: string[];
@@ -130,6 +127,7 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
         printWarnings(scenes, io);
       }
       await withStore(command, io, async (store) => {
+        const { createSceneRun, loadRunScene, roleModels } = await loadRun();
         let run: Run;
         if (options.resume) {
           const found = await store.getRun(options.resume);
@@ -168,6 +166,7 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
     .addHelpText('after', '\nExamples:\n  $ dramatis scene runs\n  $ dramatis scene runs delete lighthouse-3f2a1c')
     .action(async (options: { json?: boolean }, command: Command) => {
       await readStore(command, io, async (store) => {
+        const { displayStatus, sceneRunRetries } = await loadRun();
         const runs = await store.listRuns({ kind: 'scene' });
         const rows = await Promise.all(runs.map(async (run) => ({
           id: run.id, title: run.title, status: displayStatus(run), jobs: await store.jobCounts(run.id),
@@ -196,6 +195,7 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
         if (!run || run.kind !== 'scene') {
           throw Object.assign(new Error(`no scene run with id '${runId}' ${lookedIn(store)}; list them with: dramatis scene runs`), { code: 'cli/not-found' });
         }
+        const { deleteRun } = await loadRun();
         const removed = await deleteRun(store, runId, 'scene');
         printRemoval(io, options.json, runId, `deleted scene run ${runId}: ${removed.episodes} episodes, ${removed.events} events, ${removed.usageRows} usage rows`, removed);
       });
@@ -242,6 +242,8 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
           if (options.format === 'jsonl') {
             chunks.push(toJsonl(options.as ? perspectiveOf(events, options.as) : events));
           } else {
+            // The ToMATO builder is evaluation code, loaded for this format only (as the bench commands load it).
+            const { toTomatoTranscript } = await import('../eval/index.ts');
             const profiles = episode.meta.profiles as Record<string, { secrets?: string[]; goals?: string[] }> | undefined;
             chunks.push(`${JSON.stringify(toTomatoTranscript(events, { as: options.as, profiles }))}\n`);
           }
@@ -299,6 +301,7 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
 }
 
 async function executeRun(store: Store, run: Run, scene: Scene, options: RunOptions, concurrency: number, io: CliIo): Promise<void> {
+  const { createProgressReporter, describeError, describeOutputModes, executeSceneRun, roleModels, runOutputModes, sceneRunRetries } = await loadRun();
   const meta = run.meta as unknown as SceneRunMeta;
   const controller = new AbortController();
   const removeInterrupt = io.onInterrupt(() => controller.abort());
@@ -327,7 +330,8 @@ async function executeRun(store: Store, run: Run, scene: Scene, options: RunOpti
   const cost = costOf(await store.usageByModel({ runId: run.id }), priceTable(io.env));
   const turnRetries = await sceneRunRetries(store, run.id);
   const stored = (await store.getRun(run.id)) ?? run;
-  const structuredOutput = runOutputModes(stored, roleModelsOf(scene, meta.models), { env: io.env, baseURL: meta.settings?.baseURL });
+  const roleModelSpecs = meta.models.flatMap((model) => Object.values(roleModels(scene, model)));
+  const structuredOutput = runOutputModes(stored, roleModelSpecs, { env: io.env, baseURL: meta.settings?.baseURL });
   const summary = {
     run: run.id, title: run.title, status: result.interrupted ? 'interrupted' : counts.failed > 0 ? 'failed' : 'done',
     episodes: { done: counts.done, failed: counts.failed, unfinished: counts.pending + counts.running, total: counts.total },
@@ -357,17 +361,13 @@ function printWarnings(scenes: readonly Scene[], io: CliIo): void {
   for (const warning of new Set(scenes.flatMap((scene) => scene.warnings ?? []))) writeLine(io.stderr, `warning: ${warning}`);
 }
 
-/** Every model spec the run's roles use, over all its model assignments. */
-function roleModelsOf(scene: Scene, models: readonly string[]): string[] {
-  return models.flatMap((model) => Object.values(roleModels(scene, model)));
-}
-
 function formatCost(cost: { usd: number; unpriced: string[] }): string {
   const usd = `$${cost.usd.toFixed(4)}`;
   return cost.unpriced.length ? `${usd} (no price for ${cost.unpriced.join(', ')}; set DRAMATIS_PRICES)` : usd;
 }
 
 async function showRun(store: Store, run: Run, json: boolean, io: CliIo): Promise<void> {
+  const { displayStatus, jobTurnRetries } = await loadRun();
   const jobs = await store.listJobs(run.id);
   const retries = await Promise.all(jobs.map((job) => jobTurnRetries(store, job)));
   const turnRetries = { total: retries.reduce((sum, n) => sum + n, 0), episodes: retries.filter((n) => n > 0).length };

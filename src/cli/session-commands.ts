@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { deleteChatSession, forkChatSession, renameChatSession } from '../scene/chat-session-admin.ts';
-import type { Episode } from '../store/types.ts';
+import { deleteChatSession, forkChatSession, renameChatSession } from '../scene/index.ts';
+import type { Episode } from '../store/index.ts';
 import { formatTranscript } from './format.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
 import { positiveInt } from './option-values.ts';

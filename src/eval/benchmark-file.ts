@@ -1,7 +1,6 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { formatFieldPath } from '../character/errors.ts';
-import { readInputText } from '../text/input-file.ts';
-import { issueMessage, objectKeysAt, parseYamlWithLines, type Locate } from '../text/yaml-source.ts';
+import { formatFieldPath } from '../character/index.ts';
+import { readInputText, issueMessage, objectKeysAt, parseYamlWithLines, type Locate } from '../text/index.ts';
 import { BUILT_IN_BENCHMARKS } from './benchmarks/index.ts';
 import { BenchmarkDefinition } from './definition.ts';
 import { EvalError, evalInputFailure } from './errors.ts';

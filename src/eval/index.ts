@@ -17,3 +17,6 @@ export { compareRuns, type ComparedRun, type RunComparison, type ModelPair } fro
 export type { BenchSummary, ModelSummary, MetricSummary, MetricInfo, Breakdown, BreakdownGroup, ItemRecord, AttemptRecord } from './results.ts';
 export { renderHtmlReport, renderMarkdownReport, renderCsv, renderItemsCsv, renderJsonReport, reportFormatFor, type ReportFormat } from './report/index.ts';
 export * from './personality/index.ts';
+export {
+  toTomatoTranscript, TomatoEpisode, TomatoUtterance, TomatoStage, TomatoProfile, MentalState, Thoughts, type TomatoOptions,
+} from './tomato-transcript.ts';

@@ -1,7 +1,7 @@
 import type { JSONSchema7, LanguageModelV3 } from '@ai-sdk/provider';
 import type { ChatTurn } from './item.ts';
 import { EvalError } from './errors.ts';
-import { structuredText } from '../llm/structured-output/index.ts';
+import { structuredText } from '../llm/index.ts';
 
 export interface ModelReplyOptions {
   model: LanguageModelV3;

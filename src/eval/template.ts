@@ -1,4 +1,4 @@
-import { fenceNonce, fenceTag, fenceText } from '../text/fence.ts';
+import { fenceNonce, fenceTag, fenceText } from '../text/index.ts';
 import type { BenchItem, ChatTurn } from './item.ts';
 import type { BenchmarkDefinition } from './definition.ts';
 

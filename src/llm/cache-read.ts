@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Store } from '../store/types.ts';
+import type { Store } from '../store/index.ts';
 
 /** Where a model layer reports what went wrong without failing the call. */
 export type Warn = (message: string) => void;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { nodeWarning, readCached } from './cache-read.ts';
-import type { Store } from '../store/types.ts';
+import type { Store } from '../store/index.ts';
 import { createEmbeddingModel, type EmbeddingModelOptions } from './create-embedding-model.ts';
 
 export interface CachedEmbedderOptions extends EmbeddingModelOptions {

@@ -1,4 +1,4 @@
-import { MESSAGE_FRAMING_TOKENS, type TokenCounter } from '../text/tokens.ts';
+import { MESSAGE_FRAMING_TOKENS, type TokenCounter } from '../text/index.ts';
 import { knownContextWindow } from './context-window.ts';
 import { ensureLocalModel } from './local/catalog.ts';
 import { readGgufHeader } from './local/gguf.ts';

@@ -4,7 +4,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModelV3, LanguageModelV3Middleware } from '@ai-sdk/provider';
 import { wrapLanguageModel } from 'ai';
 import { createOllama } from 'ollama-ai-provider-v2';
-import type { Store, UsageRecord } from '../store/types.ts';
+import type { Store, UsageRecord } from '../store/index.ts';
 import { resolveEndpoint, type Endpoint } from './endpoint.ts';
 import { withFastStream } from './fast-stream.ts';
 import { cacheMiddleware } from './middleware/cache.ts';

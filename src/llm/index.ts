@@ -4,9 +4,10 @@ export { createModelRuntime, DEFAULT_CONCURRENCY, type ModelRuntime, type ModelR
 export { Semaphore } from './semaphore.ts';
 export { createLanguageModel, DEFAULT_TIMEOUT_MS, LOCAL_TIMEOUT_MS, type ModelOptions, type LocalModelSetup } from './create-language-model.ts';
 export { createEmbeddingModel, type EmbeddingModelOptions } from './create-embedding-model.ts';
-export { cachedEmbedder, type CachedEmbedderOptions } from './cached-embedder.ts';
+export { cachedEmbedder, unitLength, type CachedEmbedderOptions } from './cached-embedder.ts';
 export { resolveEndpoint, type Endpoint, type EndpointOptions } from './endpoint.ts';
-export { DEFAULT_RETRY, type RetryOptions, type Sleep } from './retry-policy.ts';
+export { DEFAULT_RETRY, backoffDelay, defaultSleep, oneLine, type RetryOptions, type Sleep } from './retry-policy.ts';
+export { forwardAbort } from './deadline.ts';
 export { isCachedResult } from './middleware/cache.ts';
 export { cacheKey, canonicalJson, type ModelIdentity } from './cache-key.ts';
 export { KNOWN_PRICES, priceTable, costOf, type Price, type CostSummary } from './prices.ts';

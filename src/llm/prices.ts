@@ -1,4 +1,4 @@
-import type { ModelUsage } from '../store/types.ts';
+import type { ModelUsage } from '../store/index.ts';
 
 /** US dollars per million tokens. */
 export interface Price {

@@ -1,7 +1,7 @@
 import type { JSONSchema7, LanguageModelV3 } from '@ai-sdk/provider';
-import { structuredText } from '../llm/structured-output/index.ts';
+import { structuredText } from '../llm/index.ts';
 import { z } from 'zod';
-import { EMOTIONS } from '../store/memory-types.ts';
+import { EMOTIONS } from '../memory-model/index.ts';
 
 /** The scorer's answer: a short analysis and a 1–10 score per emotion, analysis first (as Emotional RAG asks). */
 export const EmotionReply = z.object({

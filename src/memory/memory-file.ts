@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { EMOTIONS, MEMORY_KINDS, type Memory, type MemoryStore, type NewMemory } from '../store/memory-types.ts';
-import { readInputText, type InputProblem } from '../text/input-file.ts';
+import { EMOTIONS, MEMORY_KINDS, type Memory, type NewMemory } from '../memory-model/index.ts';
+import type { MemoryStore } from '../store/index.ts';
+import { readInputText, type InputProblem } from '../text/index.ts';
 import type { Embed, ScoreEmotion } from './recall.ts';
 
 export type MemoryFileErrorCode = 'memory/bad-file' | 'memory/empty' | `memory/${InputProblem}`;

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { MemoryVectors } from '../store/memory-types.ts';
+import type { MemoryVectors } from '../store/index.ts';
 
 /** Below this many memories an exact scan in JavaScript is fast enough (~5 ms at 10,000 × 384). */
 export const INDEX_THRESHOLD = 10_000;

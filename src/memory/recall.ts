@@ -1,5 +1,6 @@
-import { unitLength } from '../llm/cached-embedder.ts';
-import type { Memory, MemoryStore, MemoryVectors, OwnerFilter } from '../store/memory-types.ts';
+import { unitLength } from '../llm/index.ts';
+import type { Memory, OwnerFilter } from '../memory-model/index.ts';
+import type { MemoryStore, MemoryVectors } from '../store/index.ts';
 import { allDistances, nearestIndex } from './nearest-index.ts';
 import { DEFAULT_K, DEFAULT_POOL, EMOTIONAL_STRATEGIES, rankMemories, type RankOptions, type Strategy } from './retrieval.ts';
 

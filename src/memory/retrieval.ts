@@ -1,4 +1,5 @@
-import { EMOTIONS, type MemoryVectors } from '../store/memory-types.ts';
+import { EMOTIONS } from '../memory-model/index.ts';
+import type { MemoryVectors } from '../store/index.ts';
 
 /**
  * How memories are ranked, as in the Emotional RAG code (Huang et al., 2024): `d_sem` is the Euclidean distance

@@ -1,21 +1,13 @@
 import type { JSONSchema7, LanguageModelV3 } from '@ai-sdk/provider';
-import type { ResolvedBenchmark } from '../eval/benchmark-file.ts';
-import type { BenchmarkDefinition } from '../eval/definition.ts';
-import { EvalError } from '../eval/errors.ts';
-import type { BenchItem } from '../eval/item.ts';
-import { createJudge } from '../eval/judges/index.ts';
-import type { Judge } from '../eval/judges/types.ts';
-import { modelReply } from '../eval/model-reply.ts';
-import type { AttemptRecord, BenchSummary, ItemRecord } from '../eval/results.ts';
-import { createScorer } from '../eval/scorers/index.ts';
-import type { ItemScore, MetricDefinition, Scorer } from '../eval/scorers/types.ts';
-import { seededGenerator } from '../eval/stats.ts';
-import { metricInfos, summarizeModel } from '../eval/summarize.ts';
-import { renderPrompt } from '../eval/template.ts';
+import {
+  type ResolvedBenchmark, type BenchmarkDefinition, EvalError, type BenchItem, createJudge, type Judge, modelReply, type AttemptRecord,
+  type BenchSummary, type ItemRecord, createScorer, type ItemScore, type MetricDefinition, type Scorer, seededGenerator, metricInfos,
+  summarizeModel, renderPrompt,
+} from '../eval/index.ts';
 import { cachedEmbedder, costOf, createLanguageModel, formatModelSpec, parseModelSpec, priceTable, resolveEndpoint, resolveModelSpec, type Env, type ModelRuntime } from '../llm/index.ts';
-import { seededInt } from '../scene/turn-policy.ts';
-import type { Job, Run, Store } from '../store/types.ts';
-import { readableId } from '../text/readable-id.ts';
+import { seededInt } from '../scene/index.ts';
+import type { Job, Run, Store } from '../store/index.ts';
+import { readableId } from '../text/index.ts';
 import { RunOutputModes, runOutputModes } from './structured-output.ts';
 import { runLocal, type LocalRunOptions, type LocalRunResult } from './local-runner.ts';
 import { activeEpisodesFor } from './scene-run.ts';

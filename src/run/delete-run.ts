@@ -1,4 +1,4 @@
-import type { RunRemoval, Store } from '../store/types.ts';
+import type { RunRemoval, Store } from '../store/index.ts';
 import { liveOwner } from './local-runner.ts';
 
 /**

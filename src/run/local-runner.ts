@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { Job, JobCounts, JobStatus, Run, Store } from '../store/types.ts';
+import type { Job, JobCounts, JobStatus, Run, Store } from '../store/index.ts';
 
 export interface RunProgress {
   done: number;

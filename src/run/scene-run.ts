@@ -1,23 +1,15 @@
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
-import { AgentMemory, type AgentMemoryOptions } from '../agent/agent-memory.ts';
-import type { OutputMode } from '../agent/turn-output.ts';
-import { scoreEmotion } from '../memory/emotion.ts';
-import type { Strategy } from '../memory/retrieval.ts';
-import type { Sleep } from '../llm/retry-policy.ts';
-import { cachedEmbedder, createLanguageModel, formatModelSpec, parseModelSpec, resolveContextBudget, resolveEndpoint, resolveModelSpec, type Env, type ModelRuntime } from '../llm/index.ts';
-import { DEFAULT_TURN_TIMEOUT_MS, LOCAL_TURN_TIMEOUT_MS } from '../agent/turn-deadline.ts';
-import { readSceneSource } from '../scene/characterbox.ts';
-import { SceneError } from '../scene/errors.ts';
-import { NARRATOR } from '../scene/narrator.ts';
-import { findScenarioKind } from '../scene/scenario-kinds.ts';
-import { openSceneEpisode, type RoleLimits } from '../scene/scene-episode.ts';
-import type { Scene } from '../scene/scene-schema.ts';
-import { seededInt } from '../scene/turn-policy.ts';
-import type { Job, Run, Store } from '../store/types.ts';
-import { readableId } from '../text/readable-id.ts';
-import { memoizedCounter } from '../text/tokens.ts';
+import { AgentMemory, type AgentMemoryOptions, type OutputMode, DEFAULT_TURN_TIMEOUT_MS, LOCAL_TURN_TIMEOUT_MS } from '../agent/index.ts';
+import { scoreEmotion, type Strategy } from '../memory/index.ts';
+import {
+  type Sleep, cachedEmbedder, createLanguageModel, formatModelSpec, parseModelSpec, resolveContextBudget, resolveEndpoint, resolveModelSpec,
+  type Env, type ModelRuntime,
+} from '../llm/index.ts';
+import { readSceneSource, SceneError, NARRATOR, findScenarioKind, openSceneEpisode, type RoleLimits, type Scene, seededInt } from '../scene/index.ts';
+import type { Job, Run, Store } from '../store/index.ts';
+import { readableId, memoizedCounter } from '../text/index.ts';
 import { runLocal, type LocalRunOptions, type LocalRunResult } from './local-runner.ts';
 import { RunOutputModes } from './structured-output.ts';
 

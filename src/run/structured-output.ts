@@ -1,5 +1,5 @@
 import { dialectFor, parseModelSpec, type Env, type SchemaDialect, type StructuredOutputMode } from '../llm/index.ts';
-import type { Run, Store } from '../store/types.ts';
+import type { Run, Store } from '../store/index.ts';
 
 /** How one model of a run answered structured requests: its schema dialect, and JSON schema or text. */
 export interface ModelOutputMode {

@@ -1,7 +1,7 @@
 import { basename, dirname, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { z } from 'zod';
-import { readInputText } from '../text/input-file.ts';
+import { readInputText } from '../text/index.ts';
 import { SceneError, sceneInputFailure } from './errors.ts';
 import { parseSceneText, readSceneFile, resolveScene, type ReadSceneOptions } from './scene-file.ts';
 import type { ScenarioKind } from './scenario-kinds.ts';

@@ -1,7 +1,7 @@
-import type { CompactedBlock } from '../agent/compaction.ts';
-import { AgentError } from '../agent/errors.ts';
-import type { Episode, EpisodeRemoval, SceneEvent, Store } from '../store/types.ts';
-import { readableId } from '../text/readable-id.ts';
+import { type CompactedBlock, AgentError } from '../agent/index.ts';
+import type { Episode, EpisodeRemoval, Store } from '../store/index.ts';
+import type { SceneEvent } from '../events/index.ts';
+import { readableId } from '../text/index.ts';
 
 // Deleting, renaming and forking stored chat sessions. The store does the rows, atomically; this file knows what
 // a chat session is (its kind, its turns, its compaction state).

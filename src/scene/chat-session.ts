@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
-import type { Character, Lorebook } from '../character/schema.ts';
-import { renderMacros } from '../character/macros.ts';
-import { CharacterAgent, type ActOptions, type LoreHit, type PreparedPrompt } from '../agent/character-agent.ts';
-import type { CompactedBlock } from '../agent/compaction.ts';
-import type { AgentMemory, RecalledRecord } from '../agent/agent-memory.ts';
-import { AgentError } from '../agent/errors.ts';
-import { thoughtText, type OutputMode, type TurnOutput } from '../agent/turn-output.ts';
-import { retryTurn, type RetryTurnOptions, type TurnRetryEvent } from '../agent/turn-retry.ts';
-import type { Episode, NewEvent, SceneEvent, Store } from '../store/types.ts';
-import type { TokenCounter } from '../text/tokens.ts';
+import { type Character, type Lorebook, renderMacros } from '../character/index.ts';
+import {
+  CharacterAgent, type ActOptions, type LoreHit, type PreparedPrompt, type CompactedBlock, type AgentMemory, type RecalledRecord, AgentError,
+  thoughtText, type OutputMode, type TurnOutput, retryTurn, type RetryTurnOptions, type TurnRetryEvent,
+} from '../agent/index.ts';
+import type { Episode, Store } from '../store/index.ts';
+import type { NewEvent, SceneEvent } from '../events/index.ts';
+import type { TokenCounter } from '../text/index.ts';
 
-export type { PreparedPrompt } from '../agent/character-agent.ts';
+export type { PreparedPrompt } from '../agent/index.ts';
 
 export interface ChatSessionOptions {
   store: Store;

@@ -1,4 +1,4 @@
-import type { InputFailure } from '../text/input-file.ts';
+import type { InputFailure } from '../text/index.ts';
 
 /** Stable codes of scene file failures. */
 export type SceneErrorCode =

@@ -1,11 +1,12 @@
 export { openChatSession, ChatSession, type ChatSessionOptions, type ChatTurn, type TurnOptions, type PreparedPrompt } from './chat-session.ts';
 export { deleteChatSession, renameChatSession, forkChatSession, type ForkOptions } from './chat-session-admin.ts';
 export * from './scene-schema.ts';
-export { SceneError, type SceneErrorCode } from './errors.ts';
+export { SceneError, sceneInputFailure, type SceneErrorCode } from './errors.ts';
 export { readSceneFile, parseSceneText, resolveScene, type ResolveSceneOptions } from './scene-file.ts';
 export { isCharacterBoxFile, characterBoxScenes, readSceneSource, writeSceneYaml } from './characterbox.ts';
 export { conversationKind, defaultScenarioKinds, findScenarioKind, type ScenarioKind } from './scenario-kinds.ts';
-export { openSceneEpisode, SceneEpisode, type SceneEpisodeOptions, type SceneModels, type SceneState, type EndReason, type EpisodeOutcome, type StepOptions } from './scene-episode.ts';
+export { openSceneEpisode, SceneEpisode, type RoleLimits, type SceneEpisodeOptions, type SceneModels, type SceneState, type EndReason, type EpisodeOutcome, type StepOptions } from './scene-episode.ts';
 export { NarratorAgent, NARRATOR, type NarratorOutput } from './narrator.ts';
 export { nextNatural, nextRoundRobin, mentionIndex, seededRandom, seededInt } from './turn-policy.ts';
-export { renderSceneTranscript, toJsonl, toTomatoTranscript } from './transcript.ts';
+export { renderSceneTranscript, toJsonl, type SceneTranscriptOptions } from './transcript.ts';
+export { characterInLog, turnOf, roundOf, stringList, narratorNameOf } from './scene-log.ts';

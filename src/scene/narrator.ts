@@ -1,19 +1,13 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { ModelMessage } from 'ai';
 import { z } from 'zod';
-import { compactHistory, shorten } from '../agent/compact-history.ts';
-import { historyTokens, MESSAGE_OVERHEAD_TOKENS, planCompaction, summaryTokens, type CompactedBlock } from '../agent/compaction.ts';
-import { DEFAULT_CONTEXT_TOKENS } from '../agent/character-agent.ts';
-import { noteStructuredOutputRefused, rejectsJsonSchema, structuredOutputRefused } from '../llm/structured-output/index.ts';
-import { AgentError } from '../agent/errors.ts';
-import { DEFAULT_TURN_TIMEOUT_MS, withTurnDeadline } from '../agent/turn-deadline.ts';
-import type { HistoryMessage } from '../agent/history.ts';
-import { REPAIR_REQUEST_TOKENS, streamModelText, toJsonSchema } from '../agent/generate-turn.ts';
-import { canSee } from '../agent/perspective.ts';
-import { extractJsonObject, type OutputMode } from '../agent/turn-output.ts';
-import type { SceneEvent } from '../store/types.ts';
-import { fenceMarkers, fenceNonce, fenceText } from '../text/fence.ts';
-import { countTokens as defaultCountTokens, type TokenCounter } from '../text/tokens.ts';
+import {
+  compactHistory, shorten, historyTokens, MESSAGE_OVERHEAD_TOKENS, planCompaction, summaryTokens, type CompactedBlock, DEFAULT_CONTEXT_TOKENS,
+  AgentError, DEFAULT_TURN_TIMEOUT_MS, withTurnDeadline, type HistoryMessage, REPAIR_REQUEST_TOKENS, streamModelText, type OutputMode,
+} from '../agent/index.ts';
+import { noteStructuredOutputRefused, rejectsJsonSchema, structuredOutputRefused, toJsonSchema, extractJsonObject } from '../llm/index.ts';
+import { canSee, type SceneEvent } from '../events/index.ts';
+import { fenceMarkers, fenceNonce, fenceText, countTokens as defaultCountTokens, type TokenCounter } from '../text/index.ts';
 import type { CastMember, NarratorSetup, Scene } from './scene-schema.ts';
 
 /** The perspective key of the narrator in event visibility (`{ only: ['narrator'] }` is for its eyes only). */

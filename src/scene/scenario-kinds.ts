@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SceneEvent } from '../store/types.ts';
+import type { SceneEvent } from '../events/index.ts';
 import type { Scene } from './scene-schema.ts';
 
 /** A scenario kind (a plugin): what its `params` are and the rules it adds to every character's prompt. */

@@ -1,11 +1,11 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
-import type { AgentMemory } from '../agent/agent-memory.ts';
-import { CharacterAgent } from '../agent/character-agent.ts';
-import type { CompactedBlock } from '../agent/compaction.ts';
-import { retryTurn, transientTurnFailure, waitText, type RetryTurnOptions } from '../agent/turn-retry.ts';
-import { thoughtText, type OutputMode } from '../agent/turn-output.ts';
-import type { Episode, NewEvent, SceneEvent, Store } from '../store/types.ts';
-import type { TokenCounter } from '../text/tokens.ts';
+import {
+  type AgentMemory, CharacterAgent, type CompactedBlock, retryTurn, transientTurnFailure, waitText, type RetryTurnOptions, thoughtText,
+  type OutputMode,
+} from '../agent/index.ts';
+import type { Episode, Store } from '../store/index.ts';
+import type { NewEvent, SceneEvent } from '../events/index.ts';
+import type { TokenCounter } from '../text/index.ts';
 import { SceneError } from './errors.ts';
 import { NARRATOR, NarratorAgent, type NarratorOutput } from './narrator.ts';
 import { findScenarioKind } from './scenario-kinds.ts';

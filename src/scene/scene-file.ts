@@ -1,11 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseCharacterJson, readCharacterFile } from '../character/card-parse.ts';
-import { CardError, formatFieldPath } from '../character/errors.ts';
-import { lorebookKeyWarnings } from '../character/lorebook-activation.ts';
-import type { Character } from '../character/schema.ts';
-import { readInputText } from '../text/input-file.ts';
-import { issueMessage, objectKeysAt, parseYamlWithLines, type Locate, type Path } from '../text/yaml-source.ts';
+import { parseCharacterJson, readCharacterFile, CardError, formatFieldPath, lorebookKeyWarnings, type Character } from '../character/index.ts';
+import { readInputText, issueMessage, objectKeysAt, parseYamlWithLines, type Locate, type Path } from '../text/index.ts';
 import { SceneError, sceneInputFailure, type SceneErrorCode } from './errors.ts';
 import { defaultScenarioKinds, findScenarioKind, type ScenarioKind } from './scenario-kinds.ts';
 import { SceneFile, type CastEntry, type CastMember, type NarratorSetup, type Scene } from './scene-schema.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Character } from '../character/schema.ts';
+import type { Character } from '../character/index.ts';
 
 /**
  * The scene file (YAML) as written by users: the single source of truth for its keys (DESIGN.md §3 "Scenes").

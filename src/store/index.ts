@@ -4,7 +4,7 @@ import { resolveStoreLocation } from './store-location.ts';
 import type { Store } from './types.ts';
 
 export * from './types.ts';
-export * from './memory-types.ts';
+export type { MemoryStore, MemoryPatch, MemoryVectors, MemoryCharacter } from './memory-store.ts';
 export { StoreError } from './errors.ts';
 export { openSqliteStore } from './sqlite-store.ts';
 export type { OpenStoreOptions } from './sqlite-open.ts';

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { StoreError } from './errors.ts';
-import {
-  EMOTIONS, MEMORY_KINDS, type Memory, type MemoryCharacter, type MemoryKind, type MemoryPatch, type MemoryStore, type MemoryVectors, type NewMemory,
-  type OwnerFilter,
-} from './memory-types.ts';
+import { EMOTIONS, MEMORY_KINDS, type Memory, type MemoryKind, type NewMemory, type OwnerFilter } from '../memory-model/index.ts';
+import type { MemoryCharacter, MemoryPatch, MemoryStore, MemoryVectors } from './memory-store.ts';
 
 interface MemoryRow {
   id: string;

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { StoreError } from './errors.ts';
-import type { MemoryStore } from './memory-types.ts';
+import type { NewEvent, SceneEvent } from '../events/index.ts';
+import type { MemoryStore } from './memory-store.ts';
 import { SqliteMemoryStore } from './sqlite-memory-store.ts';
 import { openDatabase, type OpenStoreOptions } from './sqlite-open.ts';
 import { withStoreErrors } from './sqlite-errors.ts';
 import { copyEpisode, removeEpisode, removeRun, renameEpisodeRows } from './sqlite-admin.ts';
 import type {
   AppendOptions, CachedResponse, Episode, EpisodeFork, EpisodeKind, EpisodeRemoval, EpisodeStatus, Job, JobCounts, JobPatch, JobStatus, ModelUsage,
-  NewEpisode, NewEvent, Run, RunRemoval, RunStatus, SceneEvent, Store, StoreInfo, UsageRecord, UsageTotals, WriteCheck,
+  NewEpisode, Run, RunRemoval, RunStatus, Store, StoreInfo, UsageRecord, UsageTotals, WriteCheck,
 } from './types.ts';
 
 interface EpisodeRow { id: string; kind: string; title: string; status: string; created_at: string; updated_at: string; meta: string }

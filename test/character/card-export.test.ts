@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { toCardJson, writeCharacterFile } from '../../src/character/card-export.ts';
+import { toCardJson } from '../../src/character/card-export.ts';
+import { writeCharacterFile } from '../../src/character/card-write.ts';
 import { parseCharacterJson, readCharacterFile } from '../../src/character/card-parse.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dramatis-card-export-'));

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Episode, Job, SceneEvent } from '../../src/store/index.ts';
+import type { Episode, Job } from '../../src/store/index.ts';
+import type { SceneEvent } from '../../src/events/index.ts';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm/index.ts';
 import { runCli, tempDir } from '../support/cli.ts';
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStore, type JobCounts, type SceneEvent } from '../../src/store/index.ts';
+import { openSqliteStore, type JobCounts } from '../../src/store/index.ts';
+import type { SceneEvent } from '../../src/events/index.ts';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm/index.ts';
 import { repoRoot, runCli, tempDir } from '../support/cli.ts';
 import { dramatisProcesses, until } from '../support/process.ts';

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SceneEvent, type Episode, type Job } from '../../src/store/index.ts';
+import { SceneEvent } from '../../src/events/index.ts';
+import type { Episode, Job } from '../../src/store/index.ts';
 import { autoContent, startFakeLlm, type FakeLlm, type FakeReply, type FakeRequest } from '../support/fake-llm/index.ts';
 import { repoRoot, runCli, sharedData, tempDir } from '../support/cli.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { toJsonSchema } from '../../src/agent/generate-turn.ts';
+import { toJsonSchema } from '../../src/llm/structured-output/index.ts';
 import { createJudge, judgeNonce, renderJudgePrompt } from '../../src/eval/judges/index.ts';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm/index.ts';
 import { fakeJudgeModel, fencedCandidates, messageText } from './judges-support.ts';

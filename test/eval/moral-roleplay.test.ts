@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { toJsonSchema } from '../../src/agent/generate-turn.ts';
+import { toJsonSchema } from '../../src/llm/structured-output/index.ts';
 import { moralRolePlayBenchmark } from '../../src/eval/benchmarks/moral-roleplay.ts';
 import { BenchmarkDefinition } from '../../src/eval/definition.ts';
 import { EvalError } from '../../src/eval/errors.ts';

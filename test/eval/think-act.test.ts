@@ -2,7 +2,7 @@ import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { toJsonSchema } from '../../src/agent/generate-turn.ts';
+import { toJsonSchema } from '../../src/llm/structured-output/index.ts';
 import { beyondOneWorldDilemmaBenchmark } from '../../src/eval/benchmarks/beyond-one-world-dilemma.ts';
 import { BenchmarkDefinition } from '../../src/eval/definition.ts';
 import { EvalError } from '../../src/eval/errors.ts';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Character } from '../../src/character/schema.ts';
-import { toJsonSchema } from '../../src/agent/generate-turn.ts';
+import { toJsonSchema } from '../../src/llm/structured-output/index.ts';
 import { TurnOutput, turnSchema } from '../../src/agent/turn-output.ts';
 import { createJudge } from '../../src/eval/judges/create-judge.ts';
 import { PairwiseVerdict } from '../../src/eval/judges/pairwise.ts';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { AgentMemory, memoriesOf, recallQuery } from '../../src/agent/agent-memory.ts';
 import { Character } from '../../src/character/schema.ts';
 import { openChatSession } from '../../src/scene/chat-session.ts';
-import { openSqliteStore, type SceneEvent } from '../../src/store/index.ts';
+import { openSqliteStore } from '../../src/store/index.ts';
+import type { SceneEvent } from '../../src/events/index.ts';
 import { scriptedModel, turnJson } from '../support/mock-models.ts';
 
 let seq = 0;

@@ -10,7 +10,7 @@ import type { Scene, TurnPolicyName } from '../../src/scene/scene-schema.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
 import { startFakeLlm, type FakeLlm, type FakeReply, type FakeRequest } from '../support/fake-llm/index.ts';
 import { repoRoot, sharedData } from '../support/cli.ts';
-import { canSee } from '../../src/agent/perspective.ts';
+import { canSee } from '../../src/events/index.ts';
 import { describeLeaks, findLeaks, requestRole, unfencedCardText } from '../support/leak-check.ts';
 
 /**

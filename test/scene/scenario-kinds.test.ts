@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { conversationKind, findScenarioKind } from '../../src/scene/scenario-kinds.ts';
-import type { SceneEvent } from '../../src/store/types.ts';
+import type { SceneEvent } from '../../src/events/index.ts';
 import { sceneFromYaml } from '../support/scene-models.ts';
 
 let seq = 0;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { openSceneEpisode } from '../../src/scene/scene-episode.ts';
 import type { Scene } from '../../src/scene/scene-schema.ts';
-import { openSqliteStore, type SceneEvent, type Store } from '../../src/store/index.ts';
+import { openSqliteStore, type Store } from '../../src/store/index.ts';
+import type { SceneEvent } from '../../src/events/index.ts';
 import { promptText } from '../support/mock-models.ts';
 import { lastMessage, roleOf, sceneFromYaml, sceneModel } from '../support/scene-models.ts';
 

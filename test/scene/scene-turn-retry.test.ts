@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { LanguageModelV3CallOptions } from '@ai-sdk/provider';
 import { LlmError } from '../../src/llm/errors.ts';
 import { openSceneEpisode } from '../../src/scene/scene-episode.ts';
-import { openSqliteStore, type SceneEvent } from '../../src/store/index.ts';
+import { openSqliteStore } from '../../src/store/index.ts';
+import type { SceneEvent } from '../../src/events/index.ts';
 import { roleOf, sceneFromYaml, sceneModel, type CharacterReply } from '../support/scene-models.ts';
 
 const yaml = `title: Retry

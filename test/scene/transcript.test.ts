@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderSceneTranscript, toJsonl, toTomatoTranscript, TomatoEpisode } from '../../src/scene/transcript.ts';
-import { SceneEvent, type NewEvent } from '../../src/store/types.ts';
+import { renderSceneTranscript, toJsonl } from '../../src/scene/transcript.ts';
+import { toTomatoTranscript, TomatoEpisode } from '../../src/eval/tomato-transcript.ts';
+import { SceneEvent, type NewEvent } from '../../src/events/index.ts';
 
 const log = (events: NewEvent[], episodeId = 'ep1'): SceneEvent[] =>
   events.map((event, seq) => ({ id: `e${seq}`, episodeId, seq, at: `2025-01-01T00:00:${String(seq).padStart(2, '0')}Z`, ...event }));

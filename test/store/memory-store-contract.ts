@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MemoryStore } from '../../src/store/memory-types.ts';
+import type { MemoryStore } from '../../src/store/index.ts';
 
 /**
  * What every MemoryStore must do; the SQLite store runs it now, a Postgres store will run the same suite.

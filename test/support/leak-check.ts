@@ -1,6 +1,5 @@
-import { canSee } from '../../src/agent/perspective.ts';
+import { canSee, type SceneEvent } from '../../src/events/index.ts';
 import type { Scene } from '../../src/scene/scene-schema.ts';
-import type { SceneEvent } from '../../src/store/types.ts';
 import type { FakeRequest } from './fake-llm/index.ts';
 
 /** Who a request was made for: the name after "You are " in its system message, or 'narrator'. */

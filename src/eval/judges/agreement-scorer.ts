@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { extractJsonObject } from '../../agent/turn-output.ts';
+import { extractJsonObject } from '../../llm/index.ts';
 import { EvalError } from '../errors.ts';
 import type { BenchItem } from '../item.ts';
 import type { ItemScore, Scorer, ScoreInput } from '../scorers/types.ts';

@@ -1,7 +1,6 @@
 import type { JSONSchema7, LanguageModelV3 } from '@ai-sdk/provider';
 import type { z } from 'zod';
-import { toJsonSchema } from '../../agent/generate-turn.ts';
-import { extractJsonObject } from '../../agent/turn-output.ts';
+import { toJsonSchema, extractJsonObject } from '../../llm/index.ts';
 import type { ChatTurn } from '../item.ts';
 import { modelReply } from '../model-reply.ts';
 import { renderJudgePrompt, repairRequest } from './judge-prompt.ts';

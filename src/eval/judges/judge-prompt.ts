@@ -1,5 +1,5 @@
 import type { JSONSchema7 } from '@ai-sdk/provider';
-import { fenceMarkers, fenceNonce, fenceText } from '../../text/fence.ts';
+import { fenceMarkers, fenceNonce, fenceText } from '../../text/index.ts';
 import type { ChatTurn } from '../item.ts';
 
 /** What the judge prompt is built from: a `JudgeRequest` with its schema already in JSON Schema. */

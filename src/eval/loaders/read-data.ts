@@ -1,6 +1,5 @@
 import type { z } from 'zod';
-import { readInputText } from '../../text/input-file.ts';
-import { describeJsonError } from '../../text/json-error.ts';
+import { readInputText, describeJsonError } from '../../text/index.ts';
 import { EvalError, evalInputFailure } from '../errors.ts';
 import type { DatasetLoader, LoadOptions } from './types.ts';
 

@@ -1,11 +1,9 @@
 import type { JSONSchema7, LanguageModelV3 } from '@ai-sdk/provider';
-import { structuredText } from '../../llm/structured-output/index.ts';
+import { structuredText, extractJsonObject } from '../../llm/index.ts';
 import { z } from 'zod';
-import type { AgentMemory } from '../../agent/agent-memory.ts';
-import { CharacterAgent } from '../../agent/character-agent.ts';
-import { extractJsonObject } from '../../agent/turn-output.ts';
-import type { Character } from '../../character/schema.ts';
-import type { SceneEvent } from '../../store/types.ts';
+import { type AgentMemory, CharacterAgent } from '../../agent/index.ts';
+import type { Character } from '../../character/index.ts';
+import type { SceneEvent } from '../../events/index.ts';
 import { BIG_FIVE, type Questionnaire } from './questionnaire.ts';
 
 export interface InterviewAnswer {

@@ -1,4 +1,4 @@
-import { extractJsonObject, stripReasoning } from '../../agent/turn-output.ts';
+import { extractJsonObject, stripReasoning } from '../../llm/index.ts';
 import { optionLetter } from '../template.ts';
 
 /** What was read from a multiple-choice answer: the shown option's index, and how it was found. */

@@ -1,4 +1,4 @@
-import { extractJsonObject } from '../../agent/turn-output.ts';
+import { extractJsonObject } from '../../llm/index.ts';
 
 /** A character's stated reasoning ("thinking") and its decision ("acting"), as read from an answer. */
 export type ThinkAct =

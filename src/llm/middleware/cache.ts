@@ -6,7 +6,7 @@ import type {
   SharedV3ProviderMetadata,
 } from '@ai-sdk/provider';
 import { z } from 'zod';
-import type { Store } from '../../store/types.ts';
+import type { Store } from '../../store/index.ts';
 import { cacheKey, type ModelIdentity } from '../cache-key.ts';
 import { nodeWarning, readCached, type Warn } from '../cache-read.ts';
 import { observeStream, streamOf } from '../stream-parts.ts';

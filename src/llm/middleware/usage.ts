@@ -1,5 +1,5 @@
 import type { LanguageModelV3Middleware, LanguageModelV3Usage, SharedV3ProviderMetadata } from '@ai-sdk/provider';
-import type { Store, UsageRecord } from '../../store/types.ts';
+import type { Store, UsageRecord } from '../../store/index.ts';
 import { observeStream } from '../stream-parts.ts';
 import { isCachedResult } from './cache.ts';
 

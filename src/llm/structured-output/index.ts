@@ -3,3 +3,5 @@ export { toDialectSchema, type DialectSchema } from './dialect-schema.ts';
 export { structuredOutputMiddleware } from './middleware.ts';
 export { modelProfile, noteStructuredOutputRefused, rejectsJsonSchema, structuredOutputRefused, withProfile, type ModelProfile, type StructuredOutputMode } from './model-profile.ts';
 export { structuredText, type StructuredTextOptions } from './structured-text.ts';
+export { extractJsonObject, stripReasoning } from './reply-json.ts';
+export { toJsonSchema } from './json-schema.ts';

@@ -1,4 +1,4 @@
-import * as vega from 'vega';
+import type * as Vega from 'vega';
 
 /** Helvetica advance widths (1/1000 em) for ASCII 32–126, from its AFM file. */
 const helveticaWidths = [
@@ -38,7 +38,7 @@ interface VegaTextMetrics {
  * Vega measures text with a canvas, which Node lacks; its fallback (0.8 em per character) leaves wide gaps.
  * Like vl-convert, give it font-aware widths. It is vega's process-wide setting, set to the same function every time.
  */
-export function useFontAwareTextMetrics(): void {
+export function useFontAwareTextMetrics(vega: typeof Vega): void {
   const metrics = (vega as unknown as { textMetrics: VegaTextMetrics }).textMetrics;
   metrics.width = measure;
 }

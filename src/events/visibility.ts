@@ -1,4 +1,4 @@
-import type { SceneEvent, Visibility } from '../store/types.ts';
+import type { SceneEvent, Visibility } from './scene-event.ts';
 
 /** Whether a character may ever see an event with this visibility. */
 export function canSee(visibility: Visibility, character: string): boolean {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { historyMessages } from '../../src/agent/history.ts';
-import { perspectiveOf } from '../../src/agent/perspective.ts';
+import { perspectiveOf, type SceneEvent } from '../../src/events/index.ts';
 import { assemblePrompt } from '../../src/agent/prompt.ts';
-import type { SceneEvent } from '../../src/store/types.ts';
 import { countTokens } from '../../src/text/tokens.ts';
 
 let seq = 0;

@@ -1,0 +1,2 @@
+export { Visibility, EventKind, SceneEvent, type NewEvent } from './scene-event.ts';
+export { canSee, perspectiveOf } from './visibility.ts';

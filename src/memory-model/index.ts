@@ -1,0 +1,1 @@
+export { MEMORY_KINDS, EMOTIONS, visibleTo, type MemoryKind, type Emotion, type OwnerFilter, type Memory, type NewMemory } from './memory.ts';
