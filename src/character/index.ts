@@ -12,3 +12,4 @@ export {
 } from './lorebook-activation.ts';
 export { renderMacros, type MacroContext } from './macros.ts';
 export { inspectCharacter, formatInspection, type CardInspection } from './inspect.ts';
+export { defineCharacter, CharacterFields } from './define-character.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Character } from '../character/index.ts';
+import { CharacterFields, type Character } from '../character/index.ts';
 
 /**
  * The scene file (YAML) as written by users: the single source of truth for its keys (DESIGN.md §3 "Scenes").
@@ -12,37 +12,7 @@ export const MAX_TURNS = 10_000;
 const oneOrMany = z.union([z.string(), z.array(z.string())]).transform((value) => (typeof value === 'string' ? [value] : value));
 
 /** An inline character: the card's fields that matter for role-play, plus Dramatis's research fields. */
-export const InlineCharacter = z.object({
-  name: z.string().trim().min(1),
-  description: z.string().default(''),
-  personality: z.string().default(''),
-  scenario: z.string().default(''),
-  first_mes: z.string().default(''),
-  mes_example: z.string().default(''),
-  system_prompt: z.string().default(''),
-  post_history_instructions: z.string().default(''),
-  speakingStyle: z.string().optional(),
-  bigFive: z.record(z.string(), z.number()).optional(),
-  alignment: z.enum(['paragon', 'flawed', 'egoist', 'villain']).optional(),
-  knowledge: z.object({
-    era: z.string().optional(),
-    deathDate: z.string().optional(),
-    canon: z.string().optional(),
-    limits: z.array(z.string()).optional(),
-  }).optional(),
-  secrets: z.array(z.string()).optional(),
-  goals: z.array(z.string()).optional(),
-  // The other Character Card V2/V3 fields, so a card's data can be pasted inline (the card parser checks them).
-  creator_notes: z.string().optional(),
-  alternate_greetings: z.array(z.string()).optional(),
-  group_only_greetings: z.array(z.string()).optional(),
-  tags: z.array(z.string()).optional(),
-  creator: z.string().optional(),
-  character_version: z.string().optional(),
-  nickname: z.string().optional(),
-  character_book: z.unknown().optional(),
-  extensions: z.record(z.string(), z.unknown()).optional(),
-}).strict();
+export const InlineCharacter = CharacterFields;
 export type InlineCharacter = z.infer<typeof InlineCharacter>;
 
 /** One cast member: a card file (relative to the scene file) or an inline character, and its private setup. */
