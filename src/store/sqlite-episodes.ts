@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type { NewEvent, SceneEvent } from '../events/index.ts';
 import { StoreError } from './errors.ts';
 import { copyEpisode, removeEpisode, renameEpisodeRows } from './sqlite-admin.ts';
-import { toEpisode, toEvent, type EpisodeRow, type EventRow } from './sqlite-rows.ts';
+import { existing, toEpisode, toEvent, type EpisodeRow, type EventRow } from './sqlite-rows.ts';
 import type { SqliteTransactions } from './sqlite-transactions.ts';
 import { timeOrderedId } from './time-ordered-id.ts';
 import type { AppendOptions, Episode, EpisodeFork, EpisodeKind, EpisodeRemoval, EpisodeStatus, NewEpisode, WriteCheck } from './types.ts';
@@ -149,10 +149,6 @@ export class SqliteEpisodes {
 
   /** The episode as it is now, inside a write transaction, once `check` accepted it. */
   private current(id: string, check?: WriteCheck<Episode>): Episode {
-    const row = this.statements.getEpisode.get(id) as EpisodeRow | undefined;
-    if (!row) throw new StoreError('store/not-found', `no episode with id '${id}'`);
-    const episode = toEpisode(row);
-    check?.(episode);
-    return episode;
+    return existing(this.statements.getEpisode.get(id) as EpisodeRow | undefined, toEpisode, `no episode with id '${id}'`, check);
   }
 }

@@ -1,5 +1,6 @@
 import type { SceneEvent } from '../events/index.ts';
-import type { Episode, EpisodeKind, EpisodeStatus, Job, JobStatus, Run, RunStatus } from './types.ts';
+import { StoreError } from './errors.ts';
+import type { Episode, Job, JobStatus, Run, WriteCheck } from './types.ts';
 
 /** The SQLite rows of the store's tables, and the values they hold. */
 
@@ -10,15 +11,12 @@ export interface JobRow {
   run_id: string; id: string; idx: number; status: string; attempts: number; error: string | null; input: string; result: string | null; updated_at: string;
 }
 
-export const toEpisode = (row: EpisodeRow): Episode => ({
-  id: row.id,
-  kind: row.kind as EpisodeKind,
-  title: row.title,
-  status: row.status as EpisodeStatus,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-  meta: JSON.parse(row.meta) as Record<string, unknown>,
-});
+/** Episodes and runs have the same columns; `kind` and `status` hold what the store itself wrote from its types. */
+function header(row: EpisodeRow | RunRow) {
+  return { id: row.id, kind: row.kind, title: row.title, status: row.status, createdAt: row.created_at, updatedAt: row.updated_at, meta: JSON.parse(row.meta) as Record<string, unknown> };
+}
+
+export const toEpisode = (row: EpisodeRow): Episode => header(row) as Episode;
 
 export const toEvent = (row: EventRow): SceneEvent => ({
   id: row.id,
@@ -32,15 +30,7 @@ export const toEvent = (row: EventRow): SceneEvent => ({
   visibility: JSON.parse(row.visibility) as SceneEvent['visibility'],
 });
 
-export const toRun = (row: RunRow): Run => ({
-  id: row.id,
-  kind: row.kind,
-  title: row.title,
-  status: row.status as RunStatus,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-  meta: JSON.parse(row.meta) as Record<string, unknown>,
-});
+export const toRun = (row: RunRow): Run => header(row) as Run;
 
 export const toJob = (row: JobRow): Job => ({
   runId: row.run_id,
@@ -53,3 +43,11 @@ export const toJob = (row: JobRow): Job => ({
   ...(row.result === null ? {} : { result: JSON.parse(row.result) as Record<string, unknown> }),
   updatedAt: row.updated_at,
 });
+
+/** A row read inside a write transaction, as its value once `check` accepted it; no row is `store/not-found`. */
+export function existing<R, T>(row: R | undefined, convert: (row: R) => T, missing: string, check?: WriteCheck<T>): T {
+  if (!row) throw new StoreError('store/not-found', missing);
+  const value = convert(row);
+  check?.(value);
+  return value;
+}

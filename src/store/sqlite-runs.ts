@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { StoreError } from './errors.ts';
 import { removeRun } from './sqlite-admin.ts';
-import { toJob, toRun, type JobRow, type RunRow } from './sqlite-rows.ts';
+import { existing, toJob, toRun, type JobRow, type RunRow } from './sqlite-rows.ts';
 import type { SqliteTransactions } from './sqlite-transactions.ts';
 import type { Job, JobCounts, JobPatch, JobStatus, Run, RunRemoval, RunStatus, WriteCheck } from './types.ts';
 
@@ -73,11 +73,7 @@ export class SqliteRuns {
 
   /** The run as it is now, inside a write transaction, once `check` accepted it. */
   private current(id: string, check?: WriteCheck<Run>): Run {
-    const row = this.statements.getRun.get(id) as RunRow | undefined;
-    if (!row) throw new StoreError('store/not-found', `no run with id '${id}'`);
-    const run = toRun(row);
-    check?.(run);
-    return run;
+    return existing(this.statements.getRun.get(id) as RunRow | undefined, toRun, `no run with id '${id}'`, check);
   }
 
   jobs(runId: string, filter?: { status?: JobStatus[] }): Job[] {

@@ -1,5 +1,6 @@
 import { seededRandom } from '../seeded-random.ts';
 import type { Speaker, TurnPolicy } from '../turn-policy.ts';
+import { needsTwoCharacters } from './cast-checks.ts';
 import { nextRoundRobin } from './round-robin.ts';
 
 export interface NaturalInput {
@@ -64,11 +65,7 @@ export const naturalPolicy: TurnPolicy = {
   name: 'natural',
   description: 'the character named in the last public line speaks next, else a seeded draw weighted by talkativeness',
   narratorDirects: false,
-  check({ cast }) {
-    return cast.length < 2
-      ? [`the natural policy needs at least two characters, the cast has one (${cast.join(', ')}); add a character, or use round-robin with a narrator`]
-      : [];
-  },
+  check: needsTwoCharacters('natural'),
   next(context) {
     const pick = nextNatural({
       speakers: context.present, last: context.last, lastText: context.lastHeard, allowRepeat: context.allowRepeat,
