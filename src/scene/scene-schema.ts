@@ -37,6 +37,7 @@ export const CastEntry = z.object({
 });
 export type CastEntry = z.infer<typeof CastEntry>;
 
+/** The turn policies this release ships (`turn-policies/`); a scene names any policy its reader was given. */
 export const TurnPolicyName = z.enum(['round-robin', 'natural', 'narrator', 'simultaneous']);
 export type TurnPolicyName = z.infer<typeof TurnPolicyName>;
 
@@ -76,7 +77,8 @@ export const SceneFile = z.object({
   cast: z.array(CastEntry).min(1),
   narrator: NarratorSection.optional(),
   turns: z.object({
-    policy: TurnPolicyName.default('round-robin'),
+    /** Who acts when: a turn policy's name (shipped: round-robin, natural, narrator, simultaneous). */
+    policy: z.string().trim().min(1).default('round-robin'),
     /** Character speech turns before the scene stops (bounded: an episode is one log and one run of the model). */
     max: z.number().int().min(1).max(MAX_TURNS, `at most ${MAX_TURNS.toLocaleString('en-US')} turns per episode; run several episodes or scenes for longer stories`).default(12),
     /** Round-robin order by name (default: cast order). */
@@ -139,7 +141,8 @@ export interface Scene {
   setting?: string;
   cast: CastMember[];
   narrator?: NarratorSetup;
-  turns: { policy: TurnPolicyName; max: number; order: string[]; allowRepeat: boolean };
+  /** `policy` names a turn policy the scene's reader knows (see `TurnPolicyName` for the shipped ones). */
+  turns: { policy: string; max: number; order: string[]; allowRepeat: boolean };
   stop: { phrase?: string; narrator: boolean; allLeave: boolean };
   models: { default?: string; narrator?: string; characters: Record<string, string> };
   sampling: { temperature?: number; topP?: number; maxOutputTokens?: number };
