@@ -28,7 +28,7 @@ describe('the library entry point', () => {
 
 describe('benchmarks through the library', () => {
   it('loads a released file, runs it as jobs against a model over HTTP, and summarizes with intervals', async () => {
-    const { resolveBenchmark, findLoader, createBenchRun, executeBenchRun, summarizeBenchRun, renderMarkdownReport } = await import('../src/index.ts');
+    const { resolveBenchmark, findLoader, createBenchRun, executeBenchRun, summarizeBenchRun, renderMarkdownReport } = await import('../src/eval-api.ts');
     const store = openSqliteStore(':memory:');
     const benchmark = await resolveBenchmark('tomato', { data: sharedData('tomato', 'tomato_fb.first40.json'), cwd: process.cwd() });
     const items = await findLoader(benchmark.definition.dataset.loader).load(benchmark.dataPath);

@@ -25,11 +25,12 @@ describe('the packed package', () => {
       "const store = openStore(':memory:');",
       "const { character } = await readCharacterFile('node_modules/dramatis/examples/cards/mirela.json');",
       "await store.createEpisode({ id: 'e', kind: 'chat', title: character.name });",
-      "console.log(JSON.stringify({ name: character.name, episodes: (await store.listEpisodes()).length }));",
+      "const subpaths = await Promise.all(['dramatis/eval', 'dramatis/llm', 'dramatis/run'].map((path) => import(path)));",
+      "console.log(JSON.stringify({ name: character.name, episodes: (await store.listEpisodes()).length, subpaths: subpaths.map((m) => Object.keys(m).length > 10) }));",
       'await store.close();',
     ].join('\n'));
     const used = JSON.parse(execFileSync(process.execPath, ['use.mjs'], { cwd: app, encoding: 'utf8' }));
-    expect(used).toEqual({ name: 'Mirela', episodes: 1 });
+    expect(used).toEqual({ name: 'Mirela', episodes: 1, subpaths: [true, true, true] });
 
     const bin = join(app, 'node_modules', '.bin', 'dramatis');
     expect(execFileSync(bin, ['--version'], { cwd: app, encoding: 'utf8' }).trim()).toMatch(/^\d+\.\d+\.\d+$/);

@@ -1,3 +1,4 @@
+import { countTokens as countO200kTokens } from '../text/index.ts';
 import { RESEARCH_KEYS } from './card-export.ts';
 import { isRecord } from './plain-object.ts';
 import { lorebookKeyProblems } from './lorebook-key-problems.ts';
@@ -58,7 +59,7 @@ const TEXT_FIELDS = ['description', 'personality', 'scenario', 'first_mes', 'mes
  * Summarizes a loaded card: field sizes in characters and tokens, greetings, research fields, lorebook entries.
  * @example formatInspection(inspectCharacter(await readCharacterFile('a.png'), countTokens))
  */
-export function inspectCharacter(loaded: LoadedCharacter, countTokens: (text: string) => number): CardInspection {
+export function inspectCharacter(loaded: LoadedCharacter, countTokens: (text: string) => number = countO200kTokens): CardInspection {
   const { character, source } = loaded;
   const warnings = [...loaded.warnings];
   const fields: FieldSize[] = [];

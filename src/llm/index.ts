@@ -8,7 +8,11 @@ export { cachedEmbedder, unitLength, type CachedEmbedderOptions } from './cached
 export { resolveEndpoint, type Endpoint, type EndpointOptions } from './endpoint.ts';
 export { DEFAULT_RETRY, backoffDelay, defaultSleep, oneLine, type RetryOptions, type Sleep } from './retry-policy.ts';
 export { forwardAbort } from './deadline.ts';
-export { isCachedResult } from './middleware/cache.ts';
+export { isCachedResult, cacheMiddleware, type CacheStore } from './middleware/cache.ts';
+export { retryMiddleware, retryContext, withRetry, type RetryContext } from './middleware/retry.ts';
+export { concurrencyMiddleware } from './middleware/concurrency.ts';
+export { timeoutMiddleware, type TimeoutOptions } from './middleware/timeout.ts';
+export { usageMiddleware, type UsageOptions } from './middleware/usage.ts';
 export { cacheKey, canonicalJson, type ModelIdentity } from './cache-key.ts';
 export { KNOWN_PRICES, priceTable, costOf, type Price, type CostSummary } from './prices.ts';
 export * from './local/index.ts';
