@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/index.ts';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm/index.ts';
 import { privateDataHome, repoRoot, tempDir } from '../support/cli.ts';
+import { until } from '../support/until.ts';
 
 // These run the real `dramatis` binary as a user would, to check signals and exit codes end to end.
 const bin = join(repoRoot, 'bin', 'dramatis.js');
@@ -21,14 +22,6 @@ function start(args: string[]): ChildProcessWithoutNullStreams & { out: () => st
   child.stderr.on('data', (c) => { err += String(c); });
   const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return Object.assign(child, { out: () => out, err: () => err, done });
-}
-
-async function until(condition: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const storedEvents = async (session: string) => {
