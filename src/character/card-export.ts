@@ -1,4 +1,4 @@
-import { isRecord, setOwn } from './lenient.ts';
+import { isRecord, setOwn } from './plain-object.ts';
 import { ResearchFields, type Character } from './schema.ts';
 
 /** Research fields travel in cards as `data.extensions.dramatis`. */

@@ -1,9 +1,11 @@
 import { extname } from 'node:path';
 import { RESEARCH_KEYS, RESEARCH_STASH, TOP_LEVEL_STASH, V1_KEYS, V3_ONLY_KEYS, V3_STASH } from './card-export.ts';
 import { isZip, readCharx } from './charx.ts';
-import { CardError, describeInput } from './errors.ts';
-import { DEFAULT_MAX_BYTES, describeIssues, fieldRepairer, isRecord, listSplitters, parseJsonBytes, readFileWithLimit, setOwn } from './lenient.ts';
-import { lorebookKeyWarnings } from './lorebook-activation.ts';
+import { CardError, describeInput, describeIssues } from './errors.ts';
+import { fieldRepairer, listSplitters } from './field-repair.ts';
+import { DEFAULT_MAX_BYTES, parseJsonBytes, readFileWithLimit } from './json-input.ts';
+import { isRecord, setOwn } from './plain-object.ts';
+import { lorebookKeyWarnings } from './lorebook-key-problems.ts';
 import { normalizeLorebook } from './lorebook-file.ts';
 import { isPng, readCardPng } from './png.ts';
 import { Character, ResearchFields, type CardFormat, type CardSpec, type LoadedCharacter } from './schema.ts';

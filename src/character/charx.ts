@@ -1,7 +1,8 @@
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { toCardJson } from './card-export.ts';
 import { CardError, describeInput, formatMiB } from './errors.ts';
-import { DEFAULT_MAX_BYTES, isRecord, parseJsonBytes } from './lenient.ts';
+import { DEFAULT_MAX_BYTES, parseJsonBytes } from './json-input.ts';
+import { isRecord } from './plain-object.ts';
 import { isPng } from './png.ts';
 import type { Character } from './schema.ts';
 

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /** Stable codes of character and lorebook file failures. */
 export type CardErrorCode =
   | 'card/not-found'
@@ -58,6 +60,13 @@ export function formatFieldPath(parts: ReadonlyArray<PropertyKey>, prefix = ''):
     else out += out ? `.${String(part)}` : String(part);
   }
   return out || '(root)';
+}
+
+/** Lists zod issues as `path: message` items for one-line messages (at most five). */
+export function describeIssues(issues: ReadonlyArray<z.core.$ZodIssue>, prefix: string): { fields: string; first: string } {
+  const items = issues.map((issue) => (issue.path.length || prefix ? `${formatFieldPath(issue.path, prefix)}: ${issue.message}` : issue.message));
+  const more = items.length > 5 ? `; and ${items.length - 5} more` : '';
+  return { fields: items.slice(0, 5).join('; ') + more, first: formatFieldPath(issues[0]?.path ?? [], prefix) };
 }
 
 export { formatMiB } from '../text/index.ts';

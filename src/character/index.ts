@@ -6,9 +6,10 @@ export { writeCharacterFile, type WriteCharacterOptions } from './card-write.ts'
 export { readCardPng, writeCardPng, isPng } from './png.ts';
 export { readCharx, writeCharx, isZip } from './charx.ts';
 export { readLorebookFile, parseLorebookJson, toLorebookJson, type LoadedLorebook, type LorebookFormat } from './lorebook-file.ts';
-export {
-  activateLorebook, renderActivatedEntries, lorebookEntryPosition, assertLorebookUsable, lorebookKeyWarnings,
-  type ActivationInput, type ActivationResult, type ActivatedEntry, type LorebookError, type SelectiveLogic, type LorebookPosition,
-} from './lorebook-activation.ts';
+export { activateLorebook, type ActivationInput, type ActivationResult, type ActivatedEntry } from './lorebook-activation.ts';
+export type { LorebookError, SelectiveLogic } from './lorebook-entry.ts';
+export { renderActivatedEntries, lorebookEntryPosition, type LorebookPosition } from './lorebook-position.ts';
+export { assertLorebookUsable, lorebookKeyWarnings } from './lorebook-key-problems.ts';
 export { renderMacros, type MacroContext } from './macros.ts';
 export { inspectCharacter, formatInspection, type CardInspection } from './inspect.ts';
+export { defineCharacter, CharacterFields } from './define-character.ts';

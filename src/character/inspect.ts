@@ -1,6 +1,6 @@
 import { RESEARCH_KEYS } from './card-export.ts';
-import { isRecord } from './lenient.ts';
-import { lorebookKeyProblems } from './lorebook-activation.ts';
+import { isRecord } from './plain-object.ts';
+import { lorebookKeyProblems } from './lorebook-key-problems.ts';
 import type { CardFormat, CardSpec, LoadedCharacter } from './schema.ts';
 
 export interface FieldSize {

@@ -1,7 +1,9 @@
 import { basename, extname } from 'node:path';
-import { CardError, describeInput } from './errors.ts';
-import { DEFAULT_MAX_BYTES, describe, describeIssues, fieldRepairer, isRecord, listSplitters, parseJsonBytes, readFileWithLimit, setOwn } from './lenient.ts';
-import { lorebookKeyWarnings } from './lorebook-activation.ts';
+import { CardError, describeInput, describeIssues } from './errors.ts';
+import { describe, fieldRepairer, listSplitters } from './field-repair.ts';
+import { DEFAULT_MAX_BYTES, parseJsonBytes, readFileWithLimit } from './json-input.ts';
+import { isRecord, setOwn } from './plain-object.ts';
+import { lorebookKeyWarnings } from './lorebook-key-problems.ts';
 import { Lorebook } from './schema.ts';
 
 /** SillyTavern regex keys are written `/pattern/flags`. */

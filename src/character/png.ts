@@ -4,7 +4,7 @@ import encodeChunks from 'png-chunks-encode';
 import extractChunks from 'png-chunks-extract';
 import { toCardJson } from './card-export.ts';
 import { CardError, describeInput } from './errors.ts';
-import { DEFAULT_MAX_BYTES, parseJsonBytes, parseJsonText } from './lenient.ts';
+import { DEFAULT_MAX_BYTES, parseJsonBytes, parseJsonText } from './json-input.ts';
 import type { Character } from './schema.ts';
 
 interface PngChunk {

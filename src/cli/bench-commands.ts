@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import type { RunOptions } from './bench-actions.ts';
 import type { CliIo } from './io.ts';
+import { lazyAction } from './lazy-action.ts';
 import { collect } from './option-values.ts';
 
-// The actions load the benchmark machinery (loaders, scorers, judges, vega for reports) when a bench command
-// runs, so that other commands start as fast as before.
+// The bench commands' options and help. Their actions (bench-actions.ts) load the benchmark machinery (loaders,
+// scorers, judges, vega for reports) when a command runs, so that `--help` and the other commands start without it.
 const actions = () => import('./bench-actions.ts');
 
 /** Commands under `dramatis bench`: run (and resume), runs, report, compare, list. */
@@ -38,20 +38,20 @@ export function registerBenchCommands(program: Command, io: CliIo): void {
       '  $ dramatis bench run examples/bench/persona-eval.yaml --limit 200 --concurrency 16',
       '  $ dramatis bench run --resume tomato-3f2a1c        # after a crash or Ctrl-C',
     ].join('\n'))
-    .action(async (name: string | undefined, options: RunOptions, command: Command) => (await actions()).benchRun(name, options, command, io));
+    .action(lazyAction(io, actions, 'benchRun'));
 
   const runs = bench.command('runs')
     .description('List benchmark runs with their status (find a killed run to --resume); `runs delete RUN` deletes one')
     .option('--json', 'print machine-readable JSON')
     .addHelpText('after', '\nExamples:\n  $ dramatis bench runs\n  $ dramatis bench runs delete tomato-3f2a1c')
-    .action(async (options: { json?: boolean }, command: Command) => (await actions()).benchRuns(options, command, io));
+    .action(lazyAction(io, actions, 'benchRuns'));
 
   runs.command('delete')
     .description('Delete a benchmark run: its items, scores and token usage')
     .argument('<run>', 'run id')
     .option('--json', 'print what was removed as JSON')
     .addHelpText('after', '\nA run that a live process is executing is refused: stop it first.\n\nExample:\n  $ dramatis bench runs delete tomato-3f2a1c')
-    .action(async (runId: string, options: { json?: boolean }, command: Command) => (await actions()).benchRunsDelete(runId, options, command, io));
+    .action(lazyAction(io, actions, 'benchRunsDelete'));
 
   bench.command('report')
     .description('Write a report of a run: self-contained HTML with charts, Markdown, CSV or JSON (Markdown on stdout without --out)')
@@ -59,7 +59,7 @@ export function registerBenchCommands(program: Command, io: CliIo): void {
     .option('--out <file>', 'report file; the format follows the extension (.html, .md, .csv, .json)')
     .option('--items-csv <file>', 'also write one CSV row per item × model')
     .addHelpText('after', '\nExamples:\n  $ dramatis bench report tomato-3f2a1c --out report.html\n  $ dramatis bench report tomato-3f2a1c > summary.md')
-    .action(async (runId: string, options: { out?: string; itemsCsv?: string }, command: Command) => (await actions()).benchReport(runId, options, command, io));
+    .action(lazyAction(io, actions, 'benchReport'));
 
   bench.command('compare')
     .description('Paired comparison of two runs on the items both scored: difference (B − A) with a bootstrap 95% interval')
@@ -68,7 +68,7 @@ export function registerBenchCommands(program: Command, io: CliIo): void {
     .option('--metric <name>', "metric to compare (default: the benchmark's primary metric)")
     .option('--json', 'print the comparison as JSON')
     .addHelpText('after', '\nExample:\n  $ dramatis bench compare tomato-3f2a1c tomato-9b0e4d --metric accuracy')
-    .action(async (runA: string, runB: string, options: { metric?: string; json?: boolean }, command: Command) => (await actions()).benchCompare(runA, runB, options, command, io));
+    .action(lazyAction(io, actions, 'benchCompare'));
 
   bench.command('list')
     .description('Built-in benchmarks, their loaders and data formats; with --stats and --data, what a data file holds')
@@ -77,6 +77,5 @@ export function registerBenchCommands(program: Command, io: CliIo): void {
     .option('--stats', "load the data and count its items by the benchmark's categories")
     .option('--json', 'print machine-readable JSON')
     .addHelpText('after', '\nExamples:\n  $ dramatis bench list\n  $ dramatis bench list tomato --stats --data tomato_fb.json')
-    .action(async (name: string | undefined, options: { data?: string; stats?: boolean; json?: boolean }, command: Command) => (await actions()).benchList(name, options, command, io));
+    .action(lazyAction(io, actions, 'benchList'));
 }
-

@@ -1,31 +1,11 @@
 import cliProgress from 'cli-progress';
-import { downloadNotice, ensureLocalModel, formatBytes, formatModelSpec, parseLocalModelId, parseModelSpec, type DownloadProgress, type ModelSpec } from '../llm/index.ts';
+import { downloadNotice, ensureLocalModel, formatBytes, type DownloadProgress } from '../llm/index.ts';
 import { writeLine, type CliIo } from './io.ts';
 
 /**
- * Readies the `local:` models among `specs` before a command starts: a relative path becomes absolute (a stored
- * run must not depend on where it resumes), and a Hub model not yet in the cache is downloaded with a notice and
- * a progress bar on stderr. Other specs pass through unchanged.
- * @example const [spec] = await prepareModels([formatModelSpec(resolveModelSpec(...))], io)
+ * Downloads a Hub model into the cache unless it is there, with a notice and a progress bar on stderr (Ctrl-C stops
+ * it; the next run resumes); returns its path. The operations take it as their `download`.
  */
-export async function prepareModels(specs: readonly string[], io: CliIo): Promise<string[]> {
-  const prepared: string[] = [];
-  for (const spec of specs) prepared.push(formatModelSpec(await prepareModel(parseModelSpec(spec), io)));
-  return prepared;
-}
-
-export async function prepareModel(spec: ModelSpec, io: CliIo): Promise<ModelSpec> {
-  if (spec.provider !== 'local') return spec;
-  const source = parseLocalModelId(spec.modelId, io.cwd);
-  if (source.kind === 'file') {
-    await ensureLocalModel(source.path, { env: io.env, cwd: io.cwd });
-    return { provider: 'local', modelId: source.path };
-  }
-  await downloadWithProgress(spec.modelId, io);
-  return spec;
-}
-
-/** Downloads a Hub model into the cache unless it is there; returns its path. */
 export async function downloadWithProgress(modelId: string, io: CliIo): Promise<string> {
   const controller = new AbortController();
   const removeInterrupt = io.onInterrupt(() => controller.abort(new Error('download stopped (Ctrl-C); run the command again to resume')));

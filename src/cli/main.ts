@@ -8,17 +8,18 @@ import { registerMemoryCommands } from './memory-commands.ts';
 import { registerModelsCommands } from './models-command.ts';
 import { registerSceneCommands } from './scene-commands.ts';
 import { registerSessionCommands } from './session-commands.ts';
-import { disposeLocalModels } from '../llm/index.ts';
-import { STORE_RULE } from '../store/index.ts';
-import { storeHelp } from './store-help.ts';
+import { addStoreHelp, mayShowTopLevelHelp, STORE_OPTION_SUMMARY } from './store-help.ts';
 import { EXIT, processIo, UsageError, writeLine, type CliIo } from './io.ts';
 
-/** Builds the `dramatis` command tree; each command is a thin layer over the library. */
+/**
+ * Builds the `dramatis` command tree from the commands' definitions (options and help); each command's action
+ * loads its module, and with it the library, only when that command runs (decision 0021).
+ */
 export function buildProgram(io: CliIo): Command {
   const program = new Command('dramatis')
     .description('Role-playing language agents: characters that think before they speak.')
     .version(packageVersion(), '-V, --version')
-    .addOption(new Option('--store <path>', `SQLite store file (default: ${STORE_RULE}; make a project store with: mkdir .dramatis)`))
+    .addOption(new Option('--store <path>', STORE_OPTION_SUMMARY))
     .addOption(new Option('--max-file-mb <n>', 'largest input file read, in MiB, for every kind (or DRAMATIS_MAX_FILE_MB; default 20 for cards, 4 for scene and benchmark files, 256 for data and memory files)'))
     .addHelpText('after', '\nExample:\n  $ dramatis --max-file-mb 64 scene validate big-scene.yaml   # input files up to 64 MiB, for this command')
     .showHelpAfterError('(add --help for usage)')
@@ -27,7 +28,6 @@ export function buildProgram(io: CliIo): Command {
       writeErr: (text) => io.stderr.write(text),
     })
     .exitOverride();
-  program.addHelpText('after', () => storeHelp(io));
   registerCardCommands(program, io);
   registerChatCommand(program, io);
   registerSessionCommands(program, io);
@@ -49,12 +49,11 @@ function packageVersion(): string {
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const program = buildProgram(io);
   try {
+    if (mayShowTopLevelHelp(program, argv.slice(2))) await addStoreHelp(program, io);
     await program.parseAsync(argv);
     return EXIT.ok;
   } catch (error) {
     return reportError(error, io);
-  } finally {
-    await disposeLocalModels();
   }
 }
 

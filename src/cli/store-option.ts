@@ -33,8 +33,3 @@ export function readStore<T>(command: Command, io: CliIo, work: (store: Store, l
 export function storeLine(location: StoreLocation, store: Store): string {
   return `Store: ${describeStoreLocation(location)}${store.location.exists ? '' : ' — nothing stored there yet'}`;
 }
-
-/** Where a lookup looked, for "not found" messages: `in the store at PATH` (or that there is none yet). */
-export function lookedIn(store: Store): string {
-  return store.location.exists ? `in the store at ${store.location.path}` : `(there is no store at ${store.location.path} yet)`;
-}

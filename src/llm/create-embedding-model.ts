@@ -3,7 +3,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { EmbeddingModelV3 } from '@ai-sdk/provider';
 import { wrapEmbeddingModel } from 'ai';
 import { createOllama } from 'ollama-ai-provider-v2';
-import { DEFAULT_TIMEOUT_MS, type ModelOptions } from './create-language-model.ts';
+import { DEFAULT_TIMEOUT_MS, withModelDefaults, type ModelOptions } from './create-language-model.ts';
 import { withDeadline } from './deadline.ts';
 import { resolveEndpoint, type Endpoint } from './endpoint.ts';
 import { LlmError } from './errors.ts';
@@ -18,9 +18,10 @@ export type EmbeddingModelOptions = Pick<
 /**
  * An AI SDK embedding model for `openai:`, `ollama:` or `openai-compatible:` specs, with the same
  * retries, concurrency limit and timeout as language models.
- * @example const embedder = createEmbeddingModel('ollama:nomic-embed-text', { env: process.env, runtime });
+ * @example const embedder = createEmbeddingModel('ollama:nomic-embed-text');
  */
-export function createEmbeddingModel(spec: string | ModelSpec, options: EmbeddingModelOptions): EmbeddingModelV3 {
+export function createEmbeddingModel(spec: string | ModelSpec, given: EmbeddingModelOptions = {}): EmbeddingModelV3 {
+  const options = withModelDefaults(given);
   const parsed = typeof spec === 'string' ? parseModelSpec(spec) : spec;
   const name = formatModelSpec(parsed);
   const endpoint = resolveEndpoint(parsed, options);

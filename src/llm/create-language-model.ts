@@ -15,7 +15,7 @@ import { usageMiddleware } from './middleware/usage.ts';
 import { dialectFor, structuredOutputMiddleware, withProfile, type StructuredOutputMode } from './structured-output/index.ts';
 import { formatModelSpec, parseModelSpec, type Env, type ModelSpec } from './model-spec.ts';
 import type { RetryOptions, Sleep } from './retry-policy.ts';
-import type { ModelRuntime } from './runtime.ts';
+import { defaultModelRuntime, type ModelRuntime } from './runtime.ts';
 import type { EnsureModelOptions } from './local/catalog.ts';
 import { localSettingsFrom, type LocalRuntimeSettings } from './local/llama-host.ts';
 import { createLocalLanguageModel } from './local/local-language-model.ts';
@@ -26,10 +26,10 @@ export const LOCAL_TIMEOUT_MS = 900_000;
 
 /** How a model is reached and which cross-cutting behaviour wraps it. */
 export interface ModelOptions {
-  /** Environment variables (pass `process.env` at the edge); read for API keys and base URLs. */
-  env: Env;
-  /** Shared per-process state (concurrency limiters); create one with `createModelRuntime()`. */
-  runtime: ModelRuntime;
+  /** Environment variables, read for API keys and base URLs (default: `process.env`). */
+  env?: Env;
+  /** Shared per-process state: concurrency limiters, servers known to refuse JSON schemas (default: `defaultModelRuntime()`). */
+  runtime?: ModelRuntime;
   /** Server URL; required for `openai-compatible` (else `DRAMATIS_BASE_URL`), an override for the others. */
   baseURL?: string;
   /** Overrides the key from OPENAI_API_KEY / ANTHROPIC_API_KEY / DRAMATIS_API_KEY. */
@@ -87,10 +87,12 @@ export interface LocalModelSetup extends LocalRuntimeSettings {
  * The retry middleware is the only retry layer; callers may pass `maxRetries: 0` to streamText, though
  * the SDK's own retry never repeats the `LlmError`s this model throws.
  * @example
- * const model = createLanguageModel('ollama:qwen2.5:7b', { env: process.env, runtime, store, episodeId });
+ * const model = createLanguageModel('openai:gpt-4o-mini');   // OPENAI_API_KEY from process.env
+ * const scoped = createLanguageModel('ollama:qwen2.5:7b', { store, episodeId, runtime: createModelRuntime({ concurrency: 2 }) });
  * const result = streamText({ model, messages, maxRetries: 0 });
  */
-export function createLanguageModel(spec: string | ModelSpec, options: ModelOptions): LanguageModelV3 {
+export function createLanguageModel(spec: string | ModelSpec, given: ModelOptions = {}): LanguageModelV3 {
+  const options = withModelDefaults(given);
   const parsed = typeof spec === 'string' ? parseModelSpec(spec) : spec;
   const name = formatModelSpec(parsed);
   const endpoint = resolveEndpoint(parsed, { ...options, cwd: options.local?.cwd });
@@ -126,7 +128,15 @@ export function createLanguageModel(spec: string | ModelSpec, options: ModelOpti
   });
 }
 
-function providerModel(spec: ModelSpec, endpoint: Endpoint, options: ModelOptions): LanguageModelV3 {
+/** Options with their defaults filled in: the environment and the runtime. */
+export type ResolvedModelOptions<T extends Pick<ModelOptions, 'env' | 'runtime'>> = T & { env: Env; runtime: ModelRuntime };
+
+/** Fills in what a caller may leave out: `process.env` and the process's shared runtime. */
+export function withModelDefaults<T extends Pick<ModelOptions, 'env' | 'runtime'>>(options: T): ResolvedModelOptions<T> {
+  return { ...options, env: options.env ?? process.env, runtime: options.runtime ?? defaultModelRuntime() };
+}
+
+function providerModel(spec: ModelSpec, endpoint: Endpoint, options: ResolvedModelOptions<ModelOptions>): LanguageModelV3 {
   const common = { baseURL: endpoint.baseURL, fetch: options.fetch, headers: options.headers };
   switch (spec.provider) {
     case 'openai':

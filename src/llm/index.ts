@@ -1,6 +1,6 @@
 export { LlmError, type LlmErrorCode } from './errors.ts';
 export { parseModelSpec, resolveModelSpec, formatModelSpec, DEFAULT_MODEL_SPEC, PROVIDERS, type Provider, type ModelSpec, type Env } from './model-spec.ts';
-export { createModelRuntime, DEFAULT_CONCURRENCY, type ModelRuntime, type ModelRuntimeOptions } from './runtime.ts';
+export { createModelRuntime, defaultModelRuntime, DEFAULT_CONCURRENCY, type ModelRuntime, type ModelRuntimeOptions } from './runtime.ts';
 export { Semaphore } from './semaphore.ts';
 export { createLanguageModel, DEFAULT_TIMEOUT_MS, LOCAL_TIMEOUT_MS, type ModelOptions, type LocalModelSetup } from './create-language-model.ts';
 export { createEmbeddingModel, type EmbeddingModelOptions } from './create-embedding-model.ts';

@@ -50,3 +50,13 @@ export function createModelRuntime(options: ModelRuntimeOptions = {}): ModelRunt
     },
   };
 }
+
+let shared: ModelRuntime | undefined;
+
+/**
+ * The runtime models share when none is given: one per process, made on first use, with the default limits. Pass
+ * your own (`createModelRuntime`) to set limits, or to keep two groups of models apart.
+ */
+export function defaultModelRuntime(): ModelRuntime {
+  return (shared ??= createModelRuntime());
+}

@@ -1,16 +1,8 @@
-import { EMOTIONS } from '../memory-model/index.ts';
+import { EMOTIONS, type Strategy } from '../memory-model/index.ts';
 import type { MemoryVectors } from '../store/index.ts';
 
-/**
- * How memories are ranked, as in the Emotional RAG code (Huang et al., 2024): `d_sem` is the Euclidean distance
- * between embeddings, `d_emo` is 1 − the cosine similarity of emotion vectors, smaller is better.
- * - `semantic`: the k smallest d_sem (the paper's plain RAG); `lexical`: BM25 over the texts.
- * - `c-a`: the k smallest d_sem + d_emo; `c-m`: the k smallest d_sem × d_emo.
- * - `semantic-first` (the paper's S-C): the pool smallest d_sem, re-ranked by d_emo, keep k.
- * - `emotion-first` (the paper's S-S): the pool smallest d_emo, re-ranked by d_sem, keep k.
- */
-export const STRATEGIES = ['semantic', 'lexical', 'c-a', 'c-m', 'semantic-first', 'emotion-first'] as const;
-export type Strategy = (typeof STRATEGIES)[number];
+// The strategies' names are part of the memory model (memory-model/recall-strategy.ts, where they are described).
+export { STRATEGIES, type Strategy } from '../memory-model/index.ts';
 
 /** The strategies that need an emotion for the query. */
 export const EMOTIONAL_STRATEGIES: readonly Strategy[] = ['c-a', 'c-m', 'semantic-first', 'emotion-first'];

@@ -1,4 +1,5 @@
 import type { RunRemoval, Store } from '../store/index.ts';
+import { RunError } from './errors.ts';
 import { liveOwner } from './local-runner.ts';
 
 /**
@@ -10,11 +11,11 @@ export async function deleteRun(store: Store, runId: string, kind: string): Prom
   return store.deleteRun(runId, {
     check: (run) => {
       if (run.kind !== kind) {
-        throw Object.assign(new Error(`run ${runId} is a ${run.kind} run, not a ${kind} run; delete it with: dramatis ${run.kind} runs delete ${runId}`), { code: 'run/other-kind' });
+        throw new RunError('run/other-kind', `run ${runId} is a ${run.kind} run, not a ${kind} run; delete it with: dramatis ${run.kind} runs delete ${runId}`, { id: runId });
       }
       const owner = liveOwner(run);
       if (owner) {
-        throw Object.assign(new Error(`run ${runId} is being executed by process ${owner.pid} on this machine; stop it first (kill ${owner.pid}), then delete it`), { code: 'run/busy' });
+        throw new RunError('run/busy', `run ${runId} is being executed by process ${owner.pid} on this machine; stop it first (kill ${owner.pid}), then delete it`, { id: runId });
       }
     },
   });

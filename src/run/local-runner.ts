@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Job, JobCounts, JobStatus, Run, Store } from '../store/index.ts';
+import { RunError } from './errors.ts';
 
 export interface RunProgress {
   done: number;
@@ -37,13 +38,13 @@ const UNFINISHED: JobStatus[] = ['pending', 'running', 'failed'];
  */
 export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult> {
   const { store, runId } = options;
-  if (!(await store.getRun(runId))) throw Object.assign(new Error(`no run with id '${runId}'`), { code: 'run/not-found' });
+  if (!(await store.getRun(runId))) throw new RunError('run/not-found', `no run with id '${runId}'`, { id: runId, lookedFor: 'run' });
   // Claimed under the store's write lock: of two processes resuming the same run at once, one gets it.
   await store.updateRun(runId, { status: 'running', meta: { owner: { pid: process.pid, host: hostname(), since: new Date().toISOString() } } }, {
     check: (current) => {
       const owner = liveOwner(current);
       if (owner) {
-        throw Object.assign(new Error(`run ${runId} is being executed by process ${owner.pid} on this machine; wait for it, or stop it (kill ${owner.pid}) and resume`), { code: 'run/busy' });
+        throw new RunError('run/busy', `run ${runId} is being executed by process ${owner.pid} on this machine; wait for it, or stop it (kill ${owner.pid}) and resume`, { id: runId });
       }
     },
   });

@@ -140,7 +140,7 @@ export async function readSceneSource(path: string, options: ReadSceneOptions & 
   }
   if (!isCharacterBoxFile(value)) {
     if (pick !== undefined) throw new SceneError('scene/pick', `${path}: not a CharacterBox file, so there is no scene to pick by id`, { file });
-    return [await parseSceneText(text, { file, baseDir: dirname(resolve(file)), kinds: options.kinds, maxBytes: options.maxBytes })];
+    return [await parseSceneText(text, { file, baseDir: dirname(resolve(file)), kinds: options.kinds, policies: options.policies, maxBytes: options.maxBytes })];
   }
 
   const scenes = characterBoxScenes(value, { source: basename(file) });
@@ -149,7 +149,7 @@ export async function readSceneSource(path: string, options: ReadSceneOptions & 
   if (chosen.length === 0) {
     throw new SceneError('scene/pick', `${file}: no scene with id ${pick}; ids are ${ids.length > 12 ? `${ids.slice(0, 12).join(', ')}, …` : ids.join(', ')}`, { file });
   }
-  return Promise.all(chosen.map((index) => resolveScene(scenes[index], { file: `${file}#${ids[index]}`, baseDir: dirname(resolve(file)), kinds: options.kinds, maxBytes: options.maxBytes })));
+  return Promise.all(chosen.map((index) => resolveScene(scenes[index], { file: `${file}#${ids[index]}`, baseDir: dirname(resolve(file)), kinds: options.kinds, policies: options.policies, maxBytes: options.maxBytes })));
 }
 
 /** The scene as readable YAML (long text is never folded); keys left at an empty default are omitted. */

@@ -33,6 +33,8 @@ export interface ChatSessionOptions {
   /** Extra settings recorded on a new session (card path, model spec...). */
   meta?: Record<string, unknown>;
   temperature?: number;
+  /** Sampling seed sent with every call (a reproducible chat with a model that honours seeds). */
+  seed?: number;
   /**
    * The character's long-term memory: recalled into every turn, and written from what it perceives. Unless it
    * has an owner, it is this session's user's: what the chat writes is recalled in that user's sessions only.
@@ -150,7 +152,7 @@ export class ChatSession {
     this.agent = new CharacterAgent({
       character: this.character, model: options.model, summaryModel: options.summaryModel, lorebooks: options.lorebooks,
       userName: this.meta.userName, mode: this.meta.mode, pickSeed: episode.id, contextTokens: options.contextTokens,
-      replyTokens: options.replyTokens, countTokens: options.countTokens, temperature: options.temperature, memory: this.memory,
+      replyTokens: options.replyTokens, countTokens: options.countTokens, temperature: options.temperature, seed: options.seed, memory: this.memory,
       turnTimeoutMs: options.turnTimeoutMs,
     });
   }

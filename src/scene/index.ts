@@ -4,9 +4,14 @@ export * from './scene-schema.ts';
 export { SceneError, sceneInputFailure, type SceneErrorCode } from './errors.ts';
 export { readSceneFile, parseSceneText, resolveScene, type ResolveSceneOptions } from './scene-file.ts';
 export { isCharacterBoxFile, characterBoxScenes, readSceneSource, writeSceneYaml } from './characterbox.ts';
-export { conversationKind, defaultScenarioKinds, findScenarioKind, type ScenarioKind } from './scenario-kinds.ts';
+export { conversationKind, defaultScenarioKinds, findScenarioKind, participation, type ScenarioKind } from './scenario-kinds.ts';
+export type { TurnPolicy, TurnContext, TurnChoice, Speaker } from './turn-policy.ts';
+export {
+  defaultTurnPolicies, findTurnPolicy, roundRobinPolicy, naturalPolicy, narratorPolicy, simultaneousPolicy, nextNatural, nextRoundRobin, mentionIndex,
+  type NaturalInput,
+} from './turn-policies/index.ts';
 export { openSceneEpisode, SceneEpisode, type RoleLimits, type SceneEpisodeOptions, type SceneModels, type SceneState, type EndReason, type EpisodeOutcome, type StepOptions } from './scene-episode.ts';
 export { NarratorAgent, NARRATOR, type NarratorOutput } from './narrator.ts';
-export { nextNatural, nextRoundRobin, mentionIndex, seededRandom, seededInt } from './turn-policy.ts';
+export { seededRandom, seededInt } from './seeded-random.ts';
 export { renderSceneTranscript, toJsonl, type SceneTranscriptOptions } from './transcript.ts';
 export { characterInLog, turnOf, roundOf, stringList, narratorNameOf } from './scene-log.ts';

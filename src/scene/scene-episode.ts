@@ -8,9 +8,11 @@ import type { NewEvent, SceneEvent } from '../events/index.ts';
 import type { TokenCounter } from '../text/index.ts';
 import { SceneError } from './errors.ts';
 import { NARRATOR, NarratorAgent, type NarratorOutput } from './narrator.ts';
-import { findScenarioKind } from './scenario-kinds.ts';
+import { defaultScenarioKinds, findScenarioKind, type ScenarioKind } from './scenario-kinds.ts';
 import type { Scene } from './scene-schema.ts';
-import { nextNatural, nextRoundRobin, seededInt, seededRandom } from './turn-policy.ts';
+import { seededInt } from './seeded-random.ts';
+import { defaultTurnPolicies, findTurnPolicy, nextRoundRobin } from './turn-policies/index.ts';
+import type { TurnChoice, TurnContext, TurnPolicy } from './turn-policy.ts';
 
 /** Why an episode ended. */
 export type EndReason = 'max-turns' | 'phrase' | 'narrator' | 'all-left';
@@ -69,6 +71,10 @@ export interface SceneEpisodeOptions {
    * (default: 3 retries, waits from 1 s doubling with jitter).
    */
   turnRetry?: Omit<RetryTurnOptions, 'abortSignal' | 'onRetry'>;
+  /** The scenario kinds the scene's `kind` is found in (default: the shipped ones); give the scene reader the same list. */
+  kinds?: readonly ScenarioKind[];
+  /** The turn policies the scene's `turns.policy` is found in (default: the shipped ones); give the scene reader the same list. */
+  policies?: readonly TurnPolicy[];
 }
 
 /** What one role's model can take: its prompt budget, how to count it, how long a turn may run. */
@@ -141,6 +147,7 @@ export class SceneEpisode {
   private readonly events: SceneEvent[];
   private readonly agents = new Map<string, CharacterAgent>();
   private readonly narrator?: NarratorAgent;
+  private readonly policy: TurnPolicy;
   private state: SceneState;
   private readonly compaction: Record<string, CompactedBlock[]>;
   private retried: number;
@@ -154,9 +161,16 @@ export class SceneEpisode {
     this.retried = meta.turnRetries ?? 0;
     const storedModes = meta.modes ?? {};
     const phrase = this.scene.stop.phrase;
+    const kinds = options.kinds ?? defaultScenarioKinds;
+    const kind = findScenarioKind(this.scene.kind, kinds);
+    if (!kind) throw new SceneError('scene/unknown-kind', `"${this.scene.title}" is of the scenario kind "${this.scene.kind}", which this episode was not given; known kinds: ${kinds.map((k) => k.name).join(', ')}`);
+    const policies = options.policies ?? defaultTurnPolicies;
+    const policy = findTurnPolicy(this.scene.turns.policy, policies);
+    if (!policy) throw new SceneError('scene/policy', `"${this.scene.title}" takes turns by the policy "${this.scene.turns.policy}", which this episode was not given; known policies: ${policies.map((p) => p.name).join(', ')}`);
+    this.policy = policy;
     // Nobody says a stop phrase they were never told about.
     const rules = [
-      findScenarioKind(this.scene.kind)?.rules(this.scene),
+      kind.rules(this.scene),
       phrase && `When the scene has clearly come to its end, include "${phrase}" in what you say.`,
     ].filter(Boolean).join('\n') || undefined;
     const sampling = this.scene.sampling;
@@ -228,40 +242,53 @@ export class SceneEpisode {
     const state = this.state;
     if (!state.started) return this.commit(this.openingEvents(), { started: true }, options);
     const present = this.present();
-    const policy = this.scene.turns.policy;
+    const { policy } = this;
     if (this.narrator && this.scene.narrator!.opens && !state.narratorOpened) {
-      return this.narratorStep(present, { opening: true, direct: policy === 'narrator' }, options);
+      return this.narratorStep(present, { opening: true, direct: policy.narratorDirects }, options);
     }
-    if (policy === 'narrator') {
-      if (state.next && present.includes(state.next.speaker)) return this.characterStep([state.next.speaker], options);
-      return this.narratorStep(present, { opening: false, direct: true }, options);
-    }
-    if (this.narrator && state.sinceNarrator >= (this.scene.narrator!.every ?? present.length)) {
+    if (this.narrator && !policy.narratorDirects && state.sinceNarrator >= (this.scene.narrator!.every ?? present.length)) {
       return this.narratorStep(present, { opening: false, direct: false }, options);
     }
-    if (policy === 'simultaneous') {
-      const remaining = this.scene.turns.max - state.speechTurns;
-      return this.characterStep(present.slice(0, Math.max(1, remaining)), options);
-    }
-    return this.characterStep([this.pickSpeaker(present)], options);
+    const choice = this.checkedChoice(policy.next(this.turnContext(present)), present);
+    if (choice.kind === 'narrator') return this.narratorStep(present, { opening: false, direct: true }, options);
+    return this.characterStep(choice.names, options);
   }
 
   private present(): string[] {
     return this.scene.cast.map((c) => c.name).filter((name) => !this.state.left.includes(name));
   }
 
-  private pickSpeaker(present: string[]): string {
+  /** What the turn policy decides from: the present cast, the order, the last speaker and line, the turns left, the seed and step. */
+  private turnContext(present: readonly string[]): TurnContext {
     const { turns } = this.scene;
-    if (turns.policy === 'natural') {
-      const lastHeard = this.events.findLast((e) => (e.kind === 'speech' || e.kind === 'narration') && e.visibility === 'all');
-      const speakers = this.scene.cast.filter((c) => present.includes(c.name)).map((c) => ({ name: c.name, talkativeness: c.talkativeness }));
-      const pick = nextNatural({
-        speakers, last: this.state.last, lastText: lastHeard?.text, allowRepeat: turns.allowRepeat,
-        random: seededRandom(this.options.seed, 'natural', this.state.step),
-      });
-      if (pick) return pick.speaker;
+    const lastHeard = this.events.findLast((e) => (e.kind === 'speech' || e.kind === 'narration') && e.visibility === 'all');
+    return {
+      present: this.scene.cast.filter((c) => present.includes(c.name)).map((c) => ({ name: c.name, talkativeness: c.talkativeness })),
+      order: turns.order,
+      ...(this.state.last === undefined ? {} : { last: this.state.last }),
+      ...(lastHeard === undefined ? {} : { lastHeard: lastHeard.text }),
+      turnsLeft: turns.max - this.state.speechTurns,
+      allowRepeat: turns.allowRepeat,
+      narrator: this.narrator !== undefined,
+      ...(this.state.next === undefined ? {} : { narratorChoice: this.state.next }),
+      seed: this.options.seed,
+      step: this.state.step,
+    };
+  }
+
+  /** A policy's choice, refused when it names someone absent or twice, nobody, or a narrator the scene lacks (a plugin's bug). */
+  private checkedChoice(choice: TurnChoice, present: readonly string[]): TurnChoice {
+    const name = this.policy.name;
+    if (choice.kind === 'narrator') {
+      if (!this.narrator) throw new SceneError('scene/policy', `the turn policy "${name}" asked the narrator to pick a speaker, but "${this.scene.title}" has no narrator`);
+      return choice;
     }
-    return nextRoundRobin(turns.order, new Set(present), this.state.last) ?? present[0];
+    const wrong = choice.names.find((n, i) => !present.includes(n) || choice.names.indexOf(n) !== i);
+    if (choice.names.length === 0 || wrong !== undefined) {
+      const what = choice.names.length === 0 ? 'nobody' : `"${wrong}", ${present.includes(wrong!) ? 'twice' : 'who is not present'}`;
+      throw new SceneError('scene/policy', `the turn policy "${name}" picked ${what} at step ${this.state.step + 1} of "${this.scene.title}"; present: ${present.join(', ')}`);
+    }
+    return choice;
   }
 
   private openingEvents(): NewEvent[] {

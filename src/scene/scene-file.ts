@@ -5,6 +5,8 @@ import { readInputText, issueMessage, objectKeysAt, parseYamlWithLines, type Loc
 import { SceneError, sceneInputFailure, type SceneErrorCode } from './errors.ts';
 import { defaultScenarioKinds, findScenarioKind, type ScenarioKind } from './scenario-kinds.ts';
 import { SceneFile, type CastEntry, type CastMember, type NarratorSetup, type Scene } from './scene-schema.ts';
+import { defaultTurnPolicies, findTurnPolicy } from './turn-policies/index.ts';
+import type { TurnPolicy } from './turn-policy.ts';
 
 export type { Locate };
 
@@ -15,6 +17,8 @@ export interface ResolveSceneOptions {
   baseDir: string;
   /** Scenario kinds known to this reader (default: the shipped ones). */
   kinds?: readonly ScenarioKind[];
+  /** Turn policies known to this reader (default: the shipped ones). */
+  policies?: readonly TurnPolicy[];
   /** Maps a key path to a line, for messages. */
   locate?: Locate;
   /** Size limit in bytes for the cast's card files (default: the card limit, 20 MiB). */
@@ -23,6 +27,7 @@ export interface ResolveSceneOptions {
 
 export interface ReadSceneOptions {
   kinds?: readonly ScenarioKind[];
+  policies?: readonly TurnPolicy[];
   /** Size limit in bytes for the scene file and its card files (default: 4 MiB for scenes, 20 MiB for cards). */
   maxBytes?: number;
 }
@@ -37,7 +42,7 @@ const RESERVED_NAMES = new Set(['user', 'system', 'narrator']);
  */
 export async function readSceneFile(path: string, options: ReadSceneOptions = {}): Promise<Scene> {
   const text = await readInputText(path, { kind: 'scene', maxBytes: options.maxBytes, fail: sceneInputFailure });
-  return parseSceneText(text, { file: path, baseDir: dirname(resolve(path)), kinds: options.kinds, maxBytes: options.maxBytes });
+  return parseSceneText(text, { file: path, baseDir: dirname(resolve(path)), kinds: options.kinds, policies: options.policies, maxBytes: options.maxBytes });
 }
 
 /** Parses and resolves scene YAML; `baseDir` is where `card:` paths start, `file` names the text in errors. */
@@ -73,9 +78,14 @@ export async function resolveScene(value: unknown, options: ResolveSceneOptions)
   }
   const params = kind.params.safeParse(data.params);
   if (!params.success) fail(zodProblems(params.error.issues, ['params'], kind.params));
+  const policies = options.policies ?? defaultTurnPolicies;
+  const policy = findTurnPolicy(data.turns.policy, policies);
+  if (policy === undefined) {
+    fail([{ code: 'scene/policy', path: ['turns', 'policy'], message: `unknown turn policy "${data.turns.policy}"; known policies: ${policies.map((p) => p.name).join(', ')}` }]);
+  }
 
   const characters = await loadCast(data.cast, { ...options, label, locate });
-  const scene = buildScene(data, characters, { params: params.data as Record<string, unknown>, file: options.file, baseDir: options.baseDir }, fail);
+  const scene = buildScene(data, characters, { params: params.data as Record<string, unknown>, policy, file: options.file, baseDir: options.baseDir }, fail);
   const warnings = castWarnings(characters, { label, locate });
   return warnings.length ? { ...scene, warnings } : scene;
 }
@@ -120,9 +130,9 @@ async function loadCastCharacter(entry: CastEntry, index: number, { baseDir, lab
   }
 }
 
-interface Resolved { params: Record<string, unknown>; file?: string; baseDir: string }
+interface Resolved { params: Record<string, unknown>; policy: TurnPolicy; file?: string; baseDir: string }
 
-function buildScene(data: SceneFile, characters: Character[], { params, file, baseDir }: Resolved, fail: (problems: Problem[]) => never): Scene {
+function buildScene(data: SceneFile, characters: Character[], { params, policy, file, baseDir }: Resolved, fail: (problems: Problem[]) => never): Scene {
   const problems: Problem[] = [];
   const names = characters.map((character) => character.name.trim());
   const byName = new Map<string, string>();
@@ -194,16 +204,8 @@ function buildScene(data: SceneFile, characters: Character[], { params, file, ba
     return { actor, kind: event.kind ?? (isNarrator ? 'narration' as const : 'speech' as const), text: event.text, ...(to === undefined ? {} : { to }) };
   });
 
-  const policy = data.turns.policy;
-  const policyPath = ['turns', 'policy'];
-  if (names.length < 2 && (policy === 'natural' || policy === 'simultaneous')) {
-    problems.push({ code: 'scene/policy', path: policyPath, message: `the ${policy} policy needs at least two characters, the cast has one (${castList}); add a character, or use round-robin with a narrator` });
-  }
-  if (policy === 'narrator' && !narratorSection) {
-    problems.push({ code: 'scene/policy', path: policyPath, message: 'the narrator policy needs a narrator; add `narrator: { enabled: true }` or choose round-robin, natural or simultaneous' });
-  }
-  if (policy === 'round-robin' && names.length === 1 && !narratorSection) {
-    problems.push({ code: 'scene/policy', path: policyPath, message: `a cast of one (${castList}) without a narrator has no one to talk to; enable the narrator or add a character` });
+  for (const message of policy.check({ cast: names, narrator: narratorSection !== undefined })) {
+    problems.push({ code: 'scene/policy', path: ['turns', 'policy'], message });
   }
   if (problems.length > 0) fail(problems);
 
@@ -224,7 +226,7 @@ function buildScene(data: SceneFile, characters: Character[], { params, file, ba
     ...optional('setting', data.setting),
     cast,
     ...optional('narrator', narrator),
-    turns: { policy, max: data.turns.max, order, allowRepeat: data.turns.allowRepeat },
+    turns: { policy: policy.name, max: data.turns.max, order, allowRepeat: data.turns.allowRepeat },
     stop: { ...optional('phrase', data.stop.phrase), narrator: data.stop.narrator, allLeave: data.stop.allLeave },
     models: { ...optional('default', data.models.default), ...optional('narrator', data.models.narrator), characters: modelsByName },
     sampling: data.sampling,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Character } from '../character/index.ts';
+import { CharacterFields, type Character } from '../character/index.ts';
 
 /**
  * The scene file (YAML) as written by users: the single source of truth for its keys (DESIGN.md §3 "Scenes").
@@ -12,37 +12,7 @@ export const MAX_TURNS = 10_000;
 const oneOrMany = z.union([z.string(), z.array(z.string())]).transform((value) => (typeof value === 'string' ? [value] : value));
 
 /** An inline character: the card's fields that matter for role-play, plus Dramatis's research fields. */
-export const InlineCharacter = z.object({
-  name: z.string().trim().min(1),
-  description: z.string().default(''),
-  personality: z.string().default(''),
-  scenario: z.string().default(''),
-  first_mes: z.string().default(''),
-  mes_example: z.string().default(''),
-  system_prompt: z.string().default(''),
-  post_history_instructions: z.string().default(''),
-  speakingStyle: z.string().optional(),
-  bigFive: z.record(z.string(), z.number()).optional(),
-  alignment: z.enum(['paragon', 'flawed', 'egoist', 'villain']).optional(),
-  knowledge: z.object({
-    era: z.string().optional(),
-    deathDate: z.string().optional(),
-    canon: z.string().optional(),
-    limits: z.array(z.string()).optional(),
-  }).optional(),
-  secrets: z.array(z.string()).optional(),
-  goals: z.array(z.string()).optional(),
-  // The other Character Card V2/V3 fields, so a card's data can be pasted inline (the card parser checks them).
-  creator_notes: z.string().optional(),
-  alternate_greetings: z.array(z.string()).optional(),
-  group_only_greetings: z.array(z.string()).optional(),
-  tags: z.array(z.string()).optional(),
-  creator: z.string().optional(),
-  character_version: z.string().optional(),
-  nickname: z.string().optional(),
-  character_book: z.unknown().optional(),
-  extensions: z.record(z.string(), z.unknown()).optional(),
-}).strict();
+export const InlineCharacter = CharacterFields;
 export type InlineCharacter = z.infer<typeof InlineCharacter>;
 
 /** One cast member: a card file (relative to the scene file) or an inline character, and its private setup. */
@@ -67,6 +37,7 @@ export const CastEntry = z.object({
 });
 export type CastEntry = z.infer<typeof CastEntry>;
 
+/** The turn policies this release ships (`turn-policies/`); a scene names any policy its reader was given. */
 export const TurnPolicyName = z.enum(['round-robin', 'natural', 'narrator', 'simultaneous']);
 export type TurnPolicyName = z.infer<typeof TurnPolicyName>;
 
@@ -106,7 +77,8 @@ export const SceneFile = z.object({
   cast: z.array(CastEntry).min(1),
   narrator: NarratorSection.optional(),
   turns: z.object({
-    policy: TurnPolicyName.default('round-robin'),
+    /** Who acts when: a turn policy's name (shipped: round-robin, natural, narrator, simultaneous). */
+    policy: z.string().trim().min(1).default('round-robin'),
     /** Character speech turns before the scene stops (bounded: an episode is one log and one run of the model). */
     max: z.number().int().min(1).max(MAX_TURNS, `at most ${MAX_TURNS.toLocaleString('en-US')} turns per episode; run several episodes or scenes for longer stories`).default(12),
     /** Round-robin order by name (default: cast order). */
@@ -169,7 +141,8 @@ export interface Scene {
   setting?: string;
   cast: CastMember[];
   narrator?: NarratorSetup;
-  turns: { policy: TurnPolicyName; max: number; order: string[]; allowRepeat: boolean };
+  /** `policy` names a turn policy the scene's reader knows (see `TurnPolicyName` for the shipped ones). */
+  turns: { policy: string; max: number; order: string[]; allowRepeat: boolean };
   stop: { phrase?: string; narrator: boolean; allLeave: boolean };
   models: { default?: string; narrator?: string; characters: Record<string, string> };
   sampling: { temperature?: number; topP?: number; maxOutputTokens?: number };

@@ -1,12 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import {
-  activateLorebook,
-  lorebookEntryPosition,
-  readSelectiveLogic,
-  renderActivatedEntries,
-  type ActivationInput,
-  type ActivationResult,
-} from '../../src/character/lorebook-activation.ts';
+import { activateLorebook, type ActivationInput, type ActivationResult } from '../../src/character/lorebook-activation.ts';
+import { readSelectiveLogic } from '../../src/character/lorebook-entry.ts';
+import { lorebookEntryPosition, renderActivatedEntries } from '../../src/character/lorebook-position.ts';
 import type { Lorebook, LorebookEntry } from '../../src/character/schema.ts';
 
 function entry(overrides: Partial<LorebookEntry> & { extensions?: Record<string, unknown> } = {}): LorebookEntry {

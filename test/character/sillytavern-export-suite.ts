@@ -7,7 +7,7 @@ import { toCardJson } from '../../src/character/card-export.ts';
 import { parseCharacterBytes, parseCharacterJson, readCharacterFile } from '../../src/character/card-parse.ts';
 import { writeCharacterFile } from '../../src/character/card-write.ts';
 import { formatInspection, inspectCharacter } from '../../src/character/inspect.ts';
-import { activateLorebook, renderActivatedEntries } from '../../src/character/lorebook-activation.ts';
+import { activateLorebook, renderActivatedEntries } from '../../src/character/index.ts';
 import { readLorebookFile } from '../../src/character/lorebook-file.ts';
 import { writeCardPng } from '../../src/character/png.ts';
 import type { Lorebook } from '../../src/character/schema.ts';

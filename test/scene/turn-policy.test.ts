@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mentionIndex, nextNatural, nextRoundRobin, seededRandom } from '../../src/scene/turn-policy.ts';
+import { mentionIndex, nextNatural, nextRoundRobin, seededRandom } from '../../src/scene/index.ts';
 
 describe('turn policies', () => {
   it('round-robin skips those who left and wraps around', () => {

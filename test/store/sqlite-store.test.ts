@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/index.ts';
-import { timeOrderedId } from '../../src/store/sqlite-store.ts';
+import { timeOrderedId } from '../../src/store/time-ordered-id.ts';
 import { sqliteMigrations } from '../../src/store/migrations.ts';
 import { runStoreContract } from './store-contract.ts';
 

@@ -11,6 +11,7 @@
 export const processTests = [
   'test/package.test.ts',
   'test/cli/process.test.ts',
+  'test/cli/startup.test.ts',
   'test/cli/bench-process.test.ts',
   'test/cli/scene-process.test.ts',
   'test/cli/shared-store-process.test.ts',

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { extractJsonObject } from '../../llm/index.ts';
 import { EvalError } from '../errors.ts';
 import type { BenchItem } from '../item.ts';
-import type { ItemScore, Scorer, ScoreInput } from '../scorers/types.ts';
+import { invalidScore } from '../scorers/invalid-answer.ts';
+import type { ItemScore, MetricDefinition, Scorer, ScoreInput } from '../scorers/types.ts';
 import { cohenKappa, spearman } from './agreement.ts';
 import { parseScorerOptions } from './judged-scorer.ts';
 
@@ -80,25 +81,26 @@ function ratedPairs(scores: readonly ItemScore[]): Rated[] {
 export function createAgreementScorer(options: Record<string, unknown>): Scorer {
   const parsed = parseScorerOptions('agreement', AgreementOptions, options);
   const scale = parsed.scale as [number, number];
+  const metrics: MetricDefinition[] = [
+    { name: 'exact', description: 'share of items where the rating equals the human label on every dimension', higherIsBetter: true },
+    { name: 'abs_error', description: 'mean absolute difference from the human label, per dimension', higherIsBetter: false, range: [0, scale[1] - scale[0]] },
+    {
+      name: 'kappa', description: "Cohen's kappa with the human labels over all items × dimensions (categorical)", higherIsBetter: true, range: [-1, 1],
+      aggregate: (scores) => { const pairs = ratedPairs(scores); return cohenKappa(pairs.map((p) => p.predicted), pairs.map((p) => p.human)); },
+    },
+    {
+      name: 'spearman', description: "Spearman's rank correlation with the human labels over all items × dimensions", higherIsBetter: true, range: [-1, 1],
+      aggregate: (scores) => { const pairs = ratedPairs(scores); return spearman(pairs.map((p) => p.predicted), pairs.map((p) => p.human)); },
+    },
+  ];
   return {
     name: 'agreement',
-    metrics: [
-      { name: 'exact', description: 'share of items where the rating equals the human label on every dimension', higherIsBetter: true },
-      { name: 'abs_error', description: 'mean absolute difference from the human label, per dimension', higherIsBetter: false, range: [0, scale[1] - scale[0]] },
-      {
-        name: 'kappa', description: "Cohen's kappa with the human labels over all items × dimensions (categorical)", higherIsBetter: true, range: [-1, 1],
-        aggregate: (scores) => { const pairs = ratedPairs(scores); return cohenKappa(pairs.map((p) => p.predicted), pairs.map((p) => p.human)); },
-      },
-      {
-        name: 'spearman', description: "Spearman's rank correlation with the human labels over all items × dimensions", higherIsBetter: true, range: [-1, 1],
-        aggregate: (scores) => { const pairs = ratedPairs(scores); return spearman(pairs.map((p) => p.predicted), pairs.map((p) => p.human)); },
-      },
-    ],
+    metrics,
     score(input: ScoreInput): ItemScore {
       const labels = humanLabels(input.item, parsed.dimensions);
       const dimensions = Object.keys(labels);
       const read = readRatings(input.answer, dimensions, scale);
-      if (!read.ok) return { values: { exact: null, abs_error: null }, invalid: true, extraction: `unreadable: ${read.reason}` };
+      if (!read.ok) return invalidScore(metrics, `unreadable: ${read.reason}`);
       const ratings: Rated[] = dimensions.map((dimension) => ({ dimension, predicted: read.ratings[dimension], human: labels[dimension] }));
       const exact = ratings.every((r) => r.predicted === r.human) ? 1 : 0;
       const absError = ratings.reduce((sum, r) => sum + Math.abs(r.predicted - r.human), 0) / ratings.length;

@@ -5,7 +5,7 @@ import type { BenchItem } from '../item.ts';
 import { canonItems } from './beyond-one-world-canon.ts';
 import { dilemmaItems } from './beyond-one-world-dilemma.ts';
 import { readProfiles } from './beyond-one-world-profiles.ts';
-import { dataError, parseDataJson, readDataText, uniqueIds } from './read-data.ts';
+import { dataError, noRecordsError, parseDataJson, readDataText, uniqueIds } from './read-data.ts';
 import type { DatasetLoader, LoadOptions } from './types.ts';
 
 type Task = 'canon' | 'dilemma';
@@ -66,7 +66,7 @@ async function profilesBeside(folder: string, loader: DatasetLoader, options?: L
 async function loadFile(path: string, tasks: readonly Task[], loader: DatasetLoader, options?: LoadOptions): Promise<BenchItem[]> {
   const data = parseDataJson(await readDataText(path, loader, options), path, loader);
   const kind = kindOf(data);
-  if (kind === 'empty') return [];
+  if (kind === 'empty') throw noRecordsError(path, 'the array is empty', loader);
   if (!kind) {
     const found = Array.isArray(data) ? `record 1 has fields ${Object.keys((data[0] ?? {}) as object).join(', ') || '(none)'}` : `the top level is ${data === null ? 'null' : typeof data}, not an array`;
     throw dataError([`${path}: ${found}; expected ${tasks.map((t) => (t === 'canon' ? 'canon-event versions (UID, Name, CID, Source, Events)' : 'dilemmas (situation, choice_A, choice_B, …)')).join(' or ')}`], loader);
@@ -79,12 +79,18 @@ async function loadFile(path: string, tasks: readonly Task[], loader: DatasetLoa
   return dilemmaItems(records, path, loader, await profilesBeside(dirname(path), loader, options));
 }
 
+/** Every version's categories (`versionCategories`), then each task's own. */
+const VERSION_CATEGORIES = ['task', 'hero', 'version', 'universe'];
+const TASK_CATEGORIES: Record<Task, string> = { canon: 'stage', dilemma: 'dilemma_type' };
+
 function makeLoader(name: string, title: string, tasks: readonly Task[], format: string): DatasetLoader {
   const loader: DatasetLoader = {
     name,
     title,
     source: SOURCE,
     format,
+    // With both tasks, `stage` is on canon items and `dilemma_type` on dilemmas only.
+    categories: [...VERSION_CATEGORIES, ...(tasks.length === 1 ? [TASK_CATEGORIES[tasks[0]]] : [])],
     async load(path, options) {
       const info = await stat(path).catch((error: unknown) => {
         throw new EvalError('eval/not-found', `${path}: no such file or folder (loader ${name} expects ${format})`, { cause: error });

@@ -57,6 +57,7 @@ export const conceptIncongruenceLoader: DatasetLoader = {
   source: 'https://github.com/ChicagoHAI/concept-incongruence (answers/full_question.json; Bai et al. 2025, arXiv:2505.14905)',
   format: 'a JSON array of {type, characters: [{role, source, type, year (death year), president}]}; each character is asked '
     + 'who the 46th down to the 20th US president is (27 items), each before or after the death year',
+  categories: ['phase', 'character', 'character_type'],
   async load(path, options) {
     const data = arrayOf(parseDataJson(await readDataText(path, this, options), path, this), '{type, characters}', path, this);
     const groups = validateRecords(data, Group, path, this);

@@ -27,6 +27,8 @@ export const humanLabelsLoader: DatasetLoader = {
   title: 'Human labels (judge validation)',
   source: 'Dramatis format: docs in src/eval/loaders/human-labels.ts; example in examples/bench/judge-agreement.jsonl',
   format: 'JSONL, one object a line: id, context (object of strings), response (string), labels (object of numeric scores per dimension), optional categories',
+  /** None of its own: each record's optional `categories` are its breakdowns. */
+  categories: [],
   async load(path, options) {
     const text = await readDataText(path, this, options);
     const problems: string[] = [];

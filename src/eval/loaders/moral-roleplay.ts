@@ -84,6 +84,7 @@ export const moralRolePlayLoader: DatasetLoader = {
   format: 'a JSON array of CoSER-style scenes {book, i_c, scenario, plot {i_p, summary, key_characters}, character_profiles, dialogues [{character, message}], '
     + 'speaking_characters_w_env, major_characters, key_characters [{name, thought, morality_classification {level 1–4, key_traits}}]}; '
     + 'one item per speaking key character with a moral level',
+  categories: ['moral_level', 'book', 'character', 'traits'],
   async load(path, options) {
     const data = arrayOf(parseDataJson(await readDataText(path, this, options), path, this), 'scenes', path, this);
     const scenes = validateRecords(data, Scene, path, this);

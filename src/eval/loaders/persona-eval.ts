@@ -3,7 +3,7 @@ import { basename, extname, join } from 'node:path';
 import { EvalError } from '../errors.ts';
 import type { BenchItem } from '../item.ts';
 import { CsvSyntaxError, parseCsv, type CsvTable } from './csv.ts';
-import { dataError, readDataText, uniqueIds } from './read-data.ts';
+import { dataError, noRecordsError, readDataText, uniqueIds } from './read-data.ts';
 import type { DatasetLoader, LoadOptions } from './types.ts';
 
 /** Columns every released track has (the Hugging Face card lingfengzhou/PersonaEval, "Data Fields"). */
@@ -24,6 +24,7 @@ export const personaEvalLoader: DatasetLoader = {
     + 'Literary.csv, Drama.csv, Expertise.csv; Zhou et al., COLM 2025, arXiv 2508.10014)',
   format: 'a track CSV (Literary.csv, Drama.csv, Expertise.csv) with the columns prompt, gt, option1…option4 (option5 on Expertise) '
     + 'and optionN_profile, gt being the name of one option; or a folder of such CSVs, each file name being its track',
+  categories: ['track'],
   async load(path, options) {
     const info = await stat(path).catch(() => undefined);
     if (!info?.isDirectory()) return uniqueIds(await loadTrack(path, this, options));
@@ -56,6 +57,7 @@ async function loadTrack(path: string, loader: DatasetLoader, options?: LoadOpti
     throw error;
   }
   const { header, rows } = table;
+  if (rows.length === 0 && header.length > 0) throw noRecordsError(path, 'the header has no rows under it', loader);
   const missing = REQUIRED.filter((column) => !header.includes(column));
   if (missing.length) {
     const found = header.length ? header.map((h) => JSON.stringify(h)).join(', ') : 'no columns';

@@ -5,10 +5,11 @@ import type { DatasetLoader, LoadOptions } from './types.ts';
 
 /**
  * Reads a data file's text through the shared input reader (a regular file within the size limit, UTF-8 with or
- * without a byte-order mark); a missing or unreadable file is an `EvalError` naming the loader and its format.
+ * without a byte-order mark); a missing or unreadable file is an `EvalError` naming the loader and its format, and an
+ * empty one (nothing but white space) an `eval/bad-data` error saying so.
  */
 export async function readDataText(path: string, loader: Pick<DatasetLoader, 'name' | 'format'>, options: LoadOptions = {}): Promise<string> {
-  return readInputText(path, {
+  const text = await readInputText(path, {
     kind: 'data',
     maxBytes: options.maxBytes,
     fail: (failure) => {
@@ -18,6 +19,9 @@ export async function readDataText(path: string, loader: Pick<DatasetLoader, 'na
       return error;
     },
   });
+  // Every format says so the same way, before its parser reports something less plain (a JSON error at line 1, a missing column).
+  if (text.trim() === '') throw dataError([`${path}: the file is empty`], loader);
+  return text;
 }
 
 /** Parses a JSON data file, with the line and column of a syntax error (never a piece of the text). */
@@ -25,7 +29,7 @@ export function parseDataJson(text: string, path: string, loader: Pick<DatasetLo
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new EvalError('eval/bad-data', `${path}: not valid JSON${describeJsonError(text, error)}; loader ${loader.name} expects ${loader.format}`, { cause: error });
+    throw dataError([`${path}: not valid JSON${describeJsonError(text, error)}`], loader, error);
   }
 }
 
@@ -36,10 +40,19 @@ export function describeJsonValue(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-/** The records of a JSON data file whose top level must be an array: `${path}: the top level is null, not an array of ${what}`. */
+/**
+ * The records of a JSON data file whose top level must be a non-empty array: `${path}: the top level is null, not
+ * an array of ${what}`, or `${path}: no records: the array is empty`.
+ */
 export function arrayOf(data: unknown, what: string, path: string, loader: Pick<DatasetLoader, 'name' | 'format'>): unknown[] {
   if (!Array.isArray(data)) throw dataError([`${path}: the top level is ${describeJsonValue(data)}, not an array of ${what}`], loader);
+  if (data.length === 0) throw noRecordsError(path, 'the array is empty', loader);
   return data;
+}
+
+/** A well-formed data file without a single record (`[]`, a CSV header alone): `${path}: no records: ${why}`. */
+export function noRecordsError(path: string, why: string, loader: Pick<DatasetLoader, 'name' | 'format'>): EvalError {
+  return dataError([`${path}: no records: ${why}`], loader);
 }
 
 /**
@@ -64,9 +77,9 @@ export function validateRecords<T>(records: readonly unknown[], schema: z.ZodTyp
 }
 
 /** An `eval/bad-data` error from problem lines, closed by the loader's expected format. */
-export function dataError(problems: string[], loader: Pick<DatasetLoader, 'name' | 'format'>): EvalError {
+export function dataError(problems: string[], loader: Pick<DatasetLoader, 'name' | 'format'>, cause?: unknown): EvalError {
   const all = [...problems, `loader ${loader.name} expects ${loader.format}`];
-  return new EvalError('eval/bad-data', all.join('\n'), { problems: all });
+  return new EvalError('eval/bad-data', all.join('\n'), { problems: all, ...(cause === undefined ? {} : { cause }) });
 }
 
 /** Ids made unique in load order: a repeated id gets `~2`, `~3`... (runs and resumes match items by id). */

@@ -30,6 +30,8 @@ export const roleMrcLoader: DatasetLoader = {
     + 'Lu et al., arXiv 2502.11387)',
   format: 'JSON Lines (or a JSON array) of RoleMRC test records {task, question: [{role: System|User|Assistant, content}], reference}, '
     + 'the conversation ending at the turn to answer',
+  /** All but `task` are read from the task's name; a name outside the test set's scheme gives `task` alone. */
+  categories: ['task', 'knowledge', 'expected', 'narration', 'scenario', 'variant'],
   async load(path, options) {
     const records = validateRecords(readRecords(await readDataText(path, this, options), path, this), RoleMrcRecord, path, this);
     return uniqueIds(records.map((record, index) => toItem(record, index + 1)));

@@ -45,6 +45,7 @@ export const tomatoLoader: DatasetLoader = {
   title: 'ToMATO',
   source: 'https://github.com/nttmdlab-nlp/ToMATO (dataset/*.json; Shinoda et al., AAAI 2025)',
   format: 'a JSON array of ToMATO records with a0..a3, a_idx (0-3), a_str, big_five, conversation, false_belief, mental_state, order, q, q_id',
+  categories: ['mental_state', 'order', 'false_belief', 'big_five'],
   async load(path, options) {
     const data = arrayOf(parseDataJson(await readDataText(path, this, options), path, this), 'records', path, this);
     const records = validateRecords(data, TomatoRecord, path, this);

@@ -16,6 +16,11 @@ export interface DatasetLoader {
   /** The file format this loader expects, in one or two sentences (shown by `bench list` and in errors). */
   format: string;
   /**
+   * The categories its items have (`BenchItem.categories`), what results can be broken down by; a benchmark's
+   * `categories` name these. Items of data outside the release's scheme may lack some (see each loader).
+   */
+  categories: readonly string[];
+  /**
    * Reads a file (or a folder, where the release is several files) and returns its items in released order.
    * Throws `EvalError('eval/bad-data')` naming the file, the record, the field and what was expected.
    */

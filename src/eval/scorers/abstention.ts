@@ -3,6 +3,7 @@ import { EvalError } from '../errors.ts';
 import type { BenchItem } from '../item.ts';
 import { parseScorerOptions } from '../judges/judged-scorer.ts';
 import { abstentionCues, firstCue, type AbstentionCue } from './abstention-phrases.ts';
+import { invalidScore } from './invalid-answer.ts';
 import type { ItemScore, MetricDefinition, Scorer, ScoreInput } from './types.ts';
 import { mentionsPresident, presidentsMentioned, usPresident } from './us-presidents.ts';
 
@@ -112,9 +113,7 @@ export function createAbstentionScorer(options: Record<string, unknown> = { name
 
 function scoreAbstention(input: ScoreInput, boundary: string): ItemScore {
   const { item, answer } = input;
-  if (answer.trim() === '') {
-    return { values: Object.fromEntries(METRICS.map((m) => [m.name, null])), invalid: true, extraction: 'empty answer' };
-  }
+  if (answer.trim() === '') return invalidScore(METRICS, 'empty answer');
   const reading = readAnswer(item, answer);
   const abstained = reading.abstained ? 1 : 0;
   const answered = reading.answered ? 1 : 0;

@@ -2,9 +2,19 @@ import { z } from 'zod';
 import { EvalError } from '../errors.ts';
 import { optionLetter } from '../template.ts';
 import { extractChoice } from './extract-choice.ts';
-import type { ItemScore, Scorer, ScoreInput } from './types.ts';
+import { invalidScore } from './invalid-answer.ts';
+import type { ItemScore, ItemValueDefinition, MetricDefinition, Scorer, ScoreInput } from './types.ts';
 
 const ChoiceOptions = z.object({ name: z.string() }).strict();
+
+const METRICS: MetricDefinition[] = [
+  { name: 'accuracy', description: 'share of readable answers that chose the right option', higherIsBetter: true },
+  { name: 'strict_accuracy', description: 'share of all answers that chose the right option (unreadable ones count as wrong)', higherIsBetter: true, whenInvalid: 0 },
+  { name: 'invalid_rate', description: 'share of answers from which no option could be read', higherIsBetter: false, whenInvalid: 1 },
+];
+
+/** Which shown option the answer chose (0 for the first shown), for the position-bias chart. */
+export const POSITION: ItemValueDefinition = { name: 'position', description: 'the position of the chosen option as shown (0 = first), for position bias' };
 
 /**
  * Multiple choice: reads the chosen option (`extractChoice`) and maps it back through the shown order.
@@ -15,11 +25,8 @@ export function createChoiceScorer(options: Record<string, unknown> = { name: 'c
   if (!parsed.success) throw new EvalError('eval/bad-definition', `scorer choice takes no options (${parsed.error.issues.map((i) => i.message).join('; ')})`);
   return {
     name: 'choice',
-    metrics: [
-      { name: 'accuracy', description: 'share of readable answers that chose the right option', higherIsBetter: true },
-      { name: 'strict_accuracy', description: 'share of all answers that chose the right option (unreadable ones count as wrong)', higherIsBetter: true },
-      { name: 'invalid_rate', description: 'share of answers from which no option could be read', higherIsBetter: false },
-    ],
+    metrics: METRICS,
+    itemValues: [POSITION],
     score: scoreChoice,
   };
 }
@@ -32,9 +39,7 @@ function scoreChoice(input: ScoreInput): ItemScore {
   const order = input.order ?? item.options.map((_, i) => i);
   const shown = order.map((i) => item.options![i]);
   const extraction = extractChoice(input.answer, shown);
-  if (!extraction.ok) {
-    return { values: { accuracy: null, strict_accuracy: 0, invalid_rate: 1 }, invalid: true, extraction: `unreadable: ${extraction.reason}` };
-  }
+  if (!extraction.ok) return invalidScore(METRICS, `unreadable: ${extraction.reason}`);
   const chosen = order[extraction.index];
   const correct = chosen === item.answer ? 1 : 0;
   return {

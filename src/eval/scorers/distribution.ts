@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EvalError } from '../errors.ts';
 import { brierScore, expectedCalibrationError, rankStatistics } from './distribution-metrics.ts';
+import { POSITION } from './choice.ts';
 import { readDistribution } from './read-distribution.ts';
 import type { ItemScore, Scorer, ScoreInput } from './types.ts';
 
@@ -35,7 +36,11 @@ export function createDistributionScorer(options: Record<string, unknown> = { na
         higherIsBetter: false,
         aggregate: (scores) => expectedCalibrationError(calibrationPoints(scores), bins),
       },
-      { name: 'invalid_rate', description: 'share of answers from which no probability distribution could be read', higherIsBetter: false },
+      { name: 'invalid_rate', description: 'share of answers from which no probability distribution could be read', higherIsBetter: false, whenInvalid: 1 },
+    ],
+    itemValues: [
+      { ...POSITION, description: 'the position (as shown, 0 = first) of the single most probable candidate, for position bias' },
+      { name: 'confidence', description: 'the probability of the most probable candidate (what the calibration error bins)' },
     ],
     score: scoreDistribution,
   };

@@ -9,7 +9,10 @@ import { createMoralFidelityScorer } from './moral-fidelity.ts';
 import { createThinkActScorer } from './think-act.ts';
 import type { Scorer } from './types.ts';
 
-export type { Scorer, ScoreInput, ItemScore, MetricDefinition } from './types.ts';
+import { withEmptyAnswersInvalid } from './invalid-answer.ts';
+
+export type { Scorer, ScoreInput, ItemScore, MetricDefinition, ItemValueDefinition } from './types.ts';
+export { invalidScore, invalidValues } from './invalid-answer.ts';
 export { extractChoice, type ChoiceExtraction } from './extract-choice.ts';
 
 type ScorerFactory = (options: Record<string, unknown>) => Scorer;
@@ -27,10 +30,10 @@ export const SCORERS: Readonly<Record<string, ScorerFactory>> = {
   'moral-fidelity': createMoralFidelityScorer,
 };
 
-/** Builds the scorer a definition names (with its options), or fails listing the known names. */
+/** Builds the scorer a definition names (with its options), or fails listing the known names; an empty answer is invalid for each. */
 export function createScorer(reference: ScorerReference): Scorer {
   const options = typeof reference === 'string' ? { name: reference } : reference;
   const factory = Object.hasOwn(SCORERS, options.name) ? SCORERS[options.name] : undefined;
   if (!factory) throw new EvalError('eval/unknown-scorer', `no scorer named '${options.name}'; known scorers: ${Object.keys(SCORERS).join(', ')}`);
-  return factory(options);
+  return withEmptyAnswersInvalid(factory(options));
 }

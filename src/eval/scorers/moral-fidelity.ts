@@ -5,6 +5,7 @@ import { parseScorerOptions, requireJudge, type JudgedScorer } from '../judges/j
 import type { JudgeVerdict } from '../judges/types.ts';
 import { removeInnerThoughts, withSpeaker } from '../loaders/moral-roleplay.ts';
 import { moralFidelityTask } from './moral-fidelity-task.ts';
+import { invalidScore } from './invalid-answer.ts';
 import type { ItemScore, MetricDefinition, ScoreInput } from './types.ts';
 
 /** The judge's verdict: its critique first, then the flaws it found, each with a severity 1 (minor) to 5 (severe). */
@@ -81,7 +82,7 @@ export function createMoralFidelityScorer(options: Record<string, unknown> = { n
         throw new EvalError('eval/bad-definition', `item ${item.id} (record ${item.record}) has no vars.character: the moral-fidelity scorer judges the portrayal of a named character (loader moral-roleplay)`);
       }
       const reply = removeInnerThoughts(input.answer);
-      if (reply === '') return { values: { fidelity: null, flaws: null }, invalid: true, extraction: 'empty reply (nothing but inner thoughts, or nothing)' };
+      if (reply === '') return invalidScore(METRICS, 'empty reply (nothing but inner thoughts, or nothing)');
 
       const task = moralFidelityTask({ book: item.vars.book ?? 'the book', character, traits: traitsOf(item) });
       const context = judgeContext(item);

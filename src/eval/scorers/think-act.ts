@@ -5,7 +5,8 @@ import { optionLetter } from '../template.ts';
 import { extractChoice } from './extract-choice.ts';
 import { parseThinkAct } from './parse-think-act.ts';
 import { EvalError } from '../errors.ts';
-import type { ItemScore, Scorer, ScoreInput } from './types.ts';
+import { invalidScore } from './invalid-answer.ts';
+import type { ItemScore, MetricDefinition, Scorer, ScoreInput } from './types.ts';
 
 const ThinkActOptions = z.object({
   name: z.string(),
@@ -75,40 +76,34 @@ export function createThinkActScorer(options: Record<string, unknown> = { name: 
   const { method } = parseScorerOptions('think-act', ThinkActOptions, options);
   const judged = method !== 'embedding';
   const embedded = method !== 'judge';
+  const metrics: MetricDefinition[] = [
+    ...(judged ? [
+      { name: 'think_act_match', description: 'Think–Act Matching: share of answers whose action carries out the stated reasoning (judged)', higherIsBetter: true, judged: true },
+      { name: 'thinking_score', description: 'judged 0–5: the reasoning thinks like this version of the character', higherIsBetter: true, range: [0, 5] as [number, number], judged: true },
+      { name: 'acting_score', description: 'judged 0–5: the action is what this version of the character would do', higherIsBetter: true, range: [0, 5] as [number, number], judged: true },
+    ] : []),
+    ...(embedded ? [
+      { name: 'think_act_similarity', description: 'Think–Act Matching as the paper computes it: cosine similarity of the embeddings of the reasoning and the action', higherIsBetter: true, range: [-1, 1] as [number, number] },
+    ] : []),
+    { name: 'choice_stated', description: 'share of readable answers whose action takes one of the dilemma\'s choices, read by rule (A/B or its text)', higherIsBetter: true },
+    { name: 'chose_a', description: 'share of decided actions taking the released choice A (choice_A): descriptive, read it by dilemma type', higherIsBetter: false },
+    { name: 'invalid_rate', description: 'share of answers without both a reasoning and an action', higherIsBetter: false, whenInvalid: 1 },
+  ];
   return {
     name: 'think-act',
     requiresJudge: judged,
     requiresEmbedding: embedded,
-    metrics: [
-      ...(judged ? [
-        { name: 'think_act_match', description: 'Think–Act Matching: share of answers whose action carries out the stated reasoning (judged)', higherIsBetter: true, judged: true },
-        { name: 'thinking_score', description: 'judged 0–5: the reasoning thinks like this version of the character', higherIsBetter: true, range: [0, 5] as [number, number], judged: true },
-        { name: 'acting_score', description: 'judged 0–5: the action is what this version of the character would do', higherIsBetter: true, range: [0, 5] as [number, number], judged: true },
-      ] : []),
-      ...(embedded ? [
-        { name: 'think_act_similarity', description: 'Think–Act Matching as the paper computes it: cosine similarity of the embeddings of the reasoning and the action', higherIsBetter: true, range: [-1, 1] as [number, number] },
-      ] : []),
-      { name: 'choice_stated', description: 'share of readable answers whose action takes one of the dilemma\'s choices, read by rule (A/B or its text)', higherIsBetter: true },
-      { name: 'chose_a', description: 'share of decided actions taking the released choice A (choice_A): descriptive, read it by dilemma type', higherIsBetter: false },
-      { name: 'invalid_rate', description: 'share of answers without both a reasoning and an action', higherIsBetter: false },
-    ],
-    score: (input) => scoreThinkAct(input, { judged, embedded }),
+    metrics,
+    score: (input) => scoreThinkAct(input, { judged, embedded, metrics }),
   };
 }
 
-async function scoreThinkAct(input: ScoreInput, method: { judged: boolean; embedded: boolean }): Promise<ItemScore> {
+async function scoreThinkAct(input: ScoreInput, method: { judged: boolean; embedded: boolean; metrics: readonly MetricDefinition[] }): Promise<ItemScore> {
   const judge = method.judged ? requireJudge(input, 'think-act') : undefined;
   const embed = method.embedded ? requireEmbedding(input) : undefined;
   const judgedNulls: Record<string, null> = method.judged ? { think_act_match: null, thinking_score: null, acting_score: null } : {};
-  const similarityNull: Record<string, null> = embed ? { think_act_similarity: null } : {};
   const parsed = parseThinkAct(input.answer);
-  if (!parsed.ok) {
-    return {
-      values: { ...judgedNulls, ...similarityNull, choice_stated: null, chose_a: null, invalid_rate: 1 },
-      invalid: true,
-      extraction: `unreadable: ${parsed.reason}`,
-    };
-  }
+  if (!parsed.ok) return invalidScore(method.metrics, `unreadable: ${parsed.reason}`);
 
   const choices = choicesOf(input);
   let chosen: number | undefined;

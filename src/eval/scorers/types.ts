@@ -48,13 +48,27 @@ export interface MetricDefinition {
   /** Judged dimensions are drawn on the radar chart. */
   judged?: boolean;
   /**
+   * The value an invalid answer gets when this metric counts such answers (`invalid_rate` 1, `strict_accuracy` 0);
+   * without it, null: an answer that could not be read is never right or wrong.
+   */
+  whenInvalid?: number;
+  /**
    * From the scores of a set of items to one number (bootstrap resamples call it too).
    * Default: the mean of the non-null values of `name`.
    */
   aggregate?: (scores: readonly ItemScore[]) => number | null;
 }
 
-/** Turns a model's answer to an item into metric values. */
+/** A per-item value that is not a metric: kept with the item and shown in drill-downs, never summarised. */
+export interface ItemValueDefinition {
+  name: string;
+  description: string;
+}
+
+/**
+ * Turns a model's answer to an item into metric values: each score holds a value (a number, or null where it does not
+ * apply) for every metric without its own `aggregate`, and nothing but `metrics` and `itemValues`.
+ */
 export interface Scorer {
   name: string;
   /** The scorer asks a judge model: a run without one is refused before any model call. */
@@ -62,5 +76,7 @@ export interface Scorer {
   /** The scorer embeds texts: a run without an embedding model is refused before any model call. */
   requiresEmbedding?: boolean;
   metrics: MetricDefinition[];
+  /** Per-item values besides the metrics (`position`: the shown option chosen, for the position-bias chart). */
+  itemValues?: ItemValueDefinition[];
   score(input: ScoreInput): ItemScore | Promise<ItemScore>;
 }

@@ -2,6 +2,7 @@ export { readGgufHeader, checkGgufFile, ggmlTensorBytes, type GgufHeader, type G
 export { downloadModel, formatBytes, type DownloadOptions, type DownloadProgress, type DownloadResult, type OpenPartFile } from './download.ts';
 export { modelCacheDir, listCachedModels, type CachedModel } from './model-cache.ts';
 export { removeCachedModel, type RemovedModel } from './remove-model.ts';
+export { listLocalModels, type LocalModelRow } from './local-models.ts';
 export {
   LOCAL_CATALOG, parseLocalModelId, localModelIdentity, hubUrl, cachedPathOf, ensureLocalModel, downloadNotice,
   type CatalogModel, type HubFile, type LocalModelSource, type EnsureModelOptions,

@@ -1,16 +1,5 @@
-/** Lenient-parse-then-validate helpers shared by the card and lorebook readers: repair spec fields, report each repair, never touch extensions. */
-import type { z } from 'zod';
-import { describeJsonError, decodeInputText, DEFAULT_MAX_FILE_BYTES, readInputBytes, type InputFailure } from '../text/index.ts';
-import { CardError, describeInput, formatFieldPath } from './errors.ts';
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Copies `key: value` as an own property even for keys like `__proto__` (plain assignment would drop them). */
-export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
+/** Lenient parsing before validation: repairs spec fields of a card or lorebook in place, reports each repair, never touches extensions. */
+import { isRecord } from './plain-object.ts';
 
 /** How a field is needed: `required` (spec field: repair and report), `silent` (default quietly: the source spec predates it), `optional`. */
 export type FieldNeed = 'required' | 'silent' | 'optional';
@@ -135,45 +124,4 @@ export function fieldRepairer(target: Record<string, unknown>, base: string, war
     },
   };
   return repairer;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Files
-
-type FileKind = 'card' | 'lorebook';
-
-export const DEFAULT_MAX_BYTES = DEFAULT_MAX_FILE_BYTES.card;
-
-/** The shared reader's failures as card or lorebook errors, keeping the folder's codes (`card/too-large`...). */
-export const cardInputFailure = (kind: FileKind) => (failure: InputFailure): CardError =>
-  new CardError(`${kind}/${failure.problem}`, failure.message, { path: failure.path, cause: failure.cause });
-
-/** Reads a card or lorebook file: a regular file within `maxBytes`, checked before it is read. */
-export async function readFileWithLimit(path: string, maxBytes: number, kind: FileKind): Promise<Uint8Array> {
-  return readInputBytes(path, { kind, maxBytes, fail: cardInputFailure(kind) });
-}
-
-/** Decodes text (UTF-8 with or without BOM, or UTF-16 with BOM) and parses it as JSON, naming the line and column on failure. */
-export function parseJsonBytes(bytes: Uint8Array, path: string | undefined, kind: FileKind, what = 'file'): unknown {
-  const subject = what === 'file' || what === kind ? 'this' : `the ${what}`;
-  const text = decodeInputText(bytes, { path: describeInput(path, kind), kind, subject, fail: cardInputFailure(kind) });
-  return parseJsonText(text, path, kind, what);
-}
-
-export function parseJsonText(text: string, path: string | undefined, kind: FileKind, what = 'file'): unknown {
-  const file = describeInput(path, kind);
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (!body.trim()) throw new CardError(`${kind}/bad-json` as const, `${file}: the ${what} is empty; expected JSON`, { path });
-  try {
-    return JSON.parse(body);
-  } catch (error) {
-    throw new CardError(`${kind}/bad-json` as const, `${file}: the ${what} is not valid JSON${describeJsonError(body, error)}; fix the JSON or re-export it`, { path, cause: error });
-  }
-}
-
-/** Lists zod issues as `path: message` items for one-line messages (at most five). */
-export function describeIssues(issues: ReadonlyArray<z.core.$ZodIssue>, prefix: string): { fields: string; first: string } {
-  const items = issues.map((issue) => (issue.path.length || prefix ? `${formatFieldPath(issue.path, prefix)}: ${issue.message}` : issue.message));
-  const more = items.length > 5 ? `; and ${items.length - 5} more` : '';
-  return { fields: items.slice(0, 5).join('; ') + more, first: formatFieldPath(issues[0]?.path ?? [], prefix) };
 }

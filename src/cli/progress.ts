@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { Writable } from 'node:stream';
-import type { RunProgress } from './local-runner.ts';
+import type { RunProgress } from '../run/index.ts';
 
 export interface ProgressReporter {
   update(progress: RunProgress): void;
@@ -78,6 +78,39 @@ function plainReporter(options: ProgressOptions): ProgressReporter {
     },
     stop() {
       if (last && last.done + last.failed !== lastFinished) print(last);
+    },
+  };
+}
+
+/** What a command shows while a run executes: a progress bar (or lines) on stderr, Ctrl-C to stop it. */
+export interface RunFollower {
+  /** Aborted by Ctrl-C once the run started. */
+  signal: AbortSignal;
+  /** The run is stored and about to execute: show its progress, and let Ctrl-C stop it. */
+  onStart: (run: { id: string }) => void;
+  onProgress: (progress: RunProgress) => void;
+  /** A line on stderr that does not break the bar. */
+  log: (line: string) => void;
+  /** Removes the bar and the Ctrl-C handler. */
+  stop: () => void;
+}
+
+/** Follows a run on the terminal: `run ID` progress and Ctrl-C, from the moment the run starts. */
+export function followRun(io: { stderr: ProgressOptions['stream']; onInterrupt: (handler: () => void) => () => void }): RunFollower {
+  const controller = new AbortController();
+  let progress: ProgressReporter | undefined;
+  let removeInterrupt: (() => void) | undefined;
+  return {
+    signal: controller.signal,
+    onStart: (run) => {
+      removeInterrupt = io.onInterrupt(() => controller.abort());
+      progress = createProgressReporter({ stream: io.stderr, label: `run ${run.id}` });
+    },
+    onProgress: (update) => progress?.update(update),
+    log: (line) => (progress ? progress.log(line) : io.stderr.write(`${line}\n`)),
+    stop: () => {
+      progress?.stop();
+      removeInterrupt?.();
     },
   };
 }
