@@ -33,7 +33,7 @@ describe('the test suite', () => {
 
 describe('the repository stands alone', () => {
   // The released files beside the repository (../shared/data) are read by the real-data suite only.
-  const outside = /\.\.\/shared\b|'shared', 'data'|\/work\/shared/;
+  const outside = /\.\.\/shared\b|'shared', 'data'|\/work\/shared|\bsharedData\b|support\/real-data\.ts/;
 
   it('no test, example or benchmark outside the real-data suite reads ../shared', () => {
     const files = [...filesUnder('test'), ...filesUnder('examples'), ...filesUnder('bench')]
