@@ -1,7 +1,8 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLanguageModel, createModelRuntime, openChatSession, openSqliteStore, readCharacterFile } from '../src/index.ts';
 import { startFakeLlm, type FakeLlm } from './support/fake-llm/index.ts';
-import { sharedData } from './support/cli.ts';
+import { repoRoot } from './support/cli.ts';
 
 let fake: FakeLlm;
 beforeAll(async () => { fake = await startFakeLlm(); });
@@ -10,14 +11,14 @@ afterAll(async () => { await fake.close(); });
 describe('the library entry point', () => {
   it('chats with a real card through the OpenAI provider over HTTP, recording usage per session', async () => {
     const store = openSqliteStore(':memory:');
-    const { character } = await readCharacterFile(sharedData('cards', 'default_Seraphina.png'));
+    const { character } = await readCharacterFile(join(repoRoot, 'test', 'fixtures', 'cards', 'tamsin.png'));
     const model = createLanguageModel('openai:gpt-4o-mini', {
       env: { OPENAI_API_KEY: 'test-key' }, baseURL: fake.url, runtime: createModelRuntime(), store, episodeId: 'lib',
     });
-    fake.enqueue({ json: { thought: { belief: 'b', intention: 'i', desire: 'd', emotion: 'e', knowledge: 'k' }, action: '', speech: 'You are in Eldoria.' } });
+    fake.enqueue({ json: { thought: { belief: 'b', intention: 'i', desire: 'd', emotion: 'e', knowledge: 'k' }, action: '', speech: 'You are in the Saltmarsh.' } });
     const chat = await openChatSession({ store, character, model, sessionId: 'lib', userName: 'Ann' });
     const turn = await chat.send('Where am I?');
-    expect(turn.output.speech).toBe('You are in Eldoria.');
+    expect(turn.output.speech).toBe('You are in the Saltmarsh.');
     const request = fake.chatRequests()[0];
     expect(request.path).toBe('/v1/chat/completions');
     expect(request.headers.authorization).toBe('Bearer test-key');
@@ -27,10 +28,10 @@ describe('the library entry point', () => {
 });
 
 describe('benchmarks through the library', () => {
-  it('loads a released file, runs it as jobs against a model over HTTP, and summarizes with intervals', async () => {
+  it('loads a data file in a released format, runs it as jobs against a model over HTTP, and summarizes with intervals', async () => {
     const { resolveBenchmark, findLoader, createBenchRun, executeBenchRun, summarizeBenchRun, renderMarkdownReport } = await import('../src/eval-api.ts');
     const store = openSqliteStore(':memory:');
-    const benchmark = await resolveBenchmark('tomato', { data: sharedData('tomato', 'tomato_fb.first40.json'), cwd: process.cwd() });
+    const benchmark = await resolveBenchmark('tomato', { data: join(repoRoot, 'test', 'fixtures', 'bench', 'tomato', 'tomato_sample.json'), cwd: process.cwd() });
     const items = await findLoader(benchmark.definition.dataset.loader).load(benchmark.dataPath);
     fake.reset();
     for (let i = 0; i < 10; i++) fake.enqueue({ text: 'The answer is [A].' });

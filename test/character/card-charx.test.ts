@@ -6,7 +6,7 @@ import { parseCharacterBytes } from '../../src/character/card-parse.ts';
 import { readCharx, writeCharx } from '../../src/character/charx.ts';
 import { cardError } from '../support/card-error.ts';
 
-const seraphinaPng = new Uint8Array(readFileSync(fileURLToPath(new URL('../../../shared/data/cards/default_Seraphina.png', import.meta.url))));
+const cardPng = new Uint8Array(readFileSync(fileURLToPath(new URL('../fixtures/cards/tamsin.png', import.meta.url))));
 
 const cardJson = {
   spec: 'chara_card_v3', spec_version: '3.0',
@@ -23,7 +23,7 @@ const cardJson = {
 describe('CHARX cards', () => {
   const zip = zipSync({
     'card.json': strToU8(JSON.stringify(cardJson)),
-    'assets/icon/images/main.png': seraphinaPng,
+    'assets/icon/images/main.png': cardPng,
     'assets/emotion/images/happy.webp': new Uint8Array([1, 2, 3]),
   });
 
@@ -33,7 +33,7 @@ describe('CHARX cards', () => {
     expect(loaded.character.assets).toHaveLength(2);
     expect(loaded.source).toMatchObject({ format: 'charx', spec: 'v3', path: 'risu.charx' });
     expect(Object.keys(loaded.source.files!).sort()).toEqual(['assets/emotion/images/happy.webp', 'assets/icon/images/main.png']);
-    expect(loaded.source.image?.byteLength).toBe(seraphinaPng.byteLength);
+    expect(loaded.source.image?.byteLength).toBe(cardPng.byteLength);
     expect(loaded.warnings).toEqual([]);
   });
 
@@ -49,9 +49,9 @@ describe('CHARX cards', () => {
 
   it('adds an image as the main icon when the card has none', () => {
     const { character } = parseCharacterBytes(strToU8(JSON.stringify({ ...cardJson, data: { ...cardJson.data, assets: [] } })));
-    const files = unzipSync(writeCharx(character, { image: seraphinaPng }));
+    const files = unzipSync(writeCharx(character, { image: cardPng }));
     expect(Object.keys(files).sort()).toEqual(['assets/icon/images/main.png', 'card.json']);
-    expect(parseCharacterBytes(writeCharx(character, { image: seraphinaPng })).source.image?.byteLength).toBe(seraphinaPng.byteLength);
+    expect(parseCharacterBytes(writeCharx(character, { image: cardPng })).source.image?.byteLength).toBe(cardPng.byteLength);
   });
 
   it('refuses an archive without card.json', () => {

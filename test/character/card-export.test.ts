@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toCardJson } from '../../src/character/card-export.ts';
 import { writeCharacterFile } from '../../src/character/card-write.ts';
@@ -9,7 +8,6 @@ import { parseCharacterJson, readCharacterFile } from '../../src/character/card-
 
 const dir = mkdtempSync(join(tmpdir(), 'dramatis-card-export-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const seraphinaPath = fileURLToPath(new URL('../../../shared/data/cards/default_Seraphina.png', import.meta.url));
 
 /** A V3 card using every V3-only field, research fields, unknown data fields and SillyTavern top-level keys. */
 const richV3 = {
@@ -95,15 +93,6 @@ describe('writeCharacterFile', () => {
     expect(text.startsWith('{\n  "spec": "chara_card_v2"')).toBe(true);
     expect(text.endsWith('}\n')).toBe(true);
     expect((await readCharacterFile(path)).character).toEqual(character);
-  });
-
-  it('writes PNG keeping the source picture (card convert a.png b.png)', async () => {
-    const loaded = await readCharacterFile(seraphinaPath);
-    const path = join(dir, 'seraphina.png');
-    await writeCharacterFile(path, loaded.character, { image: loaded.source.image });
-    const reread = await readCharacterFile(path);
-    expect(reread.character).toEqual(loaded.character);
-    expect(reread.source.image!.byteLength).toBeGreaterThan(529_612);
   });
 
   it('writes CHARX', async () => {

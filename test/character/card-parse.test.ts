@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { parseCharacterBytes, parseCharacterJson, readCharacterFile } from '../../src/character/card-parse.ts';
 import { cardError } from '../support/card-error.ts';
 
-const seraphinaPath = fileURLToPath(new URL('../../../shared/data/cards/default_Seraphina.png', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/cards/${name}`, import.meta.url));
 
 const v2 = (data: Record<string, unknown>, top: Record<string, unknown> = {}) => ({ spec: 'chara_card_v2', spec_version: '2.0', ...top, data: completeV2(data) });
@@ -15,39 +14,6 @@ function completeV2(data: Record<string, unknown>): Record<string, unknown> {
     creator: '', character_version: '', extensions: {}, ...data,
   };
 }
-
-describe('readCharacterFile on the real Seraphina card (SillyTavern V2 PNG)', () => {
-  it('imports name, lorebook and SillyTavern quirks with precise warnings', async () => {
-    const loaded = await readCharacterFile(seraphinaPath);
-    const { character, source, warnings } = loaded;
-    expect(character.name).toBe('Seraphina');
-    expect(character.creator).toBe('OtisAlejandro');
-    expect(source).toMatchObject({ path: seraphinaPath, format: 'png', spec: 'v2' });
-    expect(source.image?.byteLength).toBe(529_612);
-
-    const book = character.character_book!;
-    expect(book.name).toBe('Eldoria');
-    expect(book.entries).toHaveLength(4);
-    expect(book.extensions).toEqual({});
-    expect(book.entries[0]).toMatchObject({ id: 0, keys: ['eldoria', 'wood', 'forest', 'magical forest'], insertion_order: 100, enabled: true, use_regex: false, position: 'before_char' });
-    expect(book.entries[0].extensions).toEqual({ position: 0, probability: null, useProbability: false });
-
-    // extensions are lossless: the numeric string stays a string
-    expect(character.extensions.talkativeness).toBe('0.5');
-    expect(character.extensions.fav).toBe(false);
-    expect(character.extensions.world).toBe('Eldoria');
-    // SillyTavern's top-level keys are kept for export
-    expect(character.extensions.dramatis_top_level).toEqual({
-      avatar: 'none', chat: 'Seraphina - 2023-5-12 @21h 32m 29s 224ms', create_date: '2023-5-12 @21h 32m 29s 228ms',
-      talkativeness: '0.5', fav: false, creatorcomment: 'ST Default Bot contest winner: roleplay bots category',
-    });
-    expect(source.extraTopLevel).toEqual(character.extensions.dramatis_top_level);
-
-    expect(warnings).toContain('data.character_book.extensions: missing, set to {}');
-    expect(warnings.some((w) => w.startsWith('data.extensions.talkativeness:') && w.includes('kept as is'))).toBe(true);
-    expect(warnings).toHaveLength(2);
-  });
-});
 
 describe('parseCharacterJson', () => {
   it('reads a V1 card (flat object, no spec)', () => {

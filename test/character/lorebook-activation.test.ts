@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { activateLorebook, type ActivationInput, type ActivationResult } from '../../src/character/lorebook-activation.ts';
 import { readSelectiveLogic } from '../../src/character/lorebook-entry.ts';
@@ -522,61 +521,6 @@ describe('renderActivatedEntries', () => {
     expect(lorebookEntryPosition(entry({ extensions: { position: 1 } }))).toBe('after_char');
     expect(lorebookEntryPosition(entry({ extensions: { position: '0' } }))).toBe('before_char');
     expect(lorebookEntryPosition(entry())).toBe('before_char');
-  });
-});
-
-describe('a real SillyTavern world info (Eldoria)', () => {
-  interface StEntry {
-    key: string[];
-    keysecondary: string[];
-    content: string;
-    constant: boolean;
-    selective: boolean;
-    order: number;
-    position: number;
-    disable: boolean;
-    comment: string;
-  }
-  const path = new URL('../../../shared/data/cards/Eldoria.json', import.meta.url);
-  const world = JSON.parse(readFileSync(path, 'utf8')) as { entries: Record<string, StEntry> };
-  // A minimal mapping for this test only; the real converter lives elsewhere.
-  const eldoria: Lorebook = {
-    name: 'Eldoria',
-    extensions: {},
-    entries: Object.values(world.entries).map((st) => ({
-      keys: st.key,
-      secondary_keys: st.keysecondary,
-      content: st.content,
-      constant: st.constant,
-      selective: st.selective,
-      insertion_order: st.order,
-      position: st.position === 0 ? 'before_char' : 'after_char',
-      enabled: !st.disable,
-      comment: st.comment,
-      use_regex: false,
-      extensions: {},
-    })),
-  };
-
-  it('activates the Eldoria entry when the forest comes up', () => {
-    const result = activateLorebook(eldoria, { messages: ['*You wake up in a glade.*', 'Tell me about the forest.'] });
-    const eldoriaEntry = result.activated.find((item) => item.entry.keys.includes('eldoria'));
-    expect(eldoriaEntry).toMatchObject({ reason: 'key', round: 0 });
-    expect(['wood', 'forest']).toContain(eldoriaEntry?.matchedKey);
-    expect(result.errors).toEqual([]);
-    expect(result.tokens).toBeGreaterThan(100);
-    expect(result.tokens).toBeLessThanOrEqual(2048);
-    expect(renderActivatedEntries(result, 'before_char')).toContain('Eldoria is here, all of the woods.');
-  });
-
-  it('activates nothing for unrelated small talk', () => {
-    expect(activateLorebook(eldoria, { messages: ['Hi!', 'What is your name?'] }).activated).toEqual([]);
-  });
-
-  it('follows the Shadowfangs through recursion', () => {
-    const result = activateLorebook(eldoria, { messages: ['What is Eldoria?'], recursive: true, tokenBudget: Infinity });
-    const shadowfang = result.activated.find((item) => item.entry.keys.includes('shadowfang'));
-    expect(shadowfang).toMatchObject({ reason: 'recursion', round: 1 });
   });
 });
 

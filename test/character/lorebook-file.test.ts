@@ -1,40 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readCharacterFile } from '../../src/character/card-parse.ts';
 import { parseLorebookJson, readLorebookFile, toLorebookJson } from '../../src/character/lorebook-file.ts';
 import { cardError } from '../support/card-error.ts';
 
-const eldoriaPath = fileURLToPath(new URL('../../../shared/data/cards/Eldoria.json', import.meta.url));
-const seraphinaPath = fileURLToPath(new URL('../../../shared/data/cards/default_Seraphina.png', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'dramatis-lorebook-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('readLorebookFile', () => {
-  it('reads the real SillyTavern world info Eldoria.json', async () => {
-    const { lorebook, format, warnings } = await readLorebookFile(eldoriaPath);
-    expect(format).toBe('sillytavern-world-info');
-    expect(warnings).toEqual([]);
-    expect(lorebook.name).toBe('Eldoria'); // from the file name
-    expect(lorebook.extensions).toEqual({});
-    expect(lorebook.entries).toHaveLength(4);
-    expect(lorebook.entries[0]).toMatchObject({
-      id: 0, keys: ['eldoria', 'wood', 'forest', 'magical forest'], secondary_keys: [], comment: '', name: '',
-      constant: false, selective: false, insertion_order: 100, enabled: true, position: 'before_char', use_regex: false,
-      extensions: { position: 0 },
-    });
-    expect(lorebook.entries.map((e) => e.keys[0])).toEqual(['eldoria', 'shadowfang', 'glade', 'power']);
-  });
-
-  it('matches the lorebook embedded in the Seraphina card (same lore, two formats)', async () => {
-    const world = (await readLorebookFile(eldoriaPath)).lorebook;
-    const card = (await readCharacterFile(seraphinaPath)).character.character_book!;
-    const core = (entries: typeof world.entries) => entries.map(({ id, keys, secondary_keys, content, constant, selective, insertion_order, enabled, position }) => ({ id, keys, secondary_keys, content, constant, selective, insertion_order, enabled, position }));
-    expect(core(world.entries)).toEqual(core(card.entries));
-  });
-
   it('reports bad JSON and unknown formats with the file name', async () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{ "entries": ');
@@ -42,7 +16,6 @@ describe('readLorebookFile', () => {
     const other = join(dir, 'other.json');
     writeFileSync(other, '{ "hello": 1 }');
     await expect(readLorebookFile(other)).rejects.toMatchObject({ code: 'lorebook/bad-format', message: expect.stringContaining(other) });
-    await expect(readLorebookFile(seraphinaPath)).rejects.toMatchObject({ code: 'lorebook/bad-format' });
   });
 });
 

@@ -2,9 +2,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/index.ts';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm/index.ts';
-import { repoRoot, runCli, sharedData, tempDir } from '../support/cli.ts';
+import { repoRoot, runCli, tempDir } from '../support/cli.ts';
 
-const seraphina = sharedData('cards', 'default_Seraphina.png');
+// A SillyTavern-style V2 PNG card with a 4-entry lorebook, and the same lore as world info (test/fixtures/cards).
+const tamsin = join(repoRoot, 'test', 'fixtures', 'cards', 'tamsin.png');
+const saltmarsh = join(repoRoot, 'test', 'fixtures', 'cards', 'Saltmarsh.json');
 let fake: FakeLlm;
 let dir: string;
 
@@ -14,14 +16,14 @@ beforeEach(() => { fake.reset(); dir = tempDir(); });
 
 const turn = (speech: string, extra: { action?: string; belief?: string } = {}) => ({
   json: {
-    thought: { belief: extra.belief ?? 'The traveller is hurt.', intention: 'Reassure them.', desire: 'Peace in the glade.', emotion: 'concern', knowledge: 'Shadowfangs roam the forest.' },
+    thought: { belief: extra.belief ?? 'The traveller is hurt.', intention: 'Reassure them.', desire: 'A quiet tide.', emotion: 'concern', knowledge: 'Tidewraiths walk in the fog.' },
     action: extra.action ?? 'kneels beside the bed',
     speech,
   },
 });
 
 const chat = (...args: string[]) => runCli(
-  ['chat', seraphina, '--model', 'openai-compatible:fake', '--base-url', fake.url, ...args],
+  ['chat', tamsin, '--model', 'openai-compatible:fake', '--base-url', fake.url, ...args],
   { cwd: dir, env: {} },
 );
 const events = async (session: string) => {
@@ -31,24 +33,24 @@ const events = async (session: string) => {
 
 describe('dramatis chat (one-shot, over HTTP to the fake server)', () => {
   it('answers in character with thoughts, lore and the greeting in the prompt', async () => {
-    fake.enqueue(turn('You are safe in my glade, traveller.'));
-    const { code, stdout, stderr } = await chat('--message', 'Where am I? What is this forest?', '--session', 's1', '--show-thoughts', '--user-name', 'Ann');
+    fake.enqueue(turn('You are safe in my stilt-house, traveller.'));
+    const { code, stdout, stderr } = await chat('--message', 'Where am I? What is this marsh?', '--session', 's1', '--show-thoughts', '--user-name', 'Ann');
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toContain('Seraphina: *kneels beside the bed*');
-    expect(stdout).toContain('Seraphina: You are safe in my glade, traveller.');
+    expect(stdout).toContain('Tamsin: *kneels beside the bed*');
+    expect(stdout).toContain('Tamsin: You are safe in my stilt-house, traveller.');
     expect(stdout).toContain('belief: The traveller is hurt.');
     const body = fake.chatRequests()[0].body;
     expect(body.response_format?.type).toBe('json_schema');
     expect(body.stream).toBe(true);
     const [system, ...rest] = body.messages!;
     expect(system.role).toBe('system');
-    expect(String(system.content)).toContain('Seraphina');
+    expect(String(system.content)).toContain('Tamsin');
     expect(JSON.stringify(rest)).toContain('Ann');
-    expect(JSON.stringify(rest.at(-1))).toMatch(/Eldoria/);
+    expect(JSON.stringify(rest.at(-1))).toMatch(/Saltmarsh/);
     const stored = await events('s1');
     expect(stored.map((e) => e.kind)).toEqual(['speech', 'speech', 'thought', 'action', 'speech']);
-    expect(stored[2].visibility).toEqual({ only: ['Seraphina'] });
+    expect(stored[2].visibility).toEqual({ only: ['Tamsin'] });
   });
 
   it('continues a session: the second prompt starts with the first one', async () => {
@@ -82,9 +84,9 @@ describe('dramatis chat (one-shot, over HTTP to the fake server)', () => {
 
   it('uses an extra --lorebook and refuses a greeting the card does not have', async () => {
     fake.enqueue(turn('Yes.'));
-    const { code } = await chat('--message', 'Tell me of the Shadowfangs', '--session', 'g1', '--lorebook', sharedData('cards', 'Eldoria.json'));
+    const { code } = await chat('--message', 'Tell me of the Tidewraiths', '--session', 'g1', '--lorebook', saltmarsh);
     expect(code).toBe(0);
-    expect(JSON.stringify(fake.chatRequests()[0].body.messages!.at(-1))).toMatch(/Shadowfang/);
+    expect(JSON.stringify(fake.chatRequests()[0].body.messages!.at(-1))).toMatch(/Tidewraith/);
     const missing = await chat('--message', 'Hi', '--session', 'g2', '--greeting', '1');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/0 alternate greeting/);
@@ -97,7 +99,7 @@ describe('dramatis chat (one-shot, over HTTP to the fake server)', () => {
     );
     const { code, stdout } = await chat('--message', 'Hi', '--session', 'auto1');
     expect(code).toBe(0);
-    expect(stdout).toContain('Seraphina: Plain servers work too.');
+    expect(stdout).toContain('Tamsin: Plain servers work too.');
     const [first, second] = fake.chatRequests().map((r) => r.body);
     expect(first.response_format?.type).toBe('json_schema');
     expect(second.response_format).toBeUndefined();
@@ -111,7 +113,7 @@ describe('dramatis chat (one-shot, over HTTP to the fake server)', () => {
     fake.enqueue({ ...turn('Ollama speaks.'), usage: { promptTokens: 200, completionTokens: 20 } });
     const origin = new URL(fake.url).origin;
     const { code, stdout } = await runCli(
-      ['chat', seraphina, '--model', 'ollama:qwen2.5:7b', '--base-url', origin, '--message', 'Hi from Ollama', '--session', 'o1', '--json'],
+      ['chat', tamsin, '--model', 'ollama:qwen2.5:7b', '--base-url', origin, '--message', 'Hi from Ollama', '--session', 'o1', '--json'],
       { cwd: dir, env: {} },
     );
     expect(code).toBe(0);
@@ -127,7 +129,7 @@ describe('dramatis chat (one-shot, over HTTP to the fake server)', () => {
   it("chats through the Anthropic provider over /v1/messages (native structured output)", async () => {
     fake.enqueue({ ...turn('Claude speaks.'), usage: { promptTokens: 300, completionTokens: 30 } });
     const { code, stdout } = await runCli(
-      ['chat', seraphina, '--model', 'anthropic:claude-sonnet-4-5', '--base-url', fake.url, '--message', 'Hi from Claude', '--session', 'a1', '--json'],
+      ['chat', tamsin, '--model', 'anthropic:claude-sonnet-4-5', '--base-url', fake.url, '--message', 'Hi from Claude', '--session', 'a1', '--json'],
       { cwd: dir, env: { ANTHROPIC_API_KEY: 'test-key' } },
     );
     expect(code).toBe(0);
@@ -137,7 +139,7 @@ describe('dramatis chat (one-shot, over HTTP to the fake server)', () => {
     const request = fake.chatRequests()[0];
     expect(request.path).toBe('/v1/messages');
     expect(request.headers['x-api-key']).toBe('test-key');
-    expect(JSON.stringify(request.body.system)).toContain('Seraphina');
+    expect(JSON.stringify(request.body.system)).toContain('Tamsin');
     expect(request.body.output_config).toHaveProperty('format');
   });
 
@@ -145,7 +147,7 @@ describe('dramatis chat (one-shot, over HTTP to the fake server)', () => {
     fake.enqueue({ text: '<thought>\nbelief: b\nintention: i\ndesire: d\nemotion: e\nknowledge: k\n</thought>\n<action></action>\n<speech>Tagged hello.</speech>' });
     const { code, stdout } = await chat('--message', 'Hi', '--session', 't1', '--output-mode', 'tagged');
     expect(code).toBe(0);
-    expect(stdout.trim()).toBe('Seraphina: Tagged hello.');
+    expect(stdout.trim()).toBe('Tamsin: Tagged hello.');
     expect(fake.chatRequests()[0].body.response_format).toBeUndefined();
   });
 });
@@ -260,10 +262,10 @@ describe('dramatis chat: faults leave the session with complete turns only', () 
 describe('dramatis chat (interactive) and sessions', () => {
   it('chats line by line from stdin with /thoughts and /exit', async () => {
     fake.enqueue(turn('Welcome back.', { belief: 'HIDDEN-1' }), turn('Sleep now.', { belief: 'SHOWN-2' }));
-    const result = await runCli(['chat', seraphina, '--model', 'openai-compatible:fake', '--base-url', fake.url, '--session', 'i1'],
+    const result = await runCli(['chat', tamsin, '--model', 'openai-compatible:fake', '--base-url', fake.url, '--session', 'i1'],
       { cwd: dir, env: {}, stdin: 'Hello\n/thoughts\nGoodnight\n/exit\n' });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Seraphina: *kneels beside the bed* Welcome back.');
+    expect(result.stdout).toContain('Tamsin: *kneels beside the bed* Welcome back.');
     expect(result.stdout).toContain('Sleep now.');
     expect(result.stdout).not.toContain('HIDDEN-1');
     expect(result.stdout).toContain('SHOWN-2');
@@ -276,20 +278,20 @@ describe('dramatis chat (interactive) and sessions', () => {
     await chat('--message', 'Hi', '--session', 'l1');
     const list = await runCli(['sessions', 'list'], { cwd: dir });
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/l1\s+Seraphina\s+1/);
+    expect(list.stdout).toMatch(/l1\s+Tamsin\s+1/);
     const show = await runCli(['sessions', 'show', 'l1'], { cwd: dir });
-    expect(show.stdout).toContain('Seraphina: Listed.');
+    expect(show.stdout).toContain('Tamsin: Listed.');
     expect(show.stdout).not.toContain('PRIVATE');
     expect((await runCli(['sessions', 'show', 'l1', '--show-thoughts'], { cwd: dir })).stdout).toContain('PRIVATE');
     expect((await runCli(['sessions', 'show', 'nope'], { cwd: dir })).code).toBe(1);
     const json = JSON.parse((await runCli(['sessions', 'list', '--json'], { cwd: dir })).stdout);
-    expect(json[0]).toMatchObject({ id: 'l1', character: 'Seraphina', turns: 1 });
+    expect(json[0]).toMatchObject({ id: 'l1', character: 'Tamsin', turns: 1 });
   });
 
   it('exits 2 on a usage error', async () => {
     expect((await runCli(['chat'], { cwd: dir })).code).toBe(2);
-    expect((await runCli(['chat', seraphina, '--context-tokens', 'lots'], { cwd: dir })).code).toBe(2);
-    expect((await runCli(['chat', seraphina, '--message', '  '], { cwd: dir })).code).toBe(2);
+    expect((await runCli(['chat', tamsin, '--context-tokens', 'lots'], { cwd: dir })).code).toBe(2);
+    expect((await runCli(['chat', tamsin, '--message', '  '], { cwd: dir })).code).toBe(2);
     expect((await runCli(['nonsense'], { cwd: dir })).code).toBe(2);
   });
 });

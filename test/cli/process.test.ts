@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/index.ts';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm/index.ts';
-import { privateDataHome, repoRoot, sharedData, tempDir } from '../support/cli.ts';
+import { privateDataHome, repoRoot, tempDir } from '../support/cli.ts';
+import { until } from '../support/until.ts';
 
 // These run the real `dramatis` binary as a user would, to check signals and exit codes end to end.
 const bin = join(repoRoot, 'bin', 'dramatis.js');
@@ -23,19 +24,11 @@ function start(args: string[]): ChildProcessWithoutNullStreams & { out: () => st
   return Object.assign(child, { out: () => out, err: () => err, done });
 }
 
-async function until(condition: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 const storedEvents = async (session: string) => {
   const store = openSqliteStore(join(dir, '.dramatis', 'dramatis.db'));
   try { return await store.listEvents(session); } finally { await store.close(); }
 };
-const chatArgs = (...rest: string[]) => ['chat', sharedData('cards', 'default_Seraphina.png'), '--model', 'openai-compatible:fake', '--base-url', fake.url, ...rest];
+const chatArgs = (...rest: string[]) => ['chat', join(repoRoot, 'examples', 'cards', 'mirela.png'), '--model', 'openai-compatible:fake', '--base-url', fake.url, ...rest];
 
 describe('the dramatis binary', () => {
   it('prints help with an example and exits 0; a usage error exits 2', async () => {

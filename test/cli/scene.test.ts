@@ -1,10 +1,10 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SceneEvent } from '../../src/events/index.ts';
 import type { Episode, Job } from '../../src/store/index.ts';
 import { autoContent, startFakeLlm, type FakeLlm, type FakeReply, type FakeRequest } from '../support/fake-llm/index.ts';
-import { repoRoot, runCli, sharedData, tempDir } from '../support/cli.ts';
+import { repoRoot, runCli, tempDir } from '../support/cli.ts';
 
 const lighthouse = join(repoRoot, 'examples', 'scenes', 'lighthouse.yaml');
 const heist = join(repoRoot, 'examples', 'scenes', 'heist.yaml');
@@ -429,7 +429,7 @@ describe('dramatis scene run: bad input', () => {
   });
 });
 
-describe('dramatis scene validate and import', () => {
+describe('dramatis scene validate', () => {
   it('validate prints the scene and its cast', async () => {
     const result = await cli(tempDir(), 'scene', 'validate', heist);
     expect(result.code).toBe(0);
@@ -437,25 +437,6 @@ describe('dramatis scene validate and import', () => {
     expect(result.stdout).toMatch(/^ {2}Greta: 1 secret\(s\), 2 goal\(s\)$/m);
     expect(result.stdout).toMatch(/^ {2}Karl: 1 secret\(s\)/m);
     expect(result.stdout).toMatch(/^ {2}Baron Orlik: 1 secret\(s\)/m);
-  });
-
-  it('import writes one YAML scene per CharacterBox scene, and an imported scene runs', async () => {
-    const dir = tempDir();
-    const result = await cli(dir, 'scene', 'import', sharedData('characterbox', 'xiyouji_extracted_scenes.json'), '--out', 'xiyouji');
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('wrote 46 scene(s) to xiyouji');
-    const files = readdirSync(join(dir, 'xiyouji')).filter((f) => f.endsWith('.yaml'));
-    expect(files).toHaveLength(46);
-    expect(existsSync(join(dir, 'xiyouji', 'scene-0.yaml'))).toBe(true);
-
-    const valid = await cli(dir, 'scene', 'validate', join('xiyouji', 'scene-0.yaml'));
-    expect(valid.code).toBe(0);
-    const run = await cli(dir, 'scene', 'run', join('xiyouji', 'scene-0.yaml'), ...model(), '--run-id', 'x0', '--quiet');
-    expect(run.stderr).not.toContain('error');
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^run x0: 1 done, 0 failed/m);
-    const { events } = await showJson<ShownEpisode>(dir, 'x0-e0');
-    expect(events.filter((e) => e.kind === 'speech').length).toBeGreaterThan(0);
   });
 });
 

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, sharedData, tempDir } from '../support/cli.ts';
+import { repoRoot, runCli, tempDir } from '../support/cli.ts';
 
 // A second, independently written OpenAI-compatible server that speaks the wire format the way other
 // implementations do: CRLF line ends, no space after `data:`, keep-alive comments, a role-only first delta,
@@ -49,7 +50,7 @@ beforeAll(async () => {
 afterAll(async () => { await new Promise((resolve) => server.close(resolve)); });
 
 const chat = (session: string) => runCli(
-  ['chat', sharedData('cards', 'default_Seraphina.png'), '--model', 'openai-compatible:other', '--base-url', url, '--message', `Who goes there? (${session})`, '--session', session],
+  ['chat', join(repoRoot, 'examples', 'cards', 'mirela.png'), '--model', 'openai-compatible:other', '--base-url', url, '--message', `Who goes there? (${session})`, '--session', session],
   { cwd: tempDir(), env: {} },
 );
 
@@ -63,7 +64,7 @@ describe('another OpenAI-compatible server implementation', () => {
     const { code, stdout, stderr } = await chat(`w${v.done}`);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toContain('Seraphina: *raises the lantern*');
+    expect(stdout).toContain('Mirela: *raises the lantern*');
     expect(stdout).toContain('State your business — quickly, the wind is cold.');
     expect(log).toHaveLength(1);
     expect(log[0].path).toBe('/v1/chat/completions');

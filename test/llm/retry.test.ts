@@ -1,8 +1,10 @@
 import { generateText, Output, streamText } from 'ai';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { LlmError } from '../../src/llm/index.ts';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm/index.ts';
+import { advanceUntil, until } from '../support/until.ts';
 import { fakeModel, memoryStore, recordingSleep } from './helpers.ts';
 
 let fake: FakeLlm;
@@ -10,7 +12,10 @@ beforeAll(async () => {
   fake = await startFakeLlm();
 });
 afterAll(() => fake.close());
-afterEach(() => fake.reset());
+afterEach(() => {
+  vi.useRealTimers();
+  fake.reset();
+});
 
 async function failure(run: () => Promise<unknown>): Promise<LlmError> {
   const error = await run().then(
@@ -44,11 +49,15 @@ describe('retries', () => {
     expect(waits[0]).toBeLessThanOrEqual(55);
   });
 
-  it('really waits for Retry-After with the default sleep (request times)', async () => {
+  it('really waits for Retry-After with the default sleep (request times on a fake clock)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     fake.enqueue({ fault: 'rate-limit', retryAfter: 0.05 }, { text: 'ok' });
-    await generateText({ model: fakeModel(fake, { retry: { baseDelayMs: 1 } }), prompt: 'Hi' });
+    const reply = generateText({ model: fakeModel(fake, { retry: { baseDelayMs: 1 } }), prompt: 'Hi' });
+    await advanceUntil(() => fake.chatRequests().length === 2, 'the retried request');
+    expect((await reply).text).toBe('ok');
     const [first, second] = fake.chatRequests();
-    expect(second.at - first.at).toBeGreaterThanOrEqual(45);
+    // The server stamps requests with Date.now(), which moves only with the fake clock: no retry before the 50 ms.
+    expect(second.at - first.at).toBeGreaterThanOrEqual(50);
   });
 
   it('reads retry-after-ms', async () => {
@@ -139,18 +148,26 @@ describe('retries', () => {
 
 describe('timeouts', () => {
   it('turns a hung request into llm/timeout within the configured time, retrying a timeout once', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     fake.enqueue({ fault: 'hang' }, { fault: 'hang' }, { fault: 'hang' });
     const { sleep } = recordingSleep();
-    const started = Date.now();
-    const error = await failure(() => generateText({ model: fakeModel(fake, { sleep, timeoutMs: 200 }), prompt: 'Hi' }));
-    const elapsed = Date.now() - started;
+    let settled = false;
+    const outcome = failure(() => generateText({ model: fakeModel(fake, { sleep, timeoutMs: 200 }), prompt: 'Hi' })).finally(() => { settled = true; });
+    // Each attempt has 200 ms of the fake clock: nothing happens a millisecond before, the next step happens at it.
+    for (const attempt of [1, 2]) {
+      await until(() => fake.chatRequests().length === attempt, `attempt ${attempt}`);
+      await vi.advanceTimersByTimeAsync(199);
+      await delay(20); // what an early timeout would have done, it has done by now
+      expect(settled, `attempt ${attempt} gave up before 200 ms`).toBe(false);
+      expect(fake.chatRequests()).toHaveLength(attempt);
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    const error = await outcome;
     expect(fake.chatRequests()).toHaveLength(2);
     expect(error).toMatchObject({ code: 'llm/timeout', attempts: 2 });
     expect(error.message).toBe('openai-compatible:fake: no answer within 200 ms (2 attempts)');
-    expect(elapsed).toBeGreaterThanOrEqual(390);
-    expect(elapsed).toBeLessThan(1500);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(fake.inFlight).toBe(0);
+    vi.useRealTimers();
+    await until(() => fake.inFlight === 0, 'the server to see both requests abandoned');
   });
 
   it('retries a hung stream, and times out a stream that stalls after output as llm/stream-cut', async () => {

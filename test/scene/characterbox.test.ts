@@ -1,62 +1,42 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { characterBoxScenes, isCharacterBoxFile, readSceneSource, writeSceneYaml } from '../../src/scene/characterbox.ts';
-import { SceneError } from '../../src/scene/errors.ts';
-import { parseSceneText, resolveScene } from '../../src/scene/scene-file.ts';
-import { sharedData, tempDir } from '../support/cli.ts';
+import { characterBoxScenes, readSceneSource } from '../../src/scene/characterbox.ts';
+import { repoRoot, tempDir } from '../support/cli.ts';
+import { describeCharacterBoxFile } from './characterbox-suite.ts';
 
-const file = sharedData('characterbox', 'xiyouji_extracted_scenes.json');
-const raw = () => JSON.parse(readFileSync(file, 'utf8')) as { title: string; scenes: Array<Record<string, unknown>> };
+const fixture = join(repoRoot, 'test', 'fixtures', 'characterbox', 'lantern_fair_scenes.json');
+
+describeCharacterBoxFile('the invented file', {
+  path: fixture,
+  scenes: 3,
+  castTotal: 7,
+  first: {
+    title: 'The Lantern Fair: A stall knocked over',
+    cast: ['Ada Brennan', 'Jonas Pike'],
+    firstDescription: 'A lamp-maker with soot on her sleeves and a quick temper; her lanterns are the best in the county.\nGender: female',
+    setting: 'Time: The first evening of the Lantern Fair\nPlace: The market square of Wickham\n'
+      + 'Paper lanterns sway on strings between the stalls; the smell of roasted chestnuts hangs over the crowd.\n'
+      + 'Ada Brennan is at her overturned stall, feeling angry, anxious.\nJonas Pike is at the edge of the crowd, feeling watchful、tired.',
+    opening: [
+      { actor: 'Ada Brennan', kind: 'action', text: 'Ada kneels among the broken glass, gathering what is left of her best lantern.' },
+      { actor: 'Ada Brennan', kind: 'speech', text: 'Somebody pushed this stall over, and I want to know who!' },
+      { actor: 'Jonas Pike', kind: 'action', text: 'Jonas steps through the crowd and raises a hand for quiet.' },
+      { actor: 'Jonas Pike', kind: 'speech', text: 'Nobody leaves the square until I have heard from everyone.' },
+      { actor: 'Ada Brennan', kind: 'action', text: 'Ada points at a boy running towards the river.' },
+    ],
+    notes: [
+      'Plot to steer towards: Ada and Jonas look for whoever overturned the stall, and find that the culprit was a runaway goat chased by a frightened boy.',
+      'Imported from CharacterBox: lantern_fair_scenes.json, scene 0, from source passage (chunk) 4.',
+    ],
+    sourceOnly: 'sold twice that morning',
+  },
+  pick: 2,
+  knownIds: /no scene with id 99; ids are 0, 1, 2$/,
+  yamlRoundTrip: [0, 1, 2],
+});
 
 describe('CharacterBox scenes', () => {
-  it('recognises the format', () => {
-    expect(isCharacterBoxFile(raw())).toBe(true);
-    expect(isCharacterBoxFile({ title: 'T', cast: [] })).toBe(false);
-    expect(isCharacterBoxFile(null)).toBe(false);
-    expect(() => characterBoxScenes({ title: 'T' }, { source: 'x.json' })).toThrow(SceneError);
-  });
-
-  it('reads all 46 scenes of the shared file, each a valid scene', async () => {
-    const scenes = await readSceneSource(file);
-    expect(scenes).toHaveLength(46);
-    for (const scene of scenes) {
-      expect(scene.turns.policy).toBe('narrator');
-      expect(scene.turns.max).toBe(2 * scene.cast.length + 4);
-      expect(scene.narrator).toMatchObject({ perspective: 'omniscient', opens: false });
-    }
-    expect(scenes.reduce((sum, scene) => sum + scene.cast.length, 0)).toBe(120);
-  });
-
-  it('maps the first scene: cast, public setting, seed actions as the opening, plot for the narrator', async () => {
-    const [scene] = await readSceneSource(file, { pick: 0 });
-    expect(scene.title).toBe('西游记: 山谷误会');
-    expect(scene.file).toBe(`${file}#0`);
-    expect(scene.cast.map((member) => member.name)).toEqual(['孙悟空', '猪八戒']);
-    expect(scene.cast[0].character.description).toBe('神通广大的美猴王，身披锁子黄金甲，手持如意金箍棒。\nGender: 男');
-    expect(scene.setting).toBe('Time: 唐僧师徒西行取经途中\nPlace: 荒僻山谷\n山谷幽深，云雾缭绕，奇花异草遍布，一派神秘景象。\n'
-      + '孙悟空 is at 山谷巨石之上, feeling 警觉、好奇.\n猪八戒 is at 山谷小溪之畔, feeling 迷茫、饥饿.');
-    expect(scene.opening).toEqual([
-      { actor: '孙悟空', kind: 'action', text: '孙悟空眼观六路，耳听八方，发现猪八戒，误以为又是妖怪变化，挥舞金箍棒准备迎敌。' },
-      { actor: '孙悟空', kind: 'speech', text: '何处来的妖怪，敢挡你孙爷爷的去路！' },
-      { actor: '猪八戒', kind: 'action', text: '猪八戒正饥肠辘辘，听到孙悟空的喊声，本能地举起钉耙自卫。' },
-      { actor: '猪八戒', kind: 'speech', text: '何人敢与天蓬元帅为敌？' },
-    ]);
-    expect(scene.narrator?.notes).toEqual([
-      'Plot to steer towards: 孙悟空与猪八戒在荒僻山谷的偶遇，因误会而起的冲突，最终在师徒情谊的感召下化解，继续西行取经之路。',
-      'Imported from CharacterBox: xiyouji_extracted_scenes.json, scene 0, from source passage (chunk) 31.',
-    ]);
-    expect(JSON.stringify(scene)).not.toContain('火眼金睛'); // the source passage stays out
-  });
-
-  it('picks a scene with FILE.json#ID and refuses an unknown id', async () => {
-    const scenes = await readSceneSource(`${file}#3`);
-    expect(scenes).toHaveLength(1);
-    expect(scenes[0].file).toBe(`${file}#3`);
-    expect(scenes[0].title).toBe(`西游记: ${raw().scenes[3].event as string}`);
-    await expect(readSceneSource(`${file}#99`)).rejects.toMatchObject({ code: 'scene/pick', message: expect.stringMatching(/no scene with id 99; ids are 0, 1, 2/) });
-  });
-
   it('drops "None" dialogue and strips only whole-line quote marks', () => {
     const data = {
       title: 'The Matrix',
@@ -82,22 +62,6 @@ describe('CharacterBox scenes', () => {
     ]);
     expect(scene.setting).toContain('Morpheus is at standing, feeling calm、certain.');
     expect(JSON.stringify(scene)).not.toContain('long source text');
-  });
-
-  it('writes YAML that reads back as the same scene', async () => {
-    const dir = tempDir();
-    const sceneFiles = characterBoxScenes(raw(), { source: 'xiyouji_extracted_scenes.json' });
-    for (const index of [0, 17, 45]) {
-      const yaml = writeSceneYaml(sceneFiles[index]);
-      expect(yaml).not.toMatch(/^(params|models|sampling): \{\}$/m);
-      const path = join(dir, `scene-${index}.yaml`);
-      writeFileSync(path, yaml);
-      const fromYaml = await parseSceneText(yaml, { file: path, baseDir: dir });
-      const direct = await resolveScene(sceneFiles[index], { file: path, baseDir: dir });
-      expect(fromYaml).toEqual(direct);
-      const [fromSource] = await readSceneSource(path);
-      expect(fromSource).toEqual(direct);
-    }
   });
 
   it('falls back to the scene reader for YAML and non-CharacterBox JSON', async () => {

@@ -9,7 +9,7 @@ import { openChatSession } from '../../src/scene/chat-session.ts';
 import type { Scene, TurnPolicyName } from '../../src/scene/scene-schema.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
 import { startFakeLlm, type FakeLlm, type FakeReply, type FakeRequest } from '../support/fake-llm/index.ts';
-import { repoRoot, sharedData } from '../support/cli.ts';
+import { repoRoot } from '../support/cli.ts';
 import { canSee } from '../../src/events/index.ts';
 import { describeLeaks, findLeaks, requestRole, unfencedCardText } from '../support/leak-check.ts';
 
@@ -73,7 +73,7 @@ beforeAll(async () => {
   fake = await startFakeLlm({ handler: (request) => (request.path.endsWith('/chat/completions') ? plantCanaries(request) : undefined) });
   const dir = join(repoRoot, 'examples', 'scenes');
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) scenes.push(...(await readSceneSource(join(dir, file))));
-  scenes.push(...(await readSceneSource(`${sharedData('characterbox', 'xiyouji_extracted_scenes.json')}#0`)));
+  scenes.push(...(await readSceneSource(`${join(repoRoot, 'test', 'fixtures', 'characterbox', 'lantern_fair_scenes.json')}#0`)));
 });
 afterAll(async () => { await fake.close(); });
 

@@ -4,8 +4,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Vitest global setup: compiles `src/` into `dist/` (incremental: about 2 s when nothing changed), so that tests
- * running the real `dramatis` binary run the code under test, not a stale build.
+ * Global setup of the vitest project `process`: compiles `src/` into `dist/` (incremental: about 2 s when nothing
+ * changed), so that tests running the real `dramatis` binary run the code under test, not a stale build.
  */
 export default function setup(): void {
   const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));

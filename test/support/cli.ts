@@ -6,8 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.ts';
 
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-/** Real-world data shipped beside the repository (never copied into it). */
-export const sharedData = (...parts: string[]) => resolve(repoRoot, '..', 'shared', 'data', ...parts);
 
 export interface CliResult { code: number; stdout: string; stderr: string }
 

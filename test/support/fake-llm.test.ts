@@ -1,13 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { instanceOf, parseFaultRates, startFakeLlm, type FakeFaultRates, type FakeLlm, type JsonSchema } from './fake-llm/index.ts';
+import { advanceUntil, until } from './until.ts';
 
 let fake: FakeLlm;
 beforeAll(async () => {
   fake = await startFakeLlm();
 });
 afterAll(() => fake.close());
-afterEach(() => fake.reset());
+afterEach(() => {
+  vi.useRealTimers();
+  fake.reset();
+});
 
 const post = (path: string, body: unknown, init: RequestInit = {}) =>
   fetch(`${fake.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), ...init });
@@ -138,12 +142,20 @@ describe('fake-llm faults', () => {
   });
 
   it('hangs until the client aborts', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     fake.enqueue({ fault: 'hang' });
-    const started = Date.now();
-    await expect(post('/chat/completions', hello, { signal: AbortSignal.timeout(100) })).rejects.toThrow();
-    expect(Date.now() - started).toBeLessThan(1000);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(fake.inFlight).toBe(0);
+    const controller = new AbortController();
+    let settled = false;
+    const hanging = post('/chat/completions', hello, { signal: controller.signal }).finally(() => { settled = true; });
+    await until(() => fake.inFlight === 1, 'the hanging request');
+    // No timer answers it: a minute of the fake clock passes, and a request sent after it is answered while it waits.
+    await vi.advanceTimersByTimeAsync(60_000);
+    vi.useRealTimers();
+    expect((await post('/chat/completions', hello)).status).toBe(200);
+    expect(settled).toBe(false);
+    controller.abort();
+    await expect(hanging).rejects.toThrow();
+    await until(() => fake.inFlight === 0, 'the server to let go of the aborted request');
   });
 
   it('cuts a stream without [DONE] and a JSON body mid-way', async () => {
@@ -169,28 +181,36 @@ describe('fake-llm faults', () => {
     await expect((await post('/chat/completions', hello)).text()).rejects.toThrow();
   });
 
-  it('delays replies by latencyMs and delayMs', async () => {
+  it('delays replies by latencyMs and delayMs (on a fake clock)', async () => {
     const slow = await startFakeLlm({ latencyMs: 40 });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     try {
       slow.enqueue({ text: 'late', delayMs: 40 });
       const started = Date.now();
-      await fetch(`${slow.url}/chat/completions`, { method: 'POST', body: JSON.stringify(hello) }).then(json);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(75);
+      let answeredAt: number | undefined;
+      void fetch(`${slow.url}/chat/completions`, { method: 'POST', body: JSON.stringify(hello) }).then(json).then(() => { answeredAt = Date.now(); });
+      await advanceUntil(() => answeredAt !== undefined, 'the delayed reply');
+      expect(answeredAt! - started).toBeGreaterThanOrEqual(80);
     } finally {
+      vi.useRealTimers();
       await slow.close();
     }
   });
 
-  it('serves at most `capacity` requests at once and records the concurrency it saw', async () => {
+  it('serves at most `capacity` requests at once and records the concurrency it saw (on a fake clock)', async () => {
     const narrow = await startFakeLlm({ capacity: 1, latencyMs: 30 });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     try {
       const started = Date.now();
-      await Promise.all(
-        [1, 2, 3].map(() => fetch(`${narrow.url}/chat/completions`, { method: 'POST', body: JSON.stringify(hello) }).then(json)),
-      );
-      expect(Date.now() - started).toBeGreaterThanOrEqual(85);
+      const answeredAt: number[] = [];
+      void Promise.all([1, 2, 3].map(() => fetch(`${narrow.url}/chat/completions`, { method: 'POST', body: JSON.stringify(hello) }).then(json).then(() => answeredAt.push(Date.now() - started))));
+      await until(() => narrow.requests.length === 3, 'the three requests');
+      await advanceUntil(() => answeredAt.length === 3, 'the three replies');
+      // One at a time, 30 ms each: the replies come 30, 60 and 90 ms of the fake clock after the start, or later.
+      expect(answeredAt.map((at, index) => at >= 30 * (index + 1))).toEqual([true, true, true]);
       expect(narrow.maxConcurrency).toBe(3);
     } finally {
+      vi.useRealTimers();
       await narrow.close();
     }
   });

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { privateDataHome, repoRoot } from './cli.ts';
 
+export { until } from './until.ts';
+
 const bin = join(repoRoot, 'bin', 'dramatis.js');
 
 export type DramatisProcess = ChildProcessWithoutNullStreams & {
@@ -32,15 +34,6 @@ export function dramatisProcesses(): (args: string[], cwd: string) => DramatisPr
     const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
     return Object.assign(child, { out: () => out, err: () => err, done });
   };
-}
-
-/** Waits until `condition` holds, polling every 20 ms; fails after `ms` naming `what`. */
-export async function until(condition: () => Promise<boolean> | boolean, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** The user file permissions apply to: this one, or `nobody` when the tests run as root (root ignores chmod). */
