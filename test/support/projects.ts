@@ -10,6 +10,7 @@
  */
 export const processTests = [
   'test/package.test.ts',
+  'test/examples/library-examples.test.ts',
   'test/cli/process.test.ts',
   'test/cli/startup.test.ts',
   'test/cli/bench-process.test.ts',
