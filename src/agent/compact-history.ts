@@ -1,5 +1,4 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
-import { generateText } from 'ai';
 import type { TokenCounter } from '../text/index.ts';
 import { MESSAGE_OVERHEAD_TOKENS, summaryOutputTokens, summaryPrompt, summaryTokens, type CompactedBlock, type CompactionPlan } from './compaction.ts';
 import { AgentError } from './errors.ts';
@@ -126,6 +125,7 @@ async function mergeSummaries(blocks: CompactedBlock[], plan: CompactionPlan, op
 }
 
 async function summarize(transcript: string, options: Summarizing): Promise<string> {
+  const { generateText } = await import('ai'); // loaded on the first summary, not with every command
   const result = await generateText({
     model: options.model,
     prompt: summaryPrompt(shorten(transcript, transcriptBudget(options), options.countTokens), options.who),

@@ -1,11 +1,7 @@
-import { createOpenAI } from '@ai-sdk/openai';
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { EmbeddingModelV3 } from '@ai-sdk/provider';
-import { wrapEmbeddingModel } from 'ai';
-import { createOllama } from 'ollama-ai-provider-v2';
 import { DEFAULT_TIMEOUT_MS, withModelDefaults, type ModelOptions } from './create-language-model.ts';
 import { withDeadline } from './deadline.ts';
-import { resolveEndpoint, type Endpoint } from './endpoint.ts';
+import { resolveEndpoint } from './endpoint.ts';
 import { LlmError } from './errors.ts';
 import { retryContext, withRetry } from './middleware/retry.ts';
 import { formatModelSpec, parseModelSpec, type ModelSpec } from './model-spec.ts';
@@ -25,40 +21,43 @@ export function createEmbeddingModel(spec: string | ModelSpec, given: EmbeddingM
   const parsed = typeof spec === 'string' ? parseModelSpec(spec) : spec;
   const name = formatModelSpec(parsed);
   const endpoint = resolveEndpoint(parsed, options);
-  const base = providerEmbeddingModel(parsed, endpoint, options);
+  unsupportedEmbeddings(parsed);
   const limiter = options.runtime.limiter(parsed.provider, endpoint.baseURL);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const context = retryContext(name, options, endpoint.apiKeyHint);
-  return wrapEmbeddingModel({
-    model: base,
-    middleware: {
-      specificationVersion: 'v3',
-      wrapEmbed: ({ model, params }) =>
-        withRetry(
-          async () => {
-            const release = await limiter.acquire(params.abortSignal);
-            try {
-              return await withDeadline(params.abortSignal, timeoutMs, (abortSignal) => model.doEmbed({ ...params, abortSignal }));
-            } finally {
-              release();
-            }
-          },
-          params.abortSignal,
-          context,
-        ),
+  // The provider's package loads on the first call (as for language models), not when the model is made.
+  let base: Promise<EmbeddingModelV3> | undefined;
+  const ready = () => (base ??= import('./provider-model.ts').then(({ providerEmbeddingModel }) => providerEmbeddingModel(parsed, endpoint, options)));
+  return {
+    specificationVersion: 'v3',
+    provider: parsed.provider,
+    modelId: parsed.modelId,
+    get maxEmbeddingsPerCall() {
+      return ready().then((model) => model.maxEmbeddingsPerCall);
     },
-  });
+    get supportsParallelCalls() {
+      return ready().then((model) => model.supportsParallelCalls);
+    },
+    doEmbed: (params) =>
+      withRetry(
+        async () => {
+          const model = await ready();
+          const release = await limiter.acquire(params.abortSignal);
+          try {
+            return await withDeadline(params.abortSignal, timeoutMs, (abortSignal) => model.doEmbed({ ...params, abortSignal }));
+          } finally {
+            release();
+          }
+        },
+        params.abortSignal,
+        context,
+      ),
+  };
 }
 
-function providerEmbeddingModel(spec: ModelSpec, endpoint: Endpoint, options: EmbeddingModelOptions): EmbeddingModelV3 {
-  const common = { baseURL: endpoint.baseURL, fetch: options.fetch, headers: options.headers };
+/** Throws at once for providers that have no embedding models, before anything is loaded or called. */
+function unsupportedEmbeddings(spec: ModelSpec): void {
   switch (spec.provider) {
-    case 'openai':
-      return createOpenAI({ ...common, apiKey: endpoint.apiKey }).embedding(spec.modelId);
-    case 'ollama':
-      return createOllama(common).embedding(spec.modelId);
-    case 'openai-compatible':
-      return createOpenAICompatible({ ...common, name: 'openai-compatible', apiKey: endpoint.apiKey }).embeddingModel(spec.modelId);
     case 'anthropic':
       throw new LlmError(
         'llm/unsupported',

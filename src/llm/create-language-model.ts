@@ -1,12 +1,6 @@
-import { createAnthropic } from '@ai-sdk/anthropic';
-import { createOpenAI } from '@ai-sdk/openai';
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModelV3, LanguageModelV3Middleware } from '@ai-sdk/provider';
-import { wrapLanguageModel } from 'ai';
-import { createOllama } from 'ollama-ai-provider-v2';
 import type { Store, UsageRecord } from '../store/index.ts';
 import { resolveEndpoint, type Endpoint } from './endpoint.ts';
-import { withFastStream } from './fast-stream.ts';
 import { cacheMiddleware } from './middleware/cache.ts';
 import { concurrencyMiddleware } from './middleware/concurrency.ts';
 import { retryContext, retryMiddleware } from './middleware/retry.ts';
@@ -18,7 +12,6 @@ import type { RetryOptions, Sleep } from './retry-policy.ts';
 import { defaultModelRuntime, type ModelRuntime } from './runtime.ts';
 import type { EnsureModelOptions } from './local/catalog.ts';
 import { localSettingsFrom, type LocalRuntimeSettings } from './local/llama-host.ts';
-import { createLocalLanguageModel } from './local/local-language-model.ts';
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
 /** A local model on a CPU may read a long prompt for minutes before its first token; it cannot hang like a socket. */
@@ -96,7 +89,8 @@ export function createLanguageModel(spec: string | ModelSpec, given: ModelOption
   const parsed = typeof spec === 'string' ? parseModelSpec(spec) : spec;
   const name = formatModelSpec(parsed);
   const endpoint = resolveEndpoint(parsed, { ...options, cwd: options.local?.cwd });
-  const base = providerModel(parsed, endpoint, options);
+  // Bad DRAMATIS_LOCAL_* values are refused here, when the model is made, not at its first call.
+  if (parsed.provider === 'local') localSettingsFrom(options.env, options.local);
   const timeoutMs = options.timeoutMs ?? (parsed.provider === 'local' ? LOCAL_TIMEOUT_MS : DEFAULT_TIMEOUT_MS);
 
   const middleware: LanguageModelV3Middleware[] = [];
@@ -117,7 +111,22 @@ export function createLanguageModel(spec: string | ModelSpec, given: ModelOption
   const refused = options.runtime.refusedStructuredOutput;
   const key = `${name} ${endpoint.baseURL}`;
   if (options.structuredOutput === 'text') refused.add(key);
-  return withProfile(wrapLanguageModel({ model: base, middleware }), {
+  // The AI SDK and the provider's package load on the first call, not when the model is made: a command that makes
+  // models but never calls them (or calls them later) does not pay ~150 ms of start-up for them.
+  let wrapped: Promise<LanguageModelV3> | undefined;
+  const ready = () => (wrapped ??= Promise.all([import('ai'), import('./provider-model.ts')])
+    .then(([{ wrapLanguageModel }, { providerModel }]) => wrapLanguageModel({ model: providerModel(parsed, endpoint, options), middleware })));
+  const model: LanguageModelV3 = {
+    specificationVersion: 'v3',
+    provider: parsed.provider,
+    modelId: parsed.modelId,
+    get supportedUrls() {
+      return ready().then((inner) => inner.supportedUrls);
+    },
+    doGenerate: async (call) => (await ready()).doGenerate(call),
+    doStream: async (call) => (await ready()).doStream(call),
+  };
+  return withProfile(model, {
     spec: name, baseURL: endpoint.baseURL, dialect,
     structuredOutput: () => (refused.has(key) ? 'text' : 'schema'),
     refuseStructuredOutput: () => {
@@ -134,31 +143,4 @@ export type ResolvedModelOptions<T extends Pick<ModelOptions, 'env' | 'runtime'>
 /** Fills in what a caller may leave out: `process.env` and the process's shared runtime. */
 export function withModelDefaults<T extends Pick<ModelOptions, 'env' | 'runtime'>>(options: T): ResolvedModelOptions<T> {
   return { ...options, env: options.env ?? process.env, runtime: options.runtime ?? defaultModelRuntime() };
-}
-
-function providerModel(spec: ModelSpec, endpoint: Endpoint, options: ResolvedModelOptions<ModelOptions>): LanguageModelV3 {
-  const common = { baseURL: endpoint.baseURL, fetch: options.fetch, headers: options.headers };
-  switch (spec.provider) {
-    case 'openai':
-      // `.chat()`: the default `openai(id)` speaks the Responses API, which compatible servers lack.
-      return createOpenAI({ ...common, apiKey: endpoint.apiKey }).chat(spec.modelId);
-    case 'anthropic':
-      return createAnthropic({ ...common, apiKey: endpoint.apiKey })(spec.modelId);
-    case 'ollama':
-      return createOllama(common).chat(spec.modelId);
-    case 'openai-compatible':
-      return withFastStream(createOpenAICompatible({
-        ...common,
-        name: 'openai-compatible',
-        apiKey: endpoint.apiKey,
-        includeUsage: true,
-        supportsStructuredOutputs: options.structuredOutputs ?? true,
-      }).chatModel(spec.modelId));
-    case 'local': {
-      const { cwd, onDownloadStart, onProgress, ...settings } = options.local ?? {};
-      return createLocalLanguageModel(spec.modelId, {
-        env: options.env, cwd, onDownloadStart, onProgress, fetch: options.fetch, settings: localSettingsFrom(options.env, settings),
-      });
-    }
-  }
 }

@@ -1,4 +1,4 @@
-import { APICallError } from 'ai';
+import { APICallError } from '@ai-sdk/provider';
 import { LlmError, type LlmErrorCode } from './errors.ts';
 
 export interface RetryOptions {

@@ -1,4 +1,4 @@
-import { countTokens as countO200k } from 'gpt-tokenizer';
+import { createRequire } from 'node:module';
 
 /** Counts tokens of a text; the engine's estimate for budgets when the model's own tokenizer is unknown. */
 export type TokenCounter = (text: string) => number;
@@ -10,8 +10,18 @@ export type TokenCounter = (text: string) => number;
  */
 export const MESSAGE_FRAMING_TOKENS = 8;
 
-/** o200k_base token count (GPT-4o family), a close-enough estimate for most current chat models. */
-export const countTokens: TokenCounter = (text) => (text.length === 0 ? 0 : countO200k(text));
+type Tokenizer = { countTokens: (text: string) => number };
+let tokenizer: Tokenizer | undefined;
+
+/**
+ * o200k_base token count (GPT-4o family), a close-enough estimate for most current chat models. The tokenizer and
+ * its ranks (~180 ms to load) are loaded on the first count, so commands that count nothing do not pay for them.
+ */
+export const countTokens: TokenCounter = (text) => {
+  if (text.length === 0) return 0;
+  tokenizer ??= createRequire(import.meta.url)('gpt-tokenizer') as Tokenizer;
+  return tokenizer.countTokens(text);
+};
 
 /**
  * A counter that remembers the counts of long texts (character sheets, card descriptions) so that many episodes
