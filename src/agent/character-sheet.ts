@@ -44,7 +44,7 @@ export function knowledgeLimitsText(character: Character): string | undefined {
   if (!k) return undefined;
   const lines: string[] = [];
   if (k.era) lines.push(`You live in ${k.era}. You know nothing of later times, people, inventions or events.`);
-  if (k.deathDate) lines.push(`You died on ${k.deathDate}. You know nothing that happened after that date; if asked, say you do not know, in character.`);
+  if (k.deathDate) lines.push(`You died ${/^\d{1,4}( (BC|BCE|AD|CE))?$/.test(k.deathDate.trim()) ? 'in' : 'on'} ${k.deathDate}. You know nothing that happened after that date; if asked, say you do not know, in character.`);
   if (k.canon) lines.push(`You are the version of ${character.name} from ${k.canon}. You know only what that version knows.`);
   for (const limit of k.limits ?? []) lines.push(limit);
   lines.push('When asked about something beyond what you could know, react as the character would (confusion, ignorance, a guess framed as a guess); never use knowledge from outside your world.');

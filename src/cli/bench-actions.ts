@@ -39,6 +39,8 @@ export interface BenchRunFlags {
   retries?: string;
   report?: string;
   json?: boolean;
+  agent?: boolean;
+  character?: string;
 }
 
 /** The option behind each run setting (to tell which ones a resume was given explicitly). */
@@ -78,17 +80,19 @@ export async function benchRun(io: CliIo, name: string | undefined, options: Ben
             data: given('data') ? options.data : undefined, models: given('model') ? options.model : undefined, judge: given('judge') ? options.judge : undefined,
             embedding: given('embeddingModel') ? options.embeddingModel : undefined, limit: given('limit') ? limit : undefined, seed: given('seed') ? seed : undefined,
             optionOrder: given('shuffleOptions') || given('rotateOptions') ? optionOrder : undefined, runId: given('runId') ? options.runId : undefined,
+            agent: given('agent') ? options.agent : undefined, character: given('character') ? options.character : undefined,
           },
         })
         : startBenchRun({
           ...execution, benchmark: name!, data: options.data, models: options.model, judge: options.judge, embedding: options.embeddingModel,
           limit, seed, optionOrder, settings, runId: options.runId, cwd: io.cwd, maxBytes: maxFileBytes(command, io),
+          agent: options.agent, character: options.character,
           download: (modelId) => downloadWithProgress(modelId, io),
         })), {
         resuming: Boolean(options.resume),
         flags: {
           data: '--data', models: '--model', judge: '--judge', embedding: '--embedding-model', limit: '--limit', seed: '--seed', runId: '--run-id',
-          optionOrder: options.shuffleOptions ? '--shuffle-options' : '--rotate-options',
+          optionOrder: options.shuffleOptions ? '--shuffle-options' : '--rotate-options', agent: '--agent', character: '--character',
         },
       });
     } finally {

@@ -23,6 +23,8 @@ export function registerBenchCommands(program: Command, io: CliIo): void {
     .option('--seed <n>', 'run seed: sampling seeds per item, option shuffles, bootstrap (default 1)')
     .option('--shuffle-options', 'show the options in a seeded random order per item (default: as released)')
     .option('--rotate-options', 'ask every item once per cyclic rotation of its options and average (removes position bias)')
+    .option('--agent', "play every item through the character agent: the item's persona becomes a character (its research fields filled), the question the user's turn, the answer its speech; its thought is stored with the result (default: the released prompt)")
+    .option('--character <card>', 'play every item as this card (JSON, PNG or CHARX) through the agent, where the items allow it (beyond-one-world-dilemma); implies --agent')
     .option('--resume <run>', 'continue a run: only its failed and unfinished items')
     .option('--run-id <id>', 'id for a new run (default: from the benchmark name)')
     .option('--base-url <url>', 'API base URL for openai-compatible servers (or DRAMATIS_BASE_URL)')
@@ -36,6 +38,8 @@ export function registerBenchCommands(program: Command, io: CliIo): void {
       'Examples:',
       '  $ dramatis bench run tomato --data tomato_fb.json --model openai:gpt-4o-mini --model ollama:llama3.1:8b',
       '  $ dramatis bench run examples/bench/persona-eval.yaml --limit 200 --concurrency 16',
+      '  $ dramatis bench run concept-incongruence --data ci.json --model openai:gpt-4o-mini --agent   # played by the character agent',
+      '  $ dramatis bench run beyond-one-world-dilemma --data dilemmas.json --character my-hero.png --judge openai:gpt-4o',
       '  $ dramatis bench run --resume tomato-3f2a1c        # after a crash or Ctrl-C',
     ].join('\n'))
     .action(lazyAction(io, actions, 'benchRun'));

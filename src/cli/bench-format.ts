@@ -1,4 +1,4 @@
-import type { BenchmarkDefinition, BenchSummary, MetricSummary, RunComparison } from '../eval/index.ts';
+import { askedBy, type BenchmarkDefinition, type BenchSummary, type MetricSummary, type RunComparison } from '../eval/index.ts';
 import { describeOutputModes, type BenchCatalogue, type BenchRunRow, type DatasetStats } from '../run/index.ts';
 
 // How the bench commands print what the operations return.
@@ -20,7 +20,7 @@ export function formatLeaderboard(summary: BenchSummary): string {
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
   const usage = summary.models.reduce((s, m) => ({ calls: s.calls + m.usage.calls, cached: s.cached + m.usage.cachedCalls }), { calls: 0, cached: 0 });
   return [
-    `${summary.benchmark.title} — run ${summary.runId} (${summary.status}), 95% bootstrap intervals`,
+    `${summary.benchmark.title} — run ${summary.runId} (${summary.status}), asked by ${askedBy(summary)}, 95% bootstrap intervals`,
     line(header), ...table.map(line),
     `model calls: ${usage.calls} (${usage.cached} from the cache)${summary.judge ? `; judge ${summary.judge}` : ''}`,
     ...(summary.structuredOutput?.length ? [`structured output: ${describeOutputModes(summary.structuredOutput)}`] : []),
@@ -30,13 +30,34 @@ export function formatLeaderboard(summary: BenchSummary): string {
 
 /** `bench compare`: one line per model pair with the paired difference. */
 export function formatComparison(c: RunComparison): string {
-  const lines = [`${c.metric}: ${c.runA} (A) vs ${c.runB} (B), paired on the items both scored`];
+  const side = (id: string, letter: string, askedBy?: string) => `${id} (${letter}${askedBy ? `, ${askedBy}` : ''})`;
+  const lines = [`${c.metric}: ${side(c.runA, 'A', c.askedByA)} vs ${side(c.runB, 'B', c.askedByB)}, paired on the items both scored`];
+  const sign = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
   for (const pair of c.pairs) {
     const d = pair.difference;
-    const sign = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
     lines.push(`  ${pair.modelA === pair.modelB ? pair.modelA : `${pair.modelA} vs ${pair.modelB}`}: A ${d.meanA.toFixed(3)}, B ${d.meanB.toFixed(3)}, B − A ${sign(d.difference)} [${sign(d.low)}, ${sign(d.high)}], p = ${d.pValue.toFixed(4)}; n = ${d.n} (B better on ${d.better}, worse on ${d.worse}, same on ${d.ties})${pair.onlyA + pair.onlyB ? `; unpaired: ${pair.onlyA} only in A, ${pair.onlyB} only in B` : ''}`);
+    for (const [category, rows] of groupRows(pair.byCategory)) {
+      if (rows.length > MAX_CATEGORY_ROWS) {
+        lines.push(`    by ${category}: ${rows.length} values (all of them with --json)`);
+        continue;
+      }
+      const width = Math.max(category.length + 3, ...rows.map((row) => String(row.value).length));
+      lines.push(`    ${`by ${category}`.padEnd(width)}  ${'n'.padStart(5)}  ${'A'.padStart(6)}  ${'B'.padStart(6)}  B − A [95% interval]`);
+      for (const { value, difference: r } of rows) {
+        lines.push(`    ${String(value).padEnd(width)}  ${String(r.n).padStart(5)}  ${r.meanA.toFixed(3).padStart(6)}  ${r.meanB.toFixed(3).padStart(6)}  ${sign(r.difference)} [${sign(r.low)}, ${sign(r.high)}]`);
+      }
+    }
   }
   return lines.join('\n');
+}
+
+/** A category with more values than this is summarised in one line (a per-character category of a large set). */
+const MAX_CATEGORY_ROWS = 24;
+
+function groupRows(rows: RunComparison['pairs'][number]['byCategory']): [string, typeof rows][] {
+  const groups = new Map<string, typeof rows>();
+  for (const row of rows) groups.set(row.category, [...(groups.get(row.category) ?? []), row]);
+  return [...groups];
 }
 
 /** The `bench runs` table. */

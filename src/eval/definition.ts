@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AgentTemplates } from './agent-personas.ts';
 
 /** A scorer by name, or by name with its options: `choice`, `{ name: rubric, dimensions: [...] }`. */
 export const ScorerReference = z.union([
@@ -31,6 +32,12 @@ export const BenchmarkDefinition = z.object({
     system: z.string().optional(),
     user: z.string().optional(),
   }).strict().default({}),
+  /**
+   * Play every item through the character agent instead of the prompt templates: `true` uses the loader's built-in
+   * persona (its research fields filled), an object gives the persona as templates (`bench run --agent` does the same
+   * for one run). The agent's own turn format (thought, action, speech) replaces `responseSchema`.
+   */
+  agent: z.union([z.boolean(), AgentTemplates]).optional(),
   /** Asks for JSON with this JSON Schema (structured output) instead of free text. */
   responseSchema: z.record(z.string(), z.unknown()).optional(),
   scorers: z.array(ScorerReference).min(1),

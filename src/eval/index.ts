@@ -1,5 +1,5 @@
 export { EvalError, type EvalErrorCode } from './errors.ts';
-export type { BenchItem, CategoryValue } from './item.ts';
+export type { BenchItem, CategoryValue, ChatTurn } from './item.ts';
 export { BenchmarkDefinition, ScorerReference, type BenchmarkDefinitionInput } from './definition.ts';
 export { resolveBenchmark, readBenchmarkFile, parseBenchmarkText, type ResolvedBenchmark } from './benchmark-file.ts';
 export { BUILT_IN_BENCHMARKS } from './benchmarks/index.ts';
@@ -9,13 +9,14 @@ export {
   createJudge, createRubricScorer, createPairwiseScorer, createAgreementScorer, comparePairwise, validateJudge, cohenKappa, spearman,
   type Judge, type JudgeRequest, type JudgeVerdict, type JudgeOptions, type PairwiseResult, type JudgeValidation,
 } from './judges/index.ts';
+export { AgentAnswer, AgentTemplates, AGENT_LOADERS, agentAnswer, personaMapping, type ItemPersona, type PersonaMapping } from './agent-personas.ts';
 export { renderPrompt, renderTemplate, optionLetter } from './template.ts';
 export { modelReply, type ModelReplyOptions } from './model-reply.ts';
 export { bootstrapMean, bootstrapStatistic, pairedDifference, seededGenerator, type Interval, type PairedDifference, type BootstrapOptions } from './stats.ts';
 export { summarizeMetric, summarizeMetrics, summarizeModel, breakdowns, metricInfos, type ModelResults } from './summarize.ts';
-export { compareRuns, type ComparedRun, type RunComparison, type ModelPair } from './compare.ts';
+export { compareRuns, type ComparedRun, type RunComparison, type ModelPair, type CategoryDifference } from './compare.ts';
 export type { BenchSummary, ModelSummary, MetricSummary, MetricInfo, Breakdown, BreakdownGroup, ItemRecord, AttemptRecord } from './results.ts';
-export { renderHtmlReport, renderMarkdownReport, renderCsv, renderItemsCsv, renderJsonReport, reportFormatFor, type ReportFormat } from './report/index.ts';
+export { askedBy, renderHtmlReport, renderMarkdownReport, renderCsv, renderItemsCsv, renderJsonReport, reportFormatFor, type ReportFormat } from './report/index.ts';
 export * from './personality/index.ts';
 export {
   toTomatoTranscript, TomatoEpisode, TomatoUtterance, TomatoStage, TomatoProfile, MentalState, Thoughts, type TomatoOptions,

@@ -66,6 +66,11 @@ export interface BenchSummary {
   primaryMetric: string;
   metrics: MetricInfo[];
   models: ModelSummary[];
+  /**
+   * How the items were asked: the benchmark's prompt templates (as released), or played by the character agent
+   * (`card`: the card that played every item).
+   */
+  mode?: { kind: 'template' } | { kind: 'agent'; card?: string };
   /** How each model (and the judge) answered structured requests: JSON schema in its dialect, or text after a refusal. */
   structuredOutput?: { model: string; dialect: string; mode: 'schema' | 'text' }[];
 }
@@ -81,6 +86,8 @@ export interface AttemptRecord {
   unjudged?: boolean;
   verdict?: unknown;
   values: Record<string, number | null>;
+  /** Played by the character agent: the character's turn (its private thought included) the answer was read from. */
+  turn?: { character: string; thought: Record<string, string>; action: string; speech: string; repaired: boolean };
 }
 
 /** One item × model of a run, for drill-downs and per-item exports. */

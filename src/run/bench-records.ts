@@ -1,10 +1,10 @@
 import {
-  compareRuns, renderCsv, renderHtmlReport, renderJsonReport, renderMarkdownReport, reportFormatFor, type BenchSummary, type ItemRecord,
+  askedBy, compareRuns, renderCsv, renderHtmlReport, renderJsonReport, renderMarkdownReport, reportFormatFor, type BenchSummary, type ItemRecord,
   type RunComparison,
 } from '../eval/index.ts';
 import type { Env } from '../llm/index.ts';
 import type { JobCounts, Run, RunRemoval, Store } from '../store/index.ts';
-import { benchItemRecords, benchMeta, primaryMetricOf, summarizeBenchRun } from './bench-run.ts';
+import { benchItemRecords, benchMeta, primaryMetricOf, runMode, summarizeBenchRun } from './bench-run.ts';
 import { deleteRun } from './delete-run.ts';
 import { displayStatus } from './local-runner.ts';
 import { findRunOfKind } from './run-plan.ts';
@@ -61,7 +61,11 @@ export async function compareBenchRuns(options: { store: Store; runA: string; ru
   const [a, b] = [await findRunOfKind(store, options.runA, 'bench'), await findRunOfKind(store, options.runB, 'bench')];
   const side = async (run: Run) => {
     const meta = benchMeta(run);
-    return { id: run.id, models: meta.models, primaryMetric: primaryMetricOf(meta.definition), items: await benchItemRecords(store, run) };
+    return {
+      id: run.id, models: meta.models, primaryMetric: primaryMetricOf(meta.definition), items: await benchItemRecords(store, run),
+      askedBy: askedBy({ mode: runMode(meta) }),
+      categories: meta.definition.categories.filter((category): category is string => typeof category === 'string'),
+    };
   };
   return compareRuns({ a: await side(a), b: await side(b), metric: options.metric });
 }

@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { readCharacterFile } from '../character/index.ts';
 import { findLoader, resolveBenchmark, type BenchSummary, type ItemRecord } from '../eval/index.ts';
 import { createModelRuntime, formatModelSpec, resolveModelSpec, type Env, type ModelRuntime } from '../llm/index.ts';
 import type { Job, Run, Store } from '../store/index.ts';
@@ -31,11 +33,15 @@ export interface BenchPlan {
   optionOrder?: OptionOrder;
   /** The new run's id (default: from the benchmark's name). */
   runId?: string;
+  /** Play every item through the character agent (its sheet and thought structure) instead of the released prompt. */
+  agent?: boolean;
+  /** A card file (JSON, PNG, CHARX) that plays every item through the agent, where the benchmark allows it. */
+  character?: string;
 }
 
 /** The plan fields, in the order a refusal names them. */
 export const BENCH_PLAN_FIELDS = [
-  'benchmark', 'data', 'models', 'judge', 'embedding', 'limit', 'seed', 'optionOrder', 'runId',
+  'benchmark', 'data', 'models', 'judge', 'embedding', 'limit', 'seed', 'optionOrder', 'runId', 'agent', 'character',
 ] as const satisfies readonly (keyof BenchPlan)[];
 
 /** How a benchmark run talks to its models; may change between attempts. */
@@ -96,6 +102,7 @@ export async function startBenchRun(options: StartBenchRunOptions): Promise<Benc
   const cwd = options.cwd ?? process.cwd();
   await assertRunIdFree(store, options.runId);
   const benchmark = await resolveBenchmark(options.benchmark, { data: options.data, cwd, maxBytes: options.maxBytes });
+  const character = options.character ? { path: options.character, character: (await readCharacterFile(resolve(cwd, options.character), { maxBytes: options.maxBytes })).character } : undefined;
   const items = await findLoader(benchmark.definition.dataset.loader).load(benchmark.dataPath, { maxBytes: options.maxBytes });
   const preparing = { env, cwd, download: options.download };
   const models = await prepareModelSpecs(options.models?.length ? options.models : [formatModelSpec(resolveModelSpec({ env }))], preparing);
@@ -103,6 +110,7 @@ export async function startBenchRun(options: StartBenchRunOptions): Promise<Benc
   const run = await createBenchRun({
     store, benchmark, items, models, judge, embedding: options.embedding, env, seed: options.seed, limit: options.limit,
     settings: { options: options.optionOrder ?? 'released', ...options.settings }, runId: options.runId,
+    agent: options.agent, character,
   });
   return executeAndSummarize(run, options);
 }

@@ -4,7 +4,13 @@ import {
   type BenchSummary, type ItemRecord, createScorer, type ItemScore, type MetricDefinition, type Scorer, seededGenerator, metricInfos,
   summarizeModel, renderPrompt,
 } from '../eval/index.ts';
-import { cachedEmbedder, costOf, createLanguageModel, formatModelSpec, parseModelSpec, priceTable, resolveEndpoint, resolveModelSpec, type Env, type ModelRuntime } from '../llm/index.ts';
+import type { Character } from '../character/index.ts';
+import {
+  cachedEmbedder, costOf, createLanguageModel, formatModelSpec, parseModelSpec, priceTable, resolveContextBudget, resolveEndpoint, resolveModelSpec,
+  type Env, type ModelRuntime,
+} from '../llm/index.ts';
+import { memoizedCounter } from '../text/index.ts';
+import { agentPrompt, benchPersonas, playItem, type BenchAgentMeta } from './bench-agent.ts';
 import { seededInt } from '../scene/index.ts';
 import type { Job, Run, Store } from '../store/index.ts';
 import { readableId } from '../text/index.ts';
@@ -40,6 +46,8 @@ export interface BenchRunMeta {
   embedding?: string;
   seed: number;
   settings: BenchRunSettings;
+  /** Played by the character agent (`--agent`, `agent:` in the definition, `--character`); absent: the prompt templates. */
+  agent?: BenchAgentMeta;
 }
 
 /** What one job does: ask one model one item (the item travels with the job, so a resume needs no data file). */
@@ -66,6 +74,10 @@ export interface CreateBenchRunOptions {
   limit?: number;
   settings?: BenchRunSettings;
   runId?: string;
+  /** Play every item through the character agent (the definition's `agent:` does the same). */
+  agent?: boolean;
+  /** The card that plays every item (implies `agent`), where the benchmark allows it. */
+  character?: { path: string; character: Character };
 }
 
 /** Plans a benchmark run: items × models, each a job carrying its item. */
@@ -90,6 +102,11 @@ export async function createBenchRun(options: CreateBenchRunOptions): Promise<Ru
   }
   // A missing API key or base URL fails now, before a run is stored that could never make a call.
   for (const spec of [...models, judge, embedding]) if (spec) resolveEndpoint(parseModelSpec(spec), { env: options.env, baseURL: options.settings?.baseURL });
+  const agent: BenchAgentMeta | undefined = options.agent || options.character || definition.agent
+    ? { ...(options.character ? { card: options.character } : {}) }
+    : undefined;
+  // A loader without a persona, or a card where every item asks for its own persona, is refused before the run is stored.
+  if (agent) benchPersonas(definition, agent);
   const seed = options.seed ?? 1;
   const items = options.limit ? options.items.slice(0, options.limit) : options.items;
   const runId = options.runId ?? readableId(definition.name, 'run');
@@ -101,6 +118,7 @@ export async function createBenchRun(options: CreateBenchRunOptions): Promise<Ru
     benchmark: definition.name, origin: options.benchmark.origin, definition, dataPath: options.benchmark.dataPath,
     items: items.length, available: options.items.length, models, ...(judge ? { judge } : {}), ...(embedding ? { embedding } : {}), seed,
     settings: options.settings ?? {},
+    ...(agent ? { agent } : {}),
   };
   return options.store.createRun({ id: runId, kind: 'bench', title: definition.title ?? definition.name, meta: { ...meta } }, jobs);
 }
@@ -140,24 +158,49 @@ export async function executeBenchRun(options: ExecuteBenchRunOptions): Promise<
     ...(settings.retries === undefined ? {} : { retry: { maxRetries: settings.retries } }),
   }) : undefined;
   const schema = definition.responseSchema ? { json: definition.responseSchema as JSONSchema7, name: 'answer' } : undefined;
+  const play = meta.agent ? await agentPlayer(meta, options) : undefined;
   const result = await runLocal({
     store, runId: run.id, concurrency: activeEpisodesFor(options.concurrency), onProgress: options.onProgress, onJobError: options.onJobError, signal: options.signal,
     execute: async (job: Job, signal: AbortSignal) => {
       const { item, model, seed } = job.input as unknown as BenchJobInput;
       const attempts: StoredAttempt[] = [];
       for (const order of optionOrders(item, settings.options ?? 'released', meta.seed)) {
-        const answer = await modelReply({
-          model: models.get(model)!, messages: renderPrompt(definition.prompt, item, order), schema, signal, seed,
-          temperature: definition.sampling.temperature, maxOutputTokens: definition.sampling.maxTokens,
-        });
+        const { answer, turn } = play
+          ? await play(item, order, model, models.get(model)!, seed, signal)
+          : {
+            answer: await modelReply({
+              model: models.get(model)!, messages: renderPrompt(definition.prompt, item, order), schema, signal, seed,
+              temperature: definition.sampling.temperature, maxOutputTokens: definition.sampling.maxTokens,
+            }),
+            turn: undefined,
+          };
         const score = mergeScores(await Promise.all(scorers.map((scorer) => scorer.score({ item, answer, order, judge, embed, signal, seed }))));
-        attempts.push({ ...(order ? { order } : {}), answer, ...score });
+        attempts.push({ ...(order ? { order } : {}), answer, ...(turn ? { turn } : {}), ...score });
       }
       return { ...combineAttempts(attempts) };
     },
   });
   await outputModes.flush();
   return result;
+}
+
+/**
+ * How an agent run plays an item: the item's persona (or the run's card) as a character, one agent turn per attempt,
+ * each model with its context budget (a known window, a local model's context and tokenizer).
+ */
+async function agentPlayer(meta: BenchRunMeta, options: ExecuteBenchRunOptions) {
+  const mapping = benchPersonas(meta.definition, meta.agent!);
+  const budgets = new Map<string, { contextTokens: number; countTokens?: (text: string) => number }>();
+  for (const spec of meta.models) {
+    const budget = await resolveContextBudget(parseModelSpec(spec), { env: options.env });
+    budgets.set(spec, { contextTokens: budget.contextTokens, ...(budget.countTokens ? { countTokens: memoizedCounter(budget.countTokens) } : {}) });
+  }
+  const { sampling } = meta.definition;
+  return (item: BenchItem, order: number[] | undefined, spec: string, model: LanguageModelV3, seed: number, signal: AbortSignal) =>
+    playItem(mapping, meta.agent!, item, order, {
+      model, seed, signal, temperature: sampling.temperature, ...budgets.get(spec),
+      ...(sampling.maxTokens ? { replyTokens: Math.max(sampling.maxTokens, 1024) } : {}),
+    });
 }
 
 /** An attempt as stored on its job (the prompt is rebuilt from the item and the definition when shown). */
@@ -223,6 +266,11 @@ export function benchMeta(run: Run): BenchRunMeta {
   return run.meta as unknown as BenchRunMeta;
 }
 
+/** How a run asks its items: the prompt templates, or the character agent (as one card). */
+export function runMode(meta: BenchRunMeta): NonNullable<BenchSummary['mode']> {
+  return meta.agent ? { kind: 'agent', ...(meta.agent.card ? { card: meta.agent.card.character.name } : {}) } : { kind: 'template' };
+}
+
 /** The scorers' metrics of a definition, in order, without repeats. */
 export function definitionMetrics(definition: BenchmarkDefinition): { scorers: Scorer[]; metrics: MetricDefinition[] } {
   const scorers = definition.scorers.map(createScorer);
@@ -238,7 +286,10 @@ export function primaryMetricOf(definition: BenchmarkDefinition): string {
 
 /** Every item × model of a run as records for drill-downs, prompts rebuilt from the items. */
 export async function benchItemRecords(store: Store, run: Run): Promise<ItemRecord[]> {
-  const { definition } = benchMeta(run);
+  const meta = benchMeta(run);
+  const { definition } = meta;
+  const mapping = meta.agent ? benchPersonas(definition, meta.agent) : undefined;
+  const promptOf = (item: BenchItem, order?: number[]) => (mapping ? agentPrompt(mapping, meta.agent!, item, order) : renderPrompt(definition.prompt, item, order));
   const jobs = await store.listJobs(run.id);
   return jobs.map((job) => {
     const { item, model } = job.input as unknown as BenchJobInput;
@@ -249,7 +300,7 @@ export async function benchItemRecords(store: Store, run: Run): Promise<ItemReco
       ...(expected === undefined ? {} : { expected }),
       values: result?.values ?? {}, invalid: result?.invalid ?? false, unjudged: result?.unjudged ?? false,
       ...(result?.attempts.length === 1 && result.attempts[0].verdict !== undefined ? { verdict: result.attempts[0].verdict } : {}),
-      attempts: (result?.attempts ?? []).map((a) => ({ ...a, prompt: renderPrompt(definition.prompt, item, a.order) })),
+      attempts: (result?.attempts ?? []).map((a) => ({ ...a, prompt: promptOf(item, a.order) })),
     };
   });
 }
@@ -270,8 +321,9 @@ export async function summarizeBenchRun(store: Store, run: Run, env: Env, record
     createdAt: run.createdAt,
     seed: meta.seed,
     ...(meta.judge ? { judge: meta.judge } : {}),
+    mode: runMode(meta),
     // Only the calls that ask for a schema: the answers when the benchmark has an answer schema, and the judge's verdicts.
-    structuredOutput: runOutputModes(run, [...(definition.responseSchema ? meta.models : []), ...(meta.judge ? [meta.judge] : [])], { env, baseURL: meta.settings.baseURL }),
+    structuredOutput: runOutputModes(run, [...(definition.responseSchema || meta.agent ? meta.models : []), ...(meta.judge ? [meta.judge] : [])], { env, baseURL: meta.settings.baseURL }),
     primaryMetric,
     metrics: metricInfos(metrics),
     models: meta.models.map((model) => {

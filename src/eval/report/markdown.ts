@@ -1,6 +1,6 @@
 import type { BenchSummary, MetricInfo, ModelSummary } from '../results.ts';
 import { decimalsFor, formatInterval, formatValue } from './numbers.ts';
-import { collectBreakdowns, metricInfo, plural, problemCounts, rankModels, type BreakdownView } from './summary-view.ts';
+import { askedBy, collectBreakdowns, metricInfo, plural, problemCounts, rankModels, type BreakdownView } from './summary-view.ts';
 
 /** Text that Markdown shows as written inside a table cell. */
 export function markdownText(text: string): string {
@@ -33,6 +33,7 @@ export function renderMarkdownReport(summary: BenchSummary): string {
 
   lines.push(`### ${markdownText(summary.benchmark.title)} · run \`${summary.runId}\``, '');
   const facts = [`status **${markdownText(summary.status)}**`, summary.createdAt.slice(0, 10), `seed ${summary.seed}`];
+  facts.push(`asked by ${markdownText(askedBy(summary))}`);
   if (summary.judge) facts.push(`judge ${modelCell(summary.judge)}`);
   facts.push(`sorted by **${markdownText(primary.name)}** (${primary.higherIsBetter ? 'higher' : 'lower'} is better), 95% bootstrap intervals`);
   lines.push(facts.join(' · '), '');

@@ -104,3 +104,10 @@ export function problemCounts(models: readonly ModelSummary[]): ProblemCounts {
 export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
   return `${count} ${count === 1 ? singular : pluralForm}`;
 }
+
+/** How a run asked its items, for reports: `the released prompt`, `the character agent`, `the character agent, as Tamsin`. */
+export function askedBy(summary: Pick<BenchSummary, 'mode'>): string {
+  const mode = summary.mode;
+  if (mode?.kind !== 'agent') return 'the released prompt';
+  return mode.card ? `the character agent, as ${mode.card}` : 'the character agent';
+}

@@ -1,6 +1,6 @@
 import type { BenchSummary, ModelSummary } from '../../results.ts';
 import { formatCount } from '../numbers.ts';
-import { plural, problemCounts } from '../summary-view.ts';
+import { askedBy, plural, problemCounts } from '../summary-view.ts';
 import { formatDate } from './dates.ts';
 import { escapeHtml } from './escape.ts';
 
@@ -11,6 +11,7 @@ export function renderHeader(summary: BenchSummary, models: readonly ModelSummar
     ['Status', summary.status],
     ['Date', formatDate(summary.createdAt)],
     ['Seed', String(summary.seed)],
+    ['Asked by', askedBy(summary)],
     ['Judge', summary.judge ?? 'none'],
     ['Loader', summary.benchmark.loader],
   ];
