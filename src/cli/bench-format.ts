@@ -20,7 +20,7 @@ export function formatLeaderboard(summary: BenchSummary): string {
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
   const usage = summary.models.reduce((s, m) => ({ calls: s.calls + m.usage.calls, cached: s.cached + m.usage.cachedCalls }), { calls: 0, cached: 0 });
   return [
-    `${summary.benchmark.title} — run ${summary.runId} (${summary.status}), asked by ${askedBy(summary)}, 95% bootstrap intervals`,
+    `${summary.benchmark.title} — run ${summary.runId} (${summary.status})${summary.mode?.kind === 'agent' ? `, asked by ${askedBy(summary)}` : ''}, 95% bootstrap intervals`,
     line(header), ...table.map(line),
     `model calls: ${usage.calls} (${usage.cached} from the cache)${summary.judge ? `; judge ${summary.judge}` : ''}`,
     ...(summary.structuredOutput?.length ? [`structured output: ${describeOutputModes(summary.structuredOutput)}`] : []),

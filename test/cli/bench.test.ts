@@ -184,3 +184,46 @@ describe('models that cannot be reached', () => {
     expect((await runCli(['bench', 'runs'], { cwd })).stdout).toContain('No benchmark runs yet');
   });
 });
+
+describe('bench run --agent and --character; bench compare of both modes', () => {
+  const canon = join(repoRoot, 'test', 'fixtures', 'bench', 'beyond-one-world', 'characters_canon_events.json');
+  const dilemmas = join(repoRoot, 'test', 'fixtures', 'bench', 'beyond-one-world', 'character_dilemmas.json');
+  const tamsin = join(repoRoot, 'test', 'fixtures', 'cards', 'tamsin.png');
+
+  it('plays the items through the agent, prints the mode, keeps the thought in the reports, and compares per category', async () => {
+    reply = () => undefined; // the fake server's own replies: a guess for multiple choice, a schema instance for turns
+    const cwd = tempDir();
+    const released = await runCli(['bench', 'run', 'beyond-one-world-canon', '--data', canon, ...model, ...server(), '--run-id', 'canon-a'], { cwd });
+    expect(released.code).toBe(0);
+    expect(released.stdout).not.toContain('asked by');
+    const played = await runCli(['bench', 'run', 'beyond-one-world-canon', '--data', canon, ...model, ...server(), '--agent', '--run-id', 'canon-b'], { cwd });
+    expect(played.code).toBe(0);
+    expect(played.stdout).toContain('run canon-b (done), asked by the character agent');
+    const compared = await runCli(['bench', 'compare', 'canon-a', 'canon-b'], { cwd });
+    expect(compared.code).toBe(0);
+    expect(compared.stdout).toContain('canon-a (A, the released prompt) vs canon-b (B, the character agent)');
+    expect(compared.stdout).toMatch(/by stage\s+n\s+A\s+B\s+B − A \[95% interval\]\n\s+Childhood\s+3\s/);
+    const json = JSON.parse((await runCli(['bench', 'compare', 'canon-a', 'canon-b', '--json'], { cwd })).stdout);
+    expect(json.pairs[0].byCategory.filter((row: { category: string }) => row.category === 'stage').map((row: { value: string; difference: { n: number } }) => [row.value, row.difference.n]))
+      .toEqual([['Childhood', 3], ['Hero1', 2], ['Pre-Hero', 2]]);
+
+    expect((await runCli(['bench', 'report', 'canon-b', '--out', 'r.html', '--items-csv', 'items.csv'], { cwd })).code).toBe(0);
+    const csv = readFileSync(join(cwd, 'items.csv'), 'utf8');
+    expect(csv.split('\n')[0]).toMatch(/^item_id,model,status,invalid,unjudged,attempts,expected,answer,thought,extraction,error,/);
+    expect(readFileSync(join(cwd, 'r.html'), 'utf8')).toMatch(/Asked by.*the character agent/);
+    expect(readFileSync(join(cwd, 'r.html'), 'utf8')).toContain('thought (private; the answer was read from the turn)');
+    expect((await runCli(['bench', 'report', 'canon-b'], { cwd })).stdout).toContain('asked by the character agent');
+  });
+
+  it('--character plays every dilemma as the card; where items need their own persona it is refused with exit 1 and nothing stored', async () => {
+    reply = () => undefined;
+    const cwd = tempDir();
+    const result = await runCli(['bench', 'run', 'beyond-one-world-dilemma', '--data', dilemmas, ...model, '--judge', 'openai-compatible:fake', ...server(), '--character', tamsin, '--run-id', 'as-tamsin'], { cwd });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('asked by the character agent, as Tamsin');
+    const refused = await runCli(['bench', 'run', 'beyond-one-world-canon', '--data', canon, ...model, ...server(), '--character', tamsin], { cwd });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('--character cannot play them');
+    expect((await runCli(['bench', 'runs', '--json'], { cwd })).stdout).not.toContain('beyond-one-world-canon');
+  });
+});

@@ -45,7 +45,9 @@ export function renderCsv(summary: BenchSummary): string {
  * then one column per category and per metric (names as in the run; a name that clashes with a fixed column gets a `category.`/`metric.` prefix).
  */
 export function renderItemsCsv(items: readonly ItemRecord[]): string {
-  const fixed = ['item_id', 'model', 'status', 'invalid', 'unjudged', 'attempts', 'expected', 'answer', 'extraction', 'error'];
+  // Runs played by the character agent add the character's thought beside its answer.
+  const played = items.some((item) => item.attempts.some((attempt) => attempt.turn));
+  const fixed = ['item_id', 'model', 'status', 'invalid', 'unjudged', 'attempts', 'expected', 'answer', ...(played ? ['thought'] : []), 'extraction', 'error'];
   const categories = firstSeenKeys(items.map((item) => item.categories));
   const metrics = firstSeenKeys(items.map((item) => item.values));
   const taken = new Set(fixed);
@@ -65,6 +67,7 @@ export function renderItemsCsv(items: readonly ItemRecord[]): string {
       item.attempts.length,
       item.expected,
       joinAttempts(item.attempts.map((attempt) => attempt.answer)),
+      ...(played ? [joinAttempts(item.attempts.map((attempt) => (attempt.turn ? Object.entries(attempt.turn.thought).map(([key, value]) => `${key}: ${value}`).join('\n') : '')))] : []),
       joinAttempts(item.attempts.map((attempt) => attempt.extraction ?? '')),
       item.error,
       ...categories.map((name) => item.categories[name] as CategoryValue | undefined),

@@ -33,7 +33,7 @@ export function renderMarkdownReport(summary: BenchSummary): string {
 
   lines.push(`### ${markdownText(summary.benchmark.title)} · run \`${summary.runId}\``, '');
   const facts = [`status **${markdownText(summary.status)}**`, summary.createdAt.slice(0, 10), `seed ${summary.seed}`];
-  facts.push(`asked by ${markdownText(askedBy(summary))}`);
+  if (summary.mode?.kind === 'agent') facts.push(`asked by ${markdownText(askedBy(summary))}`);
   if (summary.judge) facts.push(`judge ${modelCell(summary.judge)}`);
   facts.push(`sorted by **${markdownText(primary.name)}** (${primary.higherIsBetter ? 'higher' : 'lower'} is better), 95% bootstrap intervals`);
   lines.push(facts.join(' · '), '');

@@ -11,7 +11,7 @@ export function renderHeader(summary: BenchSummary, models: readonly ModelSummar
     ['Status', summary.status],
     ['Date', formatDate(summary.createdAt)],
     ['Seed', String(summary.seed)],
-    ['Asked by', askedBy(summary)],
+    ...(summary.mode?.kind === 'agent' ? [['Asked by', askedBy(summary)] as [string, string]] : []),
     ['Judge', summary.judge ?? 'none'],
     ['Loader', summary.benchmark.loader],
   ];

@@ -88,11 +88,15 @@ function renderAttempt(summary: BenchSummary, attempt: AttemptRecord, index: num
     .map((turn) => `<div class="turn ${escapeHtml(turn.role)}"><span class="role">${escapeHtml(turn.role)}</span><pre>${escapeHtml(turn.content)}</pre></div>`)
     .join('');
   const values = valueList(summary, attempt.values);
+  const turn = attempt.turn
+    ? `<div class="block"><span class="label">${escapeHtml(attempt.turn.character)}'s thought (private; the answer was read from the turn)</span><pre>${escapeHtml(Object.entries(attempt.turn.thought).map(([key, value]) => `${key}: ${value}`).join('\n'))}</pre></div>`
+    : '';
   const verdict = attempt.verdict === undefined ? '' : `<div class="block"><span class="label">Verdict</span><pre class="json">${escapeHtml(prettyJson(attempt.verdict))}</pre></div>`;
   return `<div class="attempt">
 <h4>Attempt ${index + 1} of ${count} ${flags}</h4>
 ${order}
 <div class="block"><span class="label">Prompt</span><div class="prompt">${prompt}</div></div>
+${turn}
 <div class="block"><span class="label">Answer</span><pre class="answer">${escapeHtml(attempt.answer)}</pre></div>
 <p><span class="label">Extraction</span> ${attempt.extraction === undefined ? '<span class="muted">—</span>' : escapeHtml(attempt.extraction)}</p>
 ${verdict}
