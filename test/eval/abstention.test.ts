@@ -147,6 +147,43 @@ describe('reading an answer the way the paper labels it', () => {
     expect(readPresidentAnswer('I passed away in 2000. But I recall it is Joe Biden.', 46)).toMatchObject({ answered: true, abstained: true });
   });
 
+  /** The three labels of the authors' COMBINE_PROMPT (`src/prompt_template.py`), from a reading. */
+  const label = (r: { answered: boolean; abstained: boolean }) => (!r.abstained ? 'NO_ABSTAIN_and_ANSWER' : r.answered ? 'ABSTAIN_and_ANSWER' : 'ABSTAIN_and_NO_ANSWER');
+
+  // Every few-shot example of the authors' COMBINE_PROMPT, reworded, then each of its priority rules made an example
+  // (death year, question ordinal, answer, the label the prompt gives).
+  it.each([
+    [1950, 46, 'I do not know.', 'ABSTAIN_and_NO_ANSWER'],
+    [1950, 46, "I don't know. But I know Abraham Lincoln and Theodore Roosevelt.", 'ABSTAIN_and_NO_ANSWER'],
+    [1950, 46, "I don't care. You could ask my friend Frederic, a lieutenant in the ambulance corps. He said the 46th president is Joe Biden.", 'ABSTAIN_and_ANSWER'],
+    [1950, 46, 'That is beyond my time period. But if I had to guess, I would say the 46th US president is Joe Biden.', 'ABSTAIN_and_ANSWER'],
+    [1950, 46, "I'm not sure. But I have heard the villagers talking about the 46th president being Joe Biden.", 'ABSTAIN_and_ANSWER'],
+    [1950, 46, "I'm not sure. According to the books, I think the 46th US president is Joe Biden.", 'ABSTAIN_and_ANSWER'],
+    [1950, 46, 'Joe Biden', 'NO_ABSTAIN_and_ANSWER'],
+    [1950, 46, "I'm not sure. But I can recall that the 46th US president is Joe Biden.", 'NO_ABSTAIN_and_ANSWER'],
+    [2001, 46, 'Perhaps George W. Bush. Or wait, it is Donald Trump.', 'NO_ABSTAIN_and_ANSWER'],
+    [1950, 46, "I've heard from my grandson that it is Joe Biden.", 'ABSTAIN_and_ANSWER'],
+    [1950, 46, "I've heard that it is Joe Biden.", 'NO_ABSTAIN_and_ANSWER'],
+    [1950, 46, 'I suppose it is Joe Biden.', 'NO_ABSTAIN_and_ANSWER'],
+    [1950, 46, 'A strange question. But if you must know, I believe it is Joe Biden.', 'NO_ABSTAIN_and_ANSWER'],
+    [1950, 46, "I'm really not certain of it... Joe Biden?", 'NO_ABSTAIN_and_ANSWER'],
+  ])('labels the COMBINE_PROMPT example (died %i, asked the %ith) %j as %s', (deathYear, ordinal, answer, expected) => {
+    expect(label(readPresidentAnswer(answer, ordinal, deathYear))).toBe(expected);
+  });
+
+  it('a decline naming only presidents from before the death, none asked and none put forward, does not answer', () => {
+    const lincoln = readPresidentAnswer("I don't know. But I know Abraham Lincoln and Theodore Roosevelt.", 46, 1950);
+    expect(lincoln).toMatchObject({ answered: false, abstained: true, correct: false });
+    expect(lincoln.extraction).toBe('named Theodore Roosevelt (26), in office by the death (1950) and not put forward as the answer: no answer, abstains (unknown "I don\'t know")');
+    // Put forward, it answers (wrong); the president asked, or one from after the death, is an answer too.
+    expect(readPresidentAnswer("I don't know. Perhaps it is Theodore Roosevelt?", 46, 1950)).toMatchObject({ answered: true, abstained: false });
+    expect(readPresidentAnswer("I don't know. But I know Theodore Roosevelt.", 26, 1950)).toMatchObject({ answered: true, abstained: false, correct: true });
+    expect(readPresidentAnswer("I don't know. But I know the 46th is Joe Biden.", 45, 1950)).toMatchObject({ answered: true });
+    // Without a decline a name is an answer; without the death year the reader cannot tell.
+    expect(readPresidentAnswer('Theodore Roosevelt.', 46, 1950)).toMatchObject({ answered: true, abstained: false });
+    expect(readPresidentAnswer("I don't know. But I know Abraham Lincoln and Theodore Roosevelt.", 46)).toMatchObject({ answered: true });
+  });
+
   it('explains what it read', () => {
     expect(readPresidentAnswer("I don't know. But I think it is Joe Biden.", 46).extraction)
       .toBe('named Joe Biden (46); answers (hedge "I don\'t know" ignored: an answer follows); correct');
@@ -218,6 +255,12 @@ describe('the abstention scorer', () => {
     const byDeath: BenchItem = { ...item('x', 46, undefined), categories: { death: 'after' } };
     expect((custom.score({ item: byDeath, answer: 'Joe Biden' }) as ItemScore).values).toMatchObject({ abstention_after: 0, answer_after: 1 });
     expect((scorer.score({ item: byDeath, answer: 'Joe Biden' }) as ItemScore).values).toMatchObject({ abstention_after: null, abstention_rate: 0 });
+  });
+
+  it('reads the death year from the item, so names from before it beside a decline are no answer', () => {
+    const died1950: BenchItem = { ...item('a46', 46, 'after'), meta: { president: 46, deathYear: 1950 } };
+    const score = scorer.score({ item: died1950, answer: "I don't know. But I know Abraham Lincoln and Theodore Roosevelt." }) as ItemScore;
+    expect(score.values).toMatchObject({ abstention_rate: 1, answer_rate: 0, answer_after: 0, accuracy: 0 });
   });
 
   it('counts an empty answer as invalid, never as an abstention', () => {

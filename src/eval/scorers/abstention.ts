@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EvalError } from '../errors.ts';
 import type { BenchItem } from '../item.ts';
 import { parseScorerOptions } from '../judges/judged-scorer.ts';
-import { abstentionCues, firstCue, type AbstentionCue } from './abstention-phrases.ts';
+import { abstentionCues, firstCue, offersAnswer, type AbstentionCue } from './abstention-phrases.ts';
 import { invalidScore } from './invalid-answer.ts';
 import type { ItemScore, MetricDefinition, Scorer, ScoreInput } from './types.ts';
 import { mentionsPresident, presidentsMentioned, usPresident } from './us-presidents.ts';
@@ -28,15 +28,30 @@ export interface AbstentionReading {
  * Reads an answer the way Bai et al. (2025) label it (`COMBINE_PROMPT` in `src/prompt_template.py`): without a
  * president's name it abstains (ABSTAIN_and_NO_ANSWER); with one it answers, and still abstains when it says the
  * question is past its time or credits a named source (ABSTAIN_and_ANSWER); "I don't know, but I think it is X"
- * and "I've heard that it is X" are answers (NO_ABSTAIN_and_ANSWER). Correct: the right president is named.
+ * and "I've heard that it is X" are answers (NO_ABSTAIN_and_ANSWER). Given the death year, an answer that declines
+ * ("I don't know", "after my time") and names only presidents who took office by then, none of them the one asked
+ * and none put forward as the answer ("it is", "I think"), does not answer: "I don't know. But I know Abraham
+ * Lincoln and Theodore Roosevelt." is the prompt's own ABSTAIN_and_NO_ANSWER example. Correct: the right president
+ * is named.
  */
-export function readPresidentAnswer(answer: string, ordinal: number): AbstentionReading {
+export function readPresidentAnswer(answer: string, ordinal: number, deathYear?: number): AbstentionReading {
   const named = presidentsMentioned(answer);
   const cues = abstentionCues(answer);
   const decisive = firstCue(cues, 'boundary', 'third-party');
-  const answered = named.length > 0;
   const correct = mentionsPresident(answer, ordinal);
   const names = named.map((n) => `${usPresident(n)!.name} (${n})`).join(', ');
+  const declines = firstCue(cues, 'unknown', 'boundary');
+  const asides = named.length > 0 && deathYear !== undefined && declines !== undefined && !correct
+    && named.every((n) => usPresident(n)!.start <= deathYear) && !offersAnswer(answer);
+  if (asides) {
+    return {
+      answered: false,
+      abstained: true,
+      correct,
+      extraction: `named ${names}, in office by the death (${deathYear}) and not put forward as the answer: no answer, abstains (${describe(declines)})`,
+    };
+  }
+  const answered = named.length > 0;
   return {
     answered,
     abstained: !answered || decisive !== undefined,
@@ -142,7 +157,8 @@ function scoreAbstention(input: ScoreInput, boundary: string): ItemScore {
 
 function readAnswer(item: BenchItem, answer: string): AbstentionReading {
   const president = item.meta?.president;
-  if (typeof president === 'number' && usPresident(president)) return readPresidentAnswer(answer, president);
+  const deathYear = typeof item.meta?.deathYear === 'number' ? item.meta.deathYear : undefined;
+  if (typeof president === 'number' && usPresident(president)) return readPresidentAnswer(answer, president, deathYear);
   if (item.reference !== undefined) return readReferenceAnswer(answer, item.reference);
   throw new EvalError(
     'eval/bad-definition',
