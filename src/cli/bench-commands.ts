@@ -23,6 +23,7 @@ export function registerBenchCommands(program: Command, io: CliIo): void {
     .option('--seed <n>', 'run seed: sampling seeds per item, option shuffles, bootstrap (default 1)')
     .option('--shuffle-options', 'show the options in a seeded random order per item (default: as released)')
     .option('--rotate-options', 'ask every item once per cyclic rotation of its options and average (removes position bias)')
+    .option('--average <how>', 'concept-incongruence: average per character then across characters (character, the authors\' default) or over items (item)')
     .option('--resume <run>', 'continue a run: only its failed and unfinished items')
     .option('--run-id <id>', 'id for a new run (default: from the benchmark name)')
     .option('--base-url <url>', 'API base URL for openai-compatible servers (or DRAMATIS_BASE_URL)')
@@ -37,6 +38,7 @@ export function registerBenchCommands(program: Command, io: CliIo): void {
       '  $ dramatis bench run tomato --data tomato_fb.json --model openai:gpt-4o-mini --model ollama:llama3.1:8b',
       '  $ dramatis bench run examples/bench/persona-eval.yaml --limit 200 --concurrency 16',
       '  $ dramatis bench run --resume tomato-3f2a1c        # after a crash or Ctrl-C',
+      '  $ dramatis bench run concept-incongruence --data full_question.json --average item   # item average, not per character',
     ].join('\n'))
     .action(lazyAction(io, actions, 'benchRun'));
 

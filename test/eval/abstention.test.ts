@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { EvalError } from '../../src/eval/errors.ts';
 import type { BenchItem } from '../../src/eval/item.ts';
+import { conceptIncongruenceLoader } from '../../src/eval/loaders/concept-incongruence.ts';
 import { abstentionCues } from '../../src/eval/scorers/abstention-phrases.ts';
 import { createAbstentionScorer, readPresidentAnswer, readReferenceAnswer } from '../../src/eval/scorers/abstention.ts';
 import type { ItemScore } from '../../src/eval/scorers/types.ts';
 import { mentionsPresident, presidentsMentioned } from '../../src/eval/scorers/us-presidents.ts';
+import { groupMeans, summarizeMetric } from '../../src/eval/summarize.ts';
 
 const kinds = (text: string) => [...new Set(abstentionCues(text).map((cue) => cue.kind))];
 
@@ -261,6 +263,41 @@ describe('the abstention scorer', () => {
     const died1950: BenchItem = { ...item('a46', 46, 'after'), meta: { president: 46, deathYear: 1950 } };
     const score = scorer.score({ item: died1950, answer: "I don't know. But I know Abraham Lincoln and Theodore Roosevelt." }) as ItemScore;
     expect(score.values).toMatchObject({ abstention_rate: 1, answer_rate: 0, answer_after: 0, accuracy: 0 });
+  });
+
+  it('averages per character, then across characters, as the authors\' statistics do; item by choice', async () => {
+    // The fixture's three invented characters died in 1955, 1976 and 1900, and answer every question "Franklin D.
+    // Roosevelt." (the 32nd, 1933): right only where asked the 32nd. After the death, Ada has 12 questions (35th–46th),
+    // Tomas 8 (39th–46th), Marguerite 21 (26th–46th, the 32nd among them); all are answers that do not abstain.
+    const items = await conceptIncongruenceLoader.load('test/fixtures/bench/concept-incongruence/full_question.json');
+    const summary = (average?: string) => {
+      const abstention = createAbstentionScorer({ name: 'abstention', boundary: 'phase', ...(average ? { average } : {}) });
+      const scored = items.map((it) => ({ ...(abstention.score({ item: it, answer: 'Franklin D. Roosevelt.' }) as ItemScore), categories: it.categories }));
+      return Object.fromEntries(abstention.metrics.map((m) => [m.name, summarizeMetric(m, scored, { resamples: 50 })]));
+    };
+    const byCharacter = summary();
+    const byItem = summary('item');
+    expect(byCharacter.conditional_accuracy_after.value).toBeCloseTo((0 + 0 + 1 / 21) / 3, 12); // 1/63 = 0.0159
+    expect(byItem.conditional_accuracy_after.value).toBeCloseTo(1 / (12 + 8 + 21), 12); // 1/41 = 0.0244
+    // Before the death: Ada 15 questions (20th–34th), Tomas 19 (20th–38th), both with the 32nd; Marguerite 6 (20th–25th).
+    expect(byCharacter.accuracy_before.value).toBeCloseTo((1 / 15 + 1 / 19 + 0) / 3, 12);
+    expect(byItem.accuracy_before.value).toBeCloseTo(2 / 40, 12);
+    expect(byCharacter.conditional_accuracy_after.n).toBe(3); // intervals resample the characters
+    expect(byItem.conditional_accuracy_after.n).toBe(41);
+    expect(summary('character').abstention_rate.value).toBe(0);
+    expect(createAbstentionScorer({ name: 'abstention' }).metrics.every((m) => m.averageBy === 'character')).toBe(true);
+    expect(createAbstentionScorer({ name: 'abstention', average: 'item' }).metrics.some((m) => m.averageBy)).toBe(false);
+    expect(() => createAbstentionScorer({ name: 'abstention', average: 'mean' })).toThrow(/abstention: average/);
+  });
+
+  it('leaves a character out of a per-character mean when it has no value there (all abstained)', () => {
+    const scored = [
+      { values: { conditional_accuracy_after: null }, categories: { character: 'Ada' } },
+      { values: { conditional_accuracy_after: 1 }, categories: { character: 'Ben' } },
+      { values: { conditional_accuracy_after: 0 }, categories: { character: 'Ben' } },
+      { values: { conditional_accuracy_after: 1 }, categories: { character: 'Cy' } },
+    ];
+    expect(groupMeans('conditional_accuracy_after', 'character', scored)).toEqual([0.5, 1]);
   });
 
   it('counts an empty answer as invalid, never as an abstention', () => {

@@ -11,7 +11,16 @@ const AbstentionOptions = z.object({
   name: z.string(),
   /** The category saying which side of the boundary an item is on (`before` or `after`, e.g. the character's death). */
   boundary: z.string().min(1).default('phase'),
+  /**
+   * How the metrics average: `character` (default), per character first and then across characters, as the authors'
+   * statistics do (`calculate_stats` in `src/plot_prep/stat_plot.py`); `item`, over all items at once.
+   */
+  average: z.enum(['character', 'item']).default('character'),
 }).strict();
+
+/** The values of the abstention scorer's `average` option (and of `bench run --average`). */
+export const ABSTENTION_AVERAGES = ['character', 'item'] as const;
+export type AbstentionAverage = (typeof ABSTENTION_AVERAGES)[number];
 
 /** How one answer was read. */
 export interface AbstentionReading {
@@ -113,15 +122,17 @@ const METRICS: MetricDefinition[] = [
 /**
  * Abstention metrics of Bai et al. (2025): abstention rate, answer rate and conditional accuracy (accuracy of the
  * answers that do not abstain), overall and split by a boundary category (`phase`: `before`/`after` the
- * character's death). Items are averaged as a whole; the paper averages per character first, which weights the
- * before/after splits differently when characters have different numbers of questions on a side.
- * @example createAbstentionScorer({ name: 'abstention', boundary: 'phase' })
+ * character's death). By default each metric is averaged per character (the `character` category) and then across
+ * characters, as the authors' statistics are: a character with a single question after its death weighs as much as
+ * one with twenty, and a character with no answer that counts (all abstentions) is left out of conditional
+ * accuracy. `average: 'item'` averages over items instead.
+ * @example createAbstentionScorer({ name: 'abstention', boundary: 'phase', average: 'item' })
  */
 export function createAbstentionScorer(options: Record<string, unknown> = { name: 'abstention' }): Scorer {
-  const { boundary } = parseScorerOptions('abstention', AbstentionOptions, options);
+  const { boundary, average } = parseScorerOptions('abstention', AbstentionOptions, options);
   return {
     name: 'abstention',
-    metrics: METRICS,
+    metrics: average === 'character' ? METRICS.map((metric) => ({ ...metric, averageBy: 'character' })) : METRICS,
     score: (input: ScoreInput) => scoreAbstention(input, boundary),
   };
 }
