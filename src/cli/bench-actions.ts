@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { renderItemsCsv, renderMarkdownReport, reportFormatFor, type BenchSummary, type ItemRecord } from '../eval/index.ts';
+import { renderItemsCsv, renderMarkdownReport, reportFormatFor, type BenchSummary, type ItemRecord, type ScorerAverage } from '../eval/index.ts';
 import {
   benchCatalogue, benchDataStats, benchRunReport, compareBenchRuns, deleteBenchRun, describeError, listBenchRuns, renderBenchReport,
   resumeBenchRun, RunError, startBenchRun, storeWhere, type BenchConnectionSettings, type BenchRunExecutionOptions, type BenchRunOutcome,
@@ -31,6 +31,7 @@ export interface BenchRunFlags {
   seed?: string;
   shuffleOptions?: boolean;
   rotateOptions?: boolean;
+  average?: string;
   resume?: string;
   runId?: string;
   baseUrl?: string;
@@ -46,6 +47,11 @@ export interface BenchRunFlags {
 /** The option behind each run setting (to tell which ones a resume was given explicitly). */
 const SETTING_OPTIONS: Record<keyof BenchConnectionSettings, string> = { baseURL: 'baseUrl', cache: 'cache', timeoutMs: 'timeout', retries: 'retries' };
 
+function averageOf(value: string | undefined): ScorerAverage | undefined {
+  if (value === undefined || value === 'character' || value === 'item') return value;
+  throw new UsageError(`--average must be character or item, not '${value}'`);
+}
+
 /** `bench run`: a new run of a benchmark, or `--resume` of a stored one. */
 export async function benchRun(io: CliIo, name: string | undefined, options: BenchRunFlags, command: Command): Promise<void> {
   if (!name && !options.resume) throw new UsageError('name a benchmark (dramatis bench list) or a YAML file, or --resume RUN_ID');
@@ -57,6 +63,7 @@ export async function benchRun(io: CliIo, name: string | undefined, options: Ben
   const seed = options.seed === undefined ? undefined : nonNegativeInt(options.seed, '--seed');
   const timeoutSeconds = positiveNumber(options.timeout, '--timeout');
   const retries = options.retries === undefined ? undefined : nonNegativeInt(options.retries, '--retries');
+  const average = averageOf(options.average);
   const optionOrder: OptionOrder = options.shuffleOptions ? 'shuffled' : options.rotateOptions ? 'rotated' : 'released';
   const settings: BenchConnectionSettings = { baseURL: options.baseUrl, cache: options.cache, ...(timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {}), retries };
   const given = (option: string) => command.getOptionValueSource(option) === 'cli';
@@ -81,17 +88,18 @@ export async function benchRun(io: CliIo, name: string | undefined, options: Ben
             embedding: given('embeddingModel') ? options.embeddingModel : undefined, limit: given('limit') ? limit : undefined, seed: given('seed') ? seed : undefined,
             optionOrder: given('shuffleOptions') || given('rotateOptions') ? optionOrder : undefined, runId: given('runId') ? options.runId : undefined,
             agent: given('agent') ? options.agent : undefined, character: given('character') ? options.character : undefined,
+            average,
           },
         })
         : startBenchRun({
           ...execution, benchmark: name!, data: options.data, models: options.model, judge: options.judge, embedding: options.embeddingModel,
-          limit, seed, optionOrder, settings, runId: options.runId, cwd: io.cwd, maxBytes: maxFileBytes(command, io),
+          limit, seed, optionOrder, average, settings, runId: options.runId, cwd: io.cwd, maxBytes: maxFileBytes(command, io),
           agent: options.agent, character: options.character,
           download: (modelId) => downloadWithProgress(modelId, io),
         })), {
         resuming: Boolean(options.resume),
         flags: {
-          data: '--data', models: '--model', judge: '--judge', embedding: '--embedding-model', limit: '--limit', seed: '--seed', runId: '--run-id',
+          data: '--data', models: '--model', judge: '--judge', embedding: '--embedding-model', limit: '--limit', seed: '--seed', runId: '--run-id', average: '--average',
           optionOrder: options.shuffleOptions ? '--shuffle-options' : '--rotate-options', agent: '--agent', character: '--character',
         },
       });

@@ -25,6 +25,7 @@ export function registerBenchCommands(program: Command, io: CliIo): void {
     .option('--rotate-options', 'ask every item once per cyclic rotation of its options and average (removes position bias)')
     .option('--agent', "play every item through the character agent: the item's persona becomes a character (its research fields filled), the question the user's turn, the answer its speech; its thought is stored with the result (default: the released prompt)")
     .option('--character <card>', 'play every item as this card (JSON, PNG or CHARX) through the agent, where the items allow it (beyond-one-world-dilemma); implies --agent')
+    .option('--average <how>', 'concept-incongruence: average per character then across characters (character, the authors\' default) or over items (item)')
     .option('--resume <run>', 'continue a run: only its failed and unfinished items')
     .option('--run-id <id>', 'id for a new run (default: from the benchmark name)')
     .option('--base-url <url>', 'API base URL for openai-compatible servers (or DRAMATIS_BASE_URL)')
@@ -41,6 +42,7 @@ export function registerBenchCommands(program: Command, io: CliIo): void {
       '  $ dramatis bench run concept-incongruence --data ci.json --model openai:gpt-4o-mini --agent   # played by the character agent',
       '  $ dramatis bench run beyond-one-world-dilemma --data dilemmas.json --character my-hero.png --judge openai:gpt-4o',
       '  $ dramatis bench run --resume tomato-3f2a1c        # after a crash or Ctrl-C',
+      '  $ dramatis bench run concept-incongruence --data full_question.json --average item   # item average, not per character',
     ].join('\n'))
     .action(lazyAction(io, actions, 'benchRun'));
 

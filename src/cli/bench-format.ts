@@ -1,4 +1,4 @@
-import { askedBy, type BenchmarkDefinition, type BenchSummary, type MetricSummary, type RunComparison } from '../eval/index.ts';
+import { askedBy, averagingNote, type BenchmarkDefinition, type BenchSummary, type MetricSummary, type RunComparison } from '../eval/index.ts';
 import { describeOutputModes, type BenchCatalogue, type BenchRunRow, type DatasetStats } from '../run/index.ts';
 
 // How the bench commands print what the operations return.
@@ -18,10 +18,12 @@ export function formatLeaderboard(summary: BenchSummary): string {
   const table = rows.map((m) => [m.model, ...names.map((n) => formatInterval(m.metrics[n])), `${m.items}/${m.planned}`, String(m.invalid), String(m.failed)]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+  const averaging = averagingNote(summary);
   const usage = summary.models.reduce((s, m) => ({ calls: s.calls + m.usage.calls, cached: s.cached + m.usage.cachedCalls }), { calls: 0, cached: 0 });
   return [
     `${summary.benchmark.title} — run ${summary.runId} (${summary.status})${summary.mode?.kind === 'agent' ? `, asked by ${askedBy(summary)}` : ''}, 95% bootstrap intervals`,
     line(header), ...table.map(line),
+    ...(averaging ? [`metrics ${averaging}`] : []),
     `model calls: ${usage.calls} (${usage.cached} from the cache)${summary.judge ? `; judge ${summary.judge}` : ''}`,
     ...(summary.structuredOutput?.length ? [`structured output: ${describeOutputModes(summary.structuredOutput)}`] : []),
     `report: dramatis bench report ${summary.runId} --out report.html`,

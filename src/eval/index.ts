@@ -4,7 +4,7 @@ export { BenchmarkDefinition, ScorerReference, type BenchmarkDefinitionInput } f
 export { resolveBenchmark, readBenchmarkFile, parseBenchmarkText, type ResolvedBenchmark } from './benchmark-file.ts';
 export { BUILT_IN_BENCHMARKS } from './benchmarks/index.ts';
 export { LOADERS, findLoader, type DatasetLoader } from './loaders/index.ts';
-export { SCORERS, createScorer, extractChoice, type ChoiceExtraction, type Scorer, type ScoreInput, type ItemScore, type MetricDefinition } from './scorers/index.ts';
+export { SCORERS, createScorer, withAverage, type ScorerAverage, extractChoice, type ChoiceExtraction, type Scorer, type ScoreInput, type ItemScore, type MetricDefinition } from './scorers/index.ts';
 export {
   createJudge, createRubricScorer, createPairwiseScorer, createAgreementScorer, comparePairwise, validateJudge, cohenKappa, spearman,
   type Judge, type JudgeRequest, type JudgeVerdict, type JudgeOptions, type PairwiseResult, type JudgeValidation,
@@ -16,7 +16,7 @@ export { bootstrapMean, bootstrapStatistic, pairedDifference, seededGenerator, t
 export { summarizeMetric, summarizeMetrics, summarizeModel, breakdowns, metricInfos, type ModelResults } from './summarize.ts';
 export { compareRuns, type ComparedRun, type RunComparison, type ModelPair, type CategoryDifference } from './compare.ts';
 export type { BenchSummary, ModelSummary, MetricSummary, MetricInfo, Breakdown, BreakdownGroup, ItemRecord, AttemptRecord } from './results.ts';
-export { askedBy, renderHtmlReport, renderMarkdownReport, renderCsv, renderItemsCsv, renderJsonReport, reportFormatFor, type ReportFormat } from './report/index.ts';
+export { askedBy, renderHtmlReport, renderMarkdownReport, renderCsv, renderItemsCsv, renderJsonReport, reportFormatFor, averagingNote, type ReportFormat } from './report/index.ts';
 export * from './personality/index.ts';
 export {
   toTomatoTranscript, TomatoEpisode, TomatoUtterance, TomatoStage, TomatoProfile, MentalState, Thoughts, type TomatoOptions,

@@ -16,6 +16,8 @@ export interface MetricInfo {
   higherIsBetter: boolean;
   range: [number, number];
   judged: boolean;
+  /** The category the metric is averaged per group of before across groups (`character`); absent: over items. */
+  averagedBy?: string;
 }
 
 /** One group of a breakdown: e.g. `mental_state = belief`. */

@@ -6,25 +6,61 @@ import { bootstrapMean, bootstrapStatistic, type BootstrapOptions } from './stat
 
 /** The metrics of a definition's scorers, as reports describe them. */
 export function metricInfos(metrics: readonly MetricDefinition[]): MetricInfo[] {
-  return metrics.map((m) => ({ name: m.name, description: m.description, higherIsBetter: m.higherIsBetter, range: m.range ?? [0, 1], judged: m.judged ?? false }));
+  return metrics.map((m) => ({
+    name: m.name, description: m.description, higherIsBetter: m.higherIsBetter, range: m.range ?? [0, 1], judged: m.judged ?? false,
+    ...(m.averageBy ? { averagedBy: m.averageBy } : {}),
+  }));
 }
 
-/** One metric over items: its aggregate (default the mean of non-null values) with a bootstrap interval. */
-export function summarizeMetric(metric: MetricDefinition, items: readonly ItemScore[], options: BootstrapOptions = {}): MetricSummary {
+/** An item's scores, with its categories when a metric averages per group of one. */
+export type SummarizedItem = ItemScore & { categories?: Readonly<Record<string, CategoryValue>> };
+
+/**
+ * One metric over items with a bootstrap interval: its aggregate; else, for a metric averaged by a category, the
+ * mean of the groups' means (groups without a value left out; `n` counts groups); else the mean of non-null values.
+ */
+export function summarizeMetric(metric: MetricDefinition, items: readonly SummarizedItem[], options: BootstrapOptions = {}): MetricSummary {
   if (metric.aggregate) {
     const result = bootstrapStatistic(items, metric.aggregate, options);
     return { value: result.value, low: result.low, high: result.high, n: items.length };
   }
+  if (metric.averageBy) return bootstrapMean(groupMeans(metric.name, metric.averageBy, items), options);
+  return bootstrapMean(valuesOf(metric.name, items), options);
+}
+
+function valuesOf(name: string, items: readonly ItemScore[]): number[] {
   const values: number[] = [];
   for (const item of items) {
-    const value = item.values[metric.name];
+    const value = item.values[name];
     if (typeof value === 'number' && Number.isFinite(value)) values.push(value);
   }
-  return bootstrapMean(values, options);
+  return values;
+}
+
+/**
+ * The mean of a metric per group of a category (`character`), for the groups with a value: how the Concept
+ * Incongruence authors' statistics average (`calculate_stats` in `src/plot_prep/stat_plot.py`).
+ * Items without the category form one group.
+ * @example groupMeans('accuracy', 'character', items) // [0.5, 1] for Ada (1 of 2 right) and Ben (1 of 1)
+ */
+export function groupMeans(name: string, category: string, items: readonly SummarizedItem[]): number[] {
+  const groups = new Map<string, SummarizedItem[]>();
+  for (const item of items) {
+    const key = String(item.categories?.[category] ?? '');
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  const means: number[] = [];
+  for (const group of groups.values()) {
+    const values = valuesOf(name, group);
+    if (values.length) means.push(values.reduce((sum, value) => sum + value, 0) / values.length);
+  }
+  return means;
 }
 
 /** Every metric over a set of items. */
-export function summarizeMetrics(metrics: readonly MetricDefinition[], items: readonly ItemScore[], options: BootstrapOptions = {}): Record<string, MetricSummary> {
+export function summarizeMetrics(metrics: readonly MetricDefinition[], items: readonly SummarizedItem[], options: BootstrapOptions = {}): Record<string, MetricSummary> {
   return Object.fromEntries(metrics.map((metric) => [metric.name, summarizeMetric(metric, items, options)]));
 }
 

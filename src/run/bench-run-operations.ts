@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { readCharacterFile } from '../character/index.ts';
-import { findLoader, resolveBenchmark, type BenchSummary, type ItemRecord } from '../eval/index.ts';
+import { findLoader, resolveBenchmark, withAverage, type BenchSummary, type ItemRecord, type ScorerAverage } from '../eval/index.ts';
 import { createModelRuntime, formatModelSpec, resolveModelSpec, type Env, type ModelRuntime } from '../llm/index.ts';
 import type { Job, Run, Store } from '../store/index.ts';
 import {
@@ -37,11 +37,16 @@ export interface BenchPlan {
   agent?: boolean;
   /** A card file (JSON, PNG, CHARX) that plays every item through the agent, where the benchmark allows it. */
   character?: string;
+  /**
+   * How scorers with an `average` option average (Concept Incongruence's abstention): `character` first, then across
+   * characters, as the authors do (their default), or over `item`s. Default: the definition's own.
+   */
+  average?: ScorerAverage;
 }
 
 /** The plan fields, in the order a refusal names them. */
 export const BENCH_PLAN_FIELDS = [
-  'benchmark', 'data', 'models', 'judge', 'embedding', 'limit', 'seed', 'optionOrder', 'runId', 'agent', 'character',
+  'benchmark', 'data', 'models', 'judge', 'embedding', 'limit', 'seed', 'optionOrder', 'runId', 'agent', 'character', 'average',
 ] as const satisfies readonly (keyof BenchPlan)[];
 
 /** How a benchmark run talks to its models; may change between attempts. */
@@ -101,7 +106,8 @@ export async function startBenchRun(options: StartBenchRunOptions): Promise<Benc
   const { store, env } = options;
   const cwd = options.cwd ?? process.cwd();
   await assertRunIdFree(store, options.runId);
-  const benchmark = await resolveBenchmark(options.benchmark, { data: options.data, cwd, maxBytes: options.maxBytes });
+  const resolved = await resolveBenchmark(options.benchmark, { data: options.data, cwd, maxBytes: options.maxBytes });
+  const benchmark = options.average ? { ...resolved, definition: withAverage(resolved.definition, options.average) } : resolved;
   const character = options.character ? { path: options.character, character: (await readCharacterFile(resolve(cwd, options.character), { maxBytes: options.maxBytes })).character } : undefined;
   const items = await findLoader(benchmark.definition.dataset.loader).load(benchmark.dataPath, { maxBytes: options.maxBytes });
   const preparing = { env, cwd, download: options.download };

@@ -27,7 +27,7 @@ export interface TomatoData {
   stats: Array<string | RegExp>;
 }
 
-export interface TomatoRecord { q: string; a_idx: number; a_str: string; mental_state: string }
+export interface TomatoRecord { q: string; a_idx: number; a_str: string; mental_state: string; conversation: string; a0: string; a1: string; a2: string; a3: string }
 
 export function summaryOf(stdout: string): BenchSummary {
   return JSON.parse(stdout) as BenchSummary;
@@ -57,7 +57,7 @@ export function describeTomatoBench(title: string, data: TomatoData): void {
     /** A model that knows every answer: it finds the right option's text among the shown ones. */
     function oracle(request: FakeRequest): FakeReply {
       const user = String(request.body.messages?.find((m) => m.role === 'user')?.content ?? '');
-      const record = records.find((r) => user.includes(`# Question\n${r.q}\n`))!;
+      const record = records.find((r) => user.includes(`# Question \n${r.q}\n`))!;
       const index = shownOptions(request).indexOf(record.a_str);
       return { text: `Thinking it over, the final verdict is [${'ABCD'[index]}]` };
     }
@@ -86,10 +86,18 @@ export function describeTomatoBench(title: string, data: TomatoData): void {
       const crossed = only.breakdowns.find((b) => b.by.length === 3)!;
       expect(crossed.groups.map((g) => g.label)).toContain(data.crossedGroup);
       expect(fake.chatRequests()).toHaveLength(data.items);
-      // As the authors ask it: their system instruction, options as [A] lines, in released order.
+      // As the authors' code/run_local_llm.py (generate_prompt_qa) asks it, character for character: their system
+      // instruction, the headings with their trailing spaces, options as [A] lines in released order, a final newline.
       const first = fake.chatRequests()[0].body;
-      expect(String(first.messages?.[0].content)).toContain('strictly following this format: [A], [B], [C], or [D]');
-      expect(first.temperature).toBe(0.6);
+      const r = records[0];
+      expect(first.messages).toEqual([
+        {
+          role: 'system',
+          content: 'You are an expert at understanding human communication. Please leverage the information provided and choose the most probable answer to the question from the options. Output your final answer by strictly following this format: [A], [B], [C], or [D]',
+        },
+        { role: 'user', content: `# Transcript \n${r.conversation}\n\n# Question \n${r.q}\n\n# Options \n[A] ${r.a0}\n[B] ${r.a1}\n[C] ${r.a2}\n[D] ${r.a3}\n` },
+      ]);
+      expect(first).toMatchObject({ temperature: 0.6, max_tokens: 256 });
     });
 
     it('maps shuffled options back, and rotations remove a position bias exactly', async () => {
@@ -108,7 +116,7 @@ export function describeTomatoBench(title: string, data: TomatoData): void {
     });
 
     it('counts unreadable answers as invalid, apart from right and wrong', async () => {
-      const recordOf = (request: FakeRequest) => records.find((r) => String(request.body.messages?.at(-1)?.content).includes(`# Question\n${r.q}\n`))!;
+      const recordOf = (request: FakeRequest) => records.find((r) => String(request.body.messages?.at(-1)?.content).includes(`# Question \n${r.q}\n`))!;
       reply = (request) => (recordOf(request).mental_state === 'knowledge' ? { text: 'I would rather not say.' } : alwaysA());
       const summary = summaryOf((await run(tempDir())).stdout);
       const [m] = summary.models;

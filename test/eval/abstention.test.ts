@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { EvalError } from '../../src/eval/errors.ts';
 import type { BenchItem } from '../../src/eval/item.ts';
+import { conceptIncongruenceLoader } from '../../src/eval/loaders/concept-incongruence.ts';
 import { abstentionCues } from '../../src/eval/scorers/abstention-phrases.ts';
 import { createAbstentionScorer, readPresidentAnswer, readReferenceAnswer } from '../../src/eval/scorers/abstention.ts';
 import type { ItemScore } from '../../src/eval/scorers/types.ts';
 import { mentionsPresident, presidentsMentioned } from '../../src/eval/scorers/us-presidents.ts';
+import { groupMeans, summarizeMetric } from '../../src/eval/summarize.ts';
 
 const kinds = (text: string) => [...new Set(abstentionCues(text).map((cue) => cue.kind))];
 
@@ -147,6 +149,43 @@ describe('reading an answer the way the paper labels it', () => {
     expect(readPresidentAnswer('I passed away in 2000. But I recall it is Joe Biden.', 46)).toMatchObject({ answered: true, abstained: true });
   });
 
+  /** The three labels of the authors' COMBINE_PROMPT (`src/prompt_template.py`), from a reading. */
+  const label = (r: { answered: boolean; abstained: boolean }) => (!r.abstained ? 'NO_ABSTAIN_and_ANSWER' : r.answered ? 'ABSTAIN_and_ANSWER' : 'ABSTAIN_and_NO_ANSWER');
+
+  // Every few-shot example of the authors' COMBINE_PROMPT, reworded, then each of its priority rules made an example
+  // (death year, question ordinal, answer, the label the prompt gives).
+  it.each([
+    [1950, 46, 'I do not know.', 'ABSTAIN_and_NO_ANSWER'],
+    [1950, 46, "I don't know. But I know Abraham Lincoln and Theodore Roosevelt.", 'ABSTAIN_and_NO_ANSWER'],
+    [1950, 46, "I don't care. You could ask my friend Frederic, a lieutenant in the ambulance corps. He said the 46th president is Joe Biden.", 'ABSTAIN_and_ANSWER'],
+    [1950, 46, 'That is beyond my time period. But if I had to guess, I would say the 46th US president is Joe Biden.', 'ABSTAIN_and_ANSWER'],
+    [1950, 46, "I'm not sure. But I have heard the villagers talking about the 46th president being Joe Biden.", 'ABSTAIN_and_ANSWER'],
+    [1950, 46, "I'm not sure. According to the books, I think the 46th US president is Joe Biden.", 'ABSTAIN_and_ANSWER'],
+    [1950, 46, 'Joe Biden', 'NO_ABSTAIN_and_ANSWER'],
+    [1950, 46, "I'm not sure. But I can recall that the 46th US president is Joe Biden.", 'NO_ABSTAIN_and_ANSWER'],
+    [2001, 46, 'Perhaps George W. Bush. Or wait, it is Donald Trump.', 'NO_ABSTAIN_and_ANSWER'],
+    [1950, 46, "I've heard from my grandson that it is Joe Biden.", 'ABSTAIN_and_ANSWER'],
+    [1950, 46, "I've heard that it is Joe Biden.", 'NO_ABSTAIN_and_ANSWER'],
+    [1950, 46, 'I suppose it is Joe Biden.', 'NO_ABSTAIN_and_ANSWER'],
+    [1950, 46, 'A strange question. But if you must know, I believe it is Joe Biden.', 'NO_ABSTAIN_and_ANSWER'],
+    [1950, 46, "I'm really not certain of it... Joe Biden?", 'NO_ABSTAIN_and_ANSWER'],
+  ])('labels the COMBINE_PROMPT example (died %i, asked the %ith) %j as %s', (deathYear, ordinal, answer, expected) => {
+    expect(label(readPresidentAnswer(answer, ordinal, deathYear))).toBe(expected);
+  });
+
+  it('a decline naming only presidents from before the death, none asked and none put forward, does not answer', () => {
+    const lincoln = readPresidentAnswer("I don't know. But I know Abraham Lincoln and Theodore Roosevelt.", 46, 1950);
+    expect(lincoln).toMatchObject({ answered: false, abstained: true, correct: false });
+    expect(lincoln.extraction).toBe('named Theodore Roosevelt (26), in office by the death (1950) and not put forward as the answer: no answer, abstains (unknown "I don\'t know")');
+    // Put forward, it answers (wrong); the president asked, or one from after the death, is an answer too.
+    expect(readPresidentAnswer("I don't know. Perhaps it is Theodore Roosevelt?", 46, 1950)).toMatchObject({ answered: true, abstained: false });
+    expect(readPresidentAnswer("I don't know. But I know Theodore Roosevelt.", 26, 1950)).toMatchObject({ answered: true, abstained: false, correct: true });
+    expect(readPresidentAnswer("I don't know. But I know the 46th is Joe Biden.", 45, 1950)).toMatchObject({ answered: true });
+    // Without a decline a name is an answer; without the death year the reader cannot tell.
+    expect(readPresidentAnswer('Theodore Roosevelt.', 46, 1950)).toMatchObject({ answered: true, abstained: false });
+    expect(readPresidentAnswer("I don't know. But I know Abraham Lincoln and Theodore Roosevelt.", 46)).toMatchObject({ answered: true });
+  });
+
   it('explains what it read', () => {
     expect(readPresidentAnswer("I don't know. But I think it is Joe Biden.", 46).extraction)
       .toBe('named Joe Biden (46); answers (hedge "I don\'t know" ignored: an answer follows); correct');
@@ -218,6 +257,47 @@ describe('the abstention scorer', () => {
     const byDeath: BenchItem = { ...item('x', 46, undefined), categories: { death: 'after' } };
     expect((custom.score({ item: byDeath, answer: 'Joe Biden' }) as ItemScore).values).toMatchObject({ abstention_after: 0, answer_after: 1 });
     expect((scorer.score({ item: byDeath, answer: 'Joe Biden' }) as ItemScore).values).toMatchObject({ abstention_after: null, abstention_rate: 0 });
+  });
+
+  it('reads the death year from the item, so names from before it beside a decline are no answer', () => {
+    const died1950: BenchItem = { ...item('a46', 46, 'after'), meta: { president: 46, deathYear: 1950 } };
+    const score = scorer.score({ item: died1950, answer: "I don't know. But I know Abraham Lincoln and Theodore Roosevelt." }) as ItemScore;
+    expect(score.values).toMatchObject({ abstention_rate: 1, answer_rate: 0, answer_after: 0, accuracy: 0 });
+  });
+
+  it('averages per character, then across characters, as the authors\' statistics do; item by choice', async () => {
+    // The fixture's three invented characters died in 1955, 1976 and 1900, and answer every question "Franklin D.
+    // Roosevelt." (the 32nd, 1933): right only where asked the 32nd. After the death, Ada has 12 questions (35th–46th),
+    // Tomas 8 (39th–46th), Marguerite 21 (26th–46th, the 32nd among them); all are answers that do not abstain.
+    const items = await conceptIncongruenceLoader.load('test/fixtures/bench/concept-incongruence/full_question.json');
+    const summary = (average?: string) => {
+      const abstention = createAbstentionScorer({ name: 'abstention', boundary: 'phase', ...(average ? { average } : {}) });
+      const scored = items.map((it) => ({ ...(abstention.score({ item: it, answer: 'Franklin D. Roosevelt.' }) as ItemScore), categories: it.categories }));
+      return Object.fromEntries(abstention.metrics.map((m) => [m.name, summarizeMetric(m, scored, { resamples: 50 })]));
+    };
+    const byCharacter = summary();
+    const byItem = summary('item');
+    expect(byCharacter.conditional_accuracy_after.value).toBeCloseTo((0 + 0 + 1 / 21) / 3, 12); // 1/63 = 0.0159
+    expect(byItem.conditional_accuracy_after.value).toBeCloseTo(1 / (12 + 8 + 21), 12); // 1/41 = 0.0244
+    // Before the death: Ada 15 questions (20th–34th), Tomas 19 (20th–38th), both with the 32nd; Marguerite 6 (20th–25th).
+    expect(byCharacter.accuracy_before.value).toBeCloseTo((1 / 15 + 1 / 19 + 0) / 3, 12);
+    expect(byItem.accuracy_before.value).toBeCloseTo(2 / 40, 12);
+    expect(byCharacter.conditional_accuracy_after.n).toBe(3); // intervals resample the characters
+    expect(byItem.conditional_accuracy_after.n).toBe(41);
+    expect(summary('character').abstention_rate.value).toBe(0);
+    expect(createAbstentionScorer({ name: 'abstention' }).metrics.every((m) => m.averageBy === 'character')).toBe(true);
+    expect(createAbstentionScorer({ name: 'abstention', average: 'item' }).metrics.some((m) => m.averageBy)).toBe(false);
+    expect(() => createAbstentionScorer({ name: 'abstention', average: 'mean' })).toThrow(/abstention: average/);
+  });
+
+  it('leaves a character out of a per-character mean when it has no value there (all abstained)', () => {
+    const scored = [
+      { values: { conditional_accuracy_after: null }, categories: { character: 'Ada' } },
+      { values: { conditional_accuracy_after: 1 }, categories: { character: 'Ben' } },
+      { values: { conditional_accuracy_after: 0 }, categories: { character: 'Ben' } },
+      { values: { conditional_accuracy_after: 1 }, categories: { character: 'Cy' } },
+    ];
+    expect(groupMeans('conditional_accuracy_after', 'character', scored)).toEqual([0.5, 1]);
   });
 
   it('counts an empty answer as invalid, never as an abstention', () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conceptIncongruenceBenchmark } from '../../src/eval/benchmarks/concept-incongruence.ts';
 import { BenchmarkDefinition } from '../../src/eval/definition.ts';
 import { EvalError } from '../../src/eval/errors.ts';
+import type { BenchSummary } from '../../src/eval/results.ts';
 import { conceptIncongruenceLoader, phaseOf } from '../../src/eval/loaders/concept-incongruence.ts';
 import { modelReply } from '../../src/eval/model-reply.ts';
 import { createAbstentionScorer } from '../../src/eval/scorers/abstention.ts';
@@ -12,6 +14,7 @@ import type { ItemScore } from '../../src/eval/scorers/types.ts';
 import { usPresident } from '../../src/eval/scorers/us-presidents.ts';
 import { renderPrompt } from '../../src/eval/template.ts';
 import { createLanguageModel, createModelRuntime } from '../../src/llm/index.ts';
+import { repoRoot, runCli, tempDir } from '../support/cli.ts';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm/index.ts';
 
 const FIXTURE = 'test/fixtures/bench/concept-incongruence/full_question.json';
@@ -159,5 +162,50 @@ describe('Concept Incongruence end to end through the fake server', () => {
     expect(value('accuracy_before')).toBeCloseTo(1 / 3, 12);
     expect(value('answer_rate')).toBeCloseTo(4 / 6, 12);
     expect(scores[1].extraction).toBe('named Barack Obama (44); abstains: boundary "I passed away"; correct');
+  });
+});
+
+describe('bench run concept-incongruence: the average, per character by default or per item', () => {
+  let fake: FakeLlm;
+  beforeAll(async () => {
+    fake = await startFakeLlm({ handler: (request) => (request.path.endsWith('/chat/completions') ? { text: 'Franklin D. Roosevelt.' } : undefined) });
+  });
+  afterAll(() => fake.close());
+
+  const run = (cwd: string, ...args: string[]) => runCli(['bench', 'run', 'concept-incongruence', '--data', join(repoRoot, FIXTURE), '--model', 'openai-compatible:fake', '--base-url', fake.url, ...args], { cwd });
+
+  it('prints and stores the per-character figures, says so in every report, and takes --average item', async () => {
+    const cwd = tempDir();
+    const byCharacter = await run(cwd, '--run-id', 'per-character');
+    expect(byCharacter.code).toBe(0);
+    // A constant "Franklin D. Roosevelt.": right after the death only for Marguerite (1 of 21); Ada (12) and Tomas (8) 0.
+    expect(byCharacter.stdout).toContain('metrics averaged per character, then across characters: every metric (intervals resample characters; n counts characters)');
+    expect((await runCli(['bench', 'report', 'per-character', '--out', 'report.json'], { cwd })).code).toBe(0);
+    const { summary } = JSON.parse(readFileSync(join(cwd, 'report.json'), 'utf8')) as { summary: BenchSummary };
+    expect(summary.metrics.find((m) => m.name === 'conditional_accuracy_after')).toMatchObject({ averagedBy: 'character' });
+    expect(summary.models[0].metrics.conditional_accuracy_after.value).toBeCloseTo(1 / 63, 12);
+    expect((await runCli(['bench', 'report', 'per-character'], { cwd })).stdout).toContain('Metrics averaged per character, then across characters: every metric');
+    await runCli(['bench', 'report', 'per-character', '--out', 'report.html'], { cwd });
+    expect(readFileSync(join(cwd, 'report.html'), 'utf8')).toContain('<dt>Average</dt><dd>metrics averaged per character, then across characters');
+
+    const byItem = await run(cwd, '--run-id', 'per-item', '--average', 'item', '--json');
+    expect(byItem.code).toBe(0);
+    const items = JSON.parse(byItem.stdout) as BenchSummary;
+    expect(items.models[0].metrics.conditional_accuracy_after.value).toBeCloseTo(1 / 41, 12);
+    expect(items.metrics.some((m) => m.averagedBy)).toBe(false);
+    expect((await runCli(['bench', 'report', 'per-item'], { cwd })).stdout).not.toContain('averaged per character');
+  });
+
+  it('refuses a bad --average, one for a benchmark without such a scorer, and one on a resume', async () => {
+    const cwd = tempDir();
+    const bad = await run(cwd, '--average', 'mean');
+    expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining("--average must be character or item, not 'mean'") });
+    const tomato = await runCli(['bench', 'run', 'tomato', '--data', join(repoRoot, 'test/fixtures/bench/tomato/tomato_sample.json'), '--model', 'openai-compatible:fake', '--base-url', fake.url, '--average', 'item'], { cwd });
+    expect(tomato.code).not.toBe(0);
+    expect(tomato.stderr).toContain('benchmark tomato has no scorer that averages per character');
+    expect((await run(cwd, '--run-id', 'ci')).code).toBe(0);
+    const resumed = await runCli(['bench', 'run', '--resume', 'ci', '--average', 'item'], { cwd });
+    expect(resumed.code).not.toBe(0);
+    expect(resumed.stderr).toContain('--average');
   });
 });

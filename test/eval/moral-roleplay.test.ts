@@ -14,7 +14,7 @@ import { moralRolePlayLoader, removeInnerThoughts } from '../../src/eval/loaders
 import { createJudge } from '../../src/eval/judges/create-judge.ts';
 import { modelReply } from '../../src/eval/model-reply.ts';
 import { fencedCandidates } from './judges-support.ts';
-import { createMoralFidelityScorer, fidelityScore, FidelityVerdict } from '../../src/eval/scorers/moral-fidelity.ts';
+import { createMoralFidelityScorer, fidelityScore, FidelityVerdict, flawsOf } from '../../src/eval/scorers/moral-fidelity.ts';
 import type { ItemScore } from '../../src/eval/scorers/types.ts';
 import { renderPrompt } from '../../src/eval/template.ts';
 import { createLanguageModel, createModelRuntime } from '../../src/llm/index.ts';
@@ -156,6 +156,19 @@ describe('the moral-fidelity scorer', () => {
     expect(Object.keys(request.context ?? {})).toEqual(['Plot Summary', 'Current Scenario', 'Character Profiles', 'Original Conversation']);
     expect(request.seed).toBe(7);
     expect(request.schema).toBe(FidelityVerdict);
+  });
+
+  it('deducts only the flaws the judge attributes to the character scored, as the authors do', async () => {
+    // The judge also blames the widow (severity 5) and a nickname (4); the authors' calculate_character_scores_for_case
+    // adds a severity to the character its "character" field names, as written: Orrin Pell keeps 3 only.
+    const others = { ...flaw(5), character: 'Widow Hale' };
+    const nickname = { ...flaw(4), character: 'Orrin' };
+    const judge = scriptedJudge({ critique: 'Both falter.', flaws: [flaw(3), others, nickname] });
+    const score = await scorer.score({ item: orrin, answer: '(bows) Three silver, madam.', judge });
+    expect(score.values).toEqual({ fidelity: fidelityScore([3]), flaws: 1 }); // 5 − 1.5 − 0.3 + 0.15 = 3.35; every flaw: 0
+    expect(fidelityScore([3])).toBe(3.35);
+    expect(score.verdict).toMatchObject({ samples: [{ counted: 1, otherCharacters: 2, flaws: [flaw(3), others, nickname] }] });
+    expect(flawsOf([others, flaw(2)], 'Orrin Pell')).toEqual([flaw(2)]);
   });
 
   it('gives 5 to a portrayal without flaws', async () => {

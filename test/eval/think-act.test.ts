@@ -13,7 +13,7 @@ import { createJudge } from '../../src/eval/judges/create-judge.ts';
 import { modelReply } from '../../src/eval/model-reply.ts';
 import { fencedCandidates, fencedContext } from './judges-support.ts';
 import { parseThinkAct } from '../../src/eval/scorers/parse-think-act.ts';
-import { createThinkActScorer, type ThinkActVerdict } from '../../src/eval/scorers/think-act.ts';
+import { bestPairSimilarity, cosine, createThinkActScorer, type ThinkActVerdict } from '../../src/eval/scorers/think-act.ts';
 import { renderPrompt } from '../../src/eval/template.ts';
 import { createLanguageModel, createModelRuntime } from '../../src/llm/index.ts';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm/index.ts';
@@ -24,7 +24,7 @@ describe('parseThinkAct', () => {
     ['<think>weigh it</think><act>A</act>', 'weigh it', 'A', 'tags'],
     ['<reasoning>\n  the town first\n</reasoning>\n\n<action>\nI hold the wall.\n</action>', 'the town first', 'I hold the wall.', 'tags'],
     ['<THINKING>loud</THINKING><Decision>B</Decision>', 'loud', 'B', 'tags'],
-    ['<thinking>first</thinking><acting>one</acting><thinking>second</thinking><acting>two</acting>', 'first\n\nsecond', 'one\n\ntwo', 'tags'],
+    ['<thinking>first</thinking><acting>one</acting><thinking>second</thinking><acting>two</acting>', 'first\n\nsecond', 'one\n\ntwo', 'tags (2 pairs)'],
     ['<thinking>closed the way the prompt writes it<thinking/><acting>A, I fly upstream.', 'closed the way the prompt writes it', 'A, I fly upstream.', 'tags'],
     ['<thinking>no closer <acting>B: I stay.</acting>', 'no closer', 'B: I stay.', 'tags'],
     ['```json\n{"reasoning": "Duty first.", "action": "A: I answer the call."}\n```', 'Duty first.', 'A: I answer the call.', 'JSON fields'],
@@ -39,7 +39,15 @@ describe('parseThinkAct', () => {
     ['<thinking>tagged</thinking>\nDecision: B', 'tagged', 'B', 'a tag and a heading'],
     ['Thinking: headed\n<acting>A</acting>', 'headed', 'A', 'a tag and a heading'],
   ])('reads %j', (answer, reasoning, action, how) => {
-    expect(parseThinkAct(answer)).toEqual({ ok: true, reasoning, action, how });
+    const parsed = parseThinkAct(answer);
+    expect(parsed).toEqual({ ok: true, reasoning, action, how, pairs: expect.any(Array) });
+    if (parsed.ok && !how.includes('pairs')) expect(parsed.pairs).toEqual([{ reasoning, action }]);
+  });
+
+  it('pairs the i-th reasoning block with the i-th action block, as the authors zip them', () => {
+    const parsed = parseThinkAct('<thinking>t1</thinking><acting>a1</acting>\n<thinking>t2</thinking><acting>a2</acting>\n<thinking>t3, no partner</thinking>');
+    expect(parsed).toMatchObject({ ok: true, how: 'tags (2 pairs)', pairs: [{ reasoning: 't1', action: 'a1' }, { reasoning: 't2', action: 'a2' }] });
+    expect(parsed).toMatchObject({ reasoning: 't1\n\nt2\n\nt3, no partner', action: 'a1\n\na2' });
   });
 
   it.each([
@@ -170,6 +178,19 @@ describe('think-act by embedding', () => {
     expect(contradicting.values.think_act_similarity).toBeCloseTo(-0.6, 10);
     const both = await createThinkActScorer({ name: 'think-act', method: 'both' }).score({ item, embed, judge: fakeJudge(matching), answer: '<thinking>Thousands live below the dam.</thinking><acting>B. I hold the dam.</acting>' });
     expect(both.values).toMatchObject({ think_act_match: 1, think_act_similarity: expect.closeTo(0.8, 10) });
+  });
+
+  it('takes the best cosine over the (thinking, acting) pairs, as the authors\' get_best_similarity does', async () => {
+    // A text's vector; several blocks joined by a blank line embed as the sum of theirs (what joining would score).
+    const blocks: Record<string, number[]> = { 'Save the city.': [1, 0, 0], 'A. I fly away.': [-0.6, 0.8, 0], 'Hold the line.': [0, 0, 1], 'B. I hold the dam.': [0, 0.6, 0.8] };
+    const sumEmbed = async (texts: string[]) => texts.map((text) => text.split('\n\n').map((block) => blocks[block]).reduce((a, b) => a.map((x, i) => x + b[i])));
+    const answer = '<thinking>Save the city.</thinking><acting>A. I fly away.</acting><thinking>Hold the line.</thinking><acting>B. I hold the dam.</acting>';
+    const score = await createThinkActScorer({ name: 'think-act', method: 'embedding' }).score({ item, embed: sumEmbed, answer });
+    // Pair 1: cos −0.6; pair 2: cos 0.8. The two blocks joined into one pair would give 0.2 / √(2 · 2.96) ≈ 0.082.
+    expect(score.values.think_act_similarity).toBeCloseTo(0.8, 10);
+    expect(cosine([1, 0, 1], [-0.6, 1.4, 0.8])).toBeCloseTo(0.0822, 4);
+    expect(score.extraction).toContain('similarity the best of 2 (thinking, acting) pairs: pair 2');
+    expect(await bestPairSimilarity([{ reasoning: 'Save the city.', action: 'A. I fly away.' }], sumEmbed)).toEqual({ similarity: expect.closeTo(-0.6, 10), index: 0 });
   });
 
   it('refuses to run without an embedding model, and an unknown method', async () => {

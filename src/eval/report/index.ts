@@ -4,4 +4,4 @@ export { renderCsv, renderItemsCsv } from './csv.ts';
 export { renderJsonReport } from './json.ts';
 export { reportFormatFor, type ReportFormat } from './format-for.ts';
 export { ReportError, type ReportErrorCode } from './errors.ts';
-export { askedBy } from './summary-view.ts';
+export { askedBy, averagingNote } from './summary-view.ts';

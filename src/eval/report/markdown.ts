@@ -1,6 +1,6 @@
 import type { BenchSummary, MetricInfo, ModelSummary } from '../results.ts';
 import { decimalsFor, formatInterval, formatValue } from './numbers.ts';
-import { askedBy, collectBreakdowns, metricInfo, plural, problemCounts, rankModels, type BreakdownView } from './summary-view.ts';
+import { askedBy, averagingNote, collectBreakdowns, metricInfo, plural, problemCounts, rankModels, type BreakdownView } from './summary-view.ts';
 
 /** Text that Markdown shows as written inside a table cell. */
 export function markdownText(text: string): string {
@@ -37,6 +37,8 @@ export function renderMarkdownReport(summary: BenchSummary): string {
   if (summary.judge) facts.push(`judge ${modelCell(summary.judge)}`);
   facts.push(`sorted by **${markdownText(primary.name)}** (${primary.higherIsBetter ? 'higher' : 'lower'} is better), 95% bootstrap intervals`);
   lines.push(facts.join(' · '), '');
+  const averaging = averagingNote(summary);
+  if (averaging) lines.push(`Metrics ${markdownText(averaging)}.`, '');
 
   lines.push(row(['#', 'Model', ...metrics.map((metric) => markdownText(metric.name)), 'Items', 'Invalid', 'Unjudged', 'Failed']));
   lines.push(row(['--:', ':--', ...metrics.map(() => '--:'), '--:', '--:', '--:', '--:']));

@@ -111,3 +111,21 @@ export function askedBy(summary: Pick<BenchSummary, 'mode'>): string {
   if (mode?.kind !== 'agent') return 'the released prompt';
   return mode.card ? `the character agent, as ${mode.card}` : 'the character agent';
 }
+
+/**
+ * Which metrics are averaged per group of a category first, in words (`undefined` when all average over items):
+ * `averaged per character, then across characters: every metric (intervals resample characters; n counts characters)`.
+ */
+export function averagingNote(summary: BenchSummary): string | undefined {
+  const byCategory = new Map<string, string[]>();
+  for (const metric of summary.metrics) {
+    if (!metric.averagedBy) continue;
+    const names = byCategory.get(metric.averagedBy) ?? [];
+    byCategory.set(metric.averagedBy, [...names, metric.name]);
+  }
+  if (byCategory.size === 0) return undefined;
+  return [...byCategory].map(([category, names]) => {
+    const which = names.length === summary.metrics.length ? 'every metric' : names.join(', ');
+    return `averaged per ${category}, then across ${category}s: ${which} (intervals resample ${category}s; n counts ${category}s)`;
+  }).join('; ');
+}

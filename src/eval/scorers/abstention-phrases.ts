@@ -75,3 +75,14 @@ export function abstentionCues(text: string): AbstentionCue[] {
 export function firstCue(cues: readonly AbstentionCue[], ...kinds: AbstentionKind[]): AbstentionCue | undefined {
   return cues.find((cue) => kinds.includes(cue.kind));
 }
+
+/**
+ * Words that put a name forward as the answer ("it is", "I think", "perhaps", "the 46th president is"): a name
+ * without them, beside "I don't know", is something the character knows, not an answer to the question.
+ */
+const OFFERS_ANSWER = /\b(?:it\s+(?:is|was|would\s+be|must\s+be|might\s+be)|it's|that\s+(?:is|would\s+be)|that's|the\s+answer\s+is|president\s+(?:is|was|would\s+be)|perhaps|maybe|probably|possibly|presumably|i\s+(?:think|believe|suppose|guess|reckon|imagine|would\s+say|'d\s+say|would\s+guess)|if\s+i\s+(?:had|have|must|were)\s+to\s+guess|my\s+guess)\b/;
+
+/** The text puts something forward as the answer (see `OFFERS_ANSWER`). */
+export function offersAnswer(text: string): boolean {
+  return OFFERS_ANSWER.test(normalise(text));
+}

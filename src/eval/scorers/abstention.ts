@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EvalError } from '../errors.ts';
 import type { BenchItem } from '../item.ts';
 import { parseScorerOptions } from '../judges/judged-scorer.ts';
-import { abstentionCues, firstCue, type AbstentionCue } from './abstention-phrases.ts';
+import { abstentionCues, firstCue, offersAnswer, type AbstentionCue } from './abstention-phrases.ts';
 import { invalidScore } from './invalid-answer.ts';
 import type { ItemScore, MetricDefinition, Scorer, ScoreInput } from './types.ts';
 import { mentionsPresident, presidentsMentioned, usPresident } from './us-presidents.ts';
@@ -11,7 +11,16 @@ const AbstentionOptions = z.object({
   name: z.string(),
   /** The category saying which side of the boundary an item is on (`before` or `after`, e.g. the character's death). */
   boundary: z.string().min(1).default('phase'),
+  /**
+   * How the metrics average: `character` (default), per character first and then across characters, as the authors'
+   * statistics do (`calculate_stats` in `src/plot_prep/stat_plot.py`); `item`, over all items at once.
+   */
+  average: z.enum(['character', 'item']).default('character'),
 }).strict();
+
+/** The values of the abstention scorer's `average` option (and of `bench run --average`). */
+export const ABSTENTION_AVERAGES = ['character', 'item'] as const;
+export type AbstentionAverage = (typeof ABSTENTION_AVERAGES)[number];
 
 /** How one answer was read. */
 export interface AbstentionReading {
@@ -28,15 +37,30 @@ export interface AbstentionReading {
  * Reads an answer the way Bai et al. (2025) label it (`COMBINE_PROMPT` in `src/prompt_template.py`): without a
  * president's name it abstains (ABSTAIN_and_NO_ANSWER); with one it answers, and still abstains when it says the
  * question is past its time or credits a named source (ABSTAIN_and_ANSWER); "I don't know, but I think it is X"
- * and "I've heard that it is X" are answers (NO_ABSTAIN_and_ANSWER). Correct: the right president is named.
+ * and "I've heard that it is X" are answers (NO_ABSTAIN_and_ANSWER). Given the death year, an answer that declines
+ * ("I don't know", "after my time") and names only presidents who took office by then, none of them the one asked
+ * and none put forward as the answer ("it is", "I think"), does not answer: "I don't know. But I know Abraham
+ * Lincoln and Theodore Roosevelt." is the prompt's own ABSTAIN_and_NO_ANSWER example. Correct: the right president
+ * is named.
  */
-export function readPresidentAnswer(answer: string, ordinal: number): AbstentionReading {
+export function readPresidentAnswer(answer: string, ordinal: number, deathYear?: number): AbstentionReading {
   const named = presidentsMentioned(answer);
   const cues = abstentionCues(answer);
   const decisive = firstCue(cues, 'boundary', 'third-party');
-  const answered = named.length > 0;
   const correct = mentionsPresident(answer, ordinal);
   const names = named.map((n) => `${usPresident(n)!.name} (${n})`).join(', ');
+  const declines = firstCue(cues, 'unknown', 'boundary');
+  const asides = named.length > 0 && deathYear !== undefined && declines !== undefined && !correct
+    && named.every((n) => usPresident(n)!.start <= deathYear) && !offersAnswer(answer);
+  if (asides) {
+    return {
+      answered: false,
+      abstained: true,
+      correct,
+      extraction: `named ${names}, in office by the death (${deathYear}) and not put forward as the answer: no answer, abstains (${describe(declines)})`,
+    };
+  }
+  const answered = named.length > 0;
   return {
     answered,
     abstained: !answered || decisive !== undefined,
@@ -98,15 +122,17 @@ const METRICS: MetricDefinition[] = [
 /**
  * Abstention metrics of Bai et al. (2025): abstention rate, answer rate and conditional accuracy (accuracy of the
  * answers that do not abstain), overall and split by a boundary category (`phase`: `before`/`after` the
- * character's death). Items are averaged as a whole; the paper averages per character first, which weights the
- * before/after splits differently when characters have different numbers of questions on a side.
- * @example createAbstentionScorer({ name: 'abstention', boundary: 'phase' })
+ * character's death). By default each metric is averaged per character (the `character` category) and then across
+ * characters, as the authors' statistics are: a character with a single question after its death weighs as much as
+ * one with twenty, and a character with no answer that counts (all abstentions) is left out of conditional
+ * accuracy. `average: 'item'` averages over items instead.
+ * @example createAbstentionScorer({ name: 'abstention', boundary: 'phase', average: 'item' })
  */
 export function createAbstentionScorer(options: Record<string, unknown> = { name: 'abstention' }): Scorer {
-  const { boundary } = parseScorerOptions('abstention', AbstentionOptions, options);
+  const { boundary, average } = parseScorerOptions('abstention', AbstentionOptions, options);
   return {
     name: 'abstention',
-    metrics: METRICS,
+    metrics: average === 'character' ? METRICS.map((metric) => ({ ...metric, averageBy: 'character' })) : METRICS,
     score: (input: ScoreInput) => scoreAbstention(input, boundary),
   };
 }
@@ -142,7 +168,8 @@ function scoreAbstention(input: ScoreInput, boundary: string): ItemScore {
 
 function readAnswer(item: BenchItem, answer: string): AbstentionReading {
   const president = item.meta?.president;
-  if (typeof president === 'number' && usPresident(president)) return readPresidentAnswer(answer, president);
+  const deathYear = typeof item.meta?.deathYear === 'number' ? item.meta.deathYear : undefined;
+  if (typeof president === 'number' && usPresident(president)) return readPresidentAnswer(answer, president, deathYear);
   if (item.reference !== undefined) return readReferenceAnswer(answer, item.reference);
   throw new EvalError(
     'eval/bad-definition',

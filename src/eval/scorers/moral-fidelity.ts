@@ -48,7 +48,7 @@ const METRICS: MetricDefinition[] = [
     range: [0, 5],
     judged: true,
   },
-  { name: 'flaws', description: 'flaws the judge found in the portrayal (inconsistencies with the character\'s traits)', higherIsBetter: false, range: [0, 10] },
+  { name: 'flaws', description: 'flaws the judge found in the portrayal and attributed to this character (inconsistencies with its traits); flaws of other characters are not counted', higherIsBetter: false, range: [0, 10] },
 ];
 
 /** One judge sample as kept for the drill-down. */
@@ -57,14 +57,18 @@ interface FidelitySample {
   repaired: boolean;
   critique?: string;
   flaws?: FidelityVerdict['flaws'];
+  /** Flaws attributed to the character scored: the only ones deducted. */
+  counted?: number;
+  /** Flaws the judge attributed to other characters, kept for the drill-down but not deducted. */
+  otherCharacters?: number;
   fidelity?: number;
   error?: string;
   raw?: string;
 }
 
 /**
- * Moral RolePlay fidelity (Yi et al. 2025): a judge lists the flaws of the character's portrayal with severities,
- * and the score deducts them. A verdict still malformed after the judge's repair leaves the item unjudged (null
+ * Moral RolePlay fidelity (Yi et al. 2025): a judge lists the flaws of the portrayal with severities and the
+ * character each belongs to, and the score deducts the scored character's own (`flawsOf`). A verdict still malformed after the judge's repair leaves the item unjudged (null
  * values), never a silent 0 or 5. Needs a judge (`--judge`).
  * @example createMoralFidelityScorer({ name: 'moral-fidelity', samples: 3 })
  */
@@ -92,21 +96,38 @@ export function createMoralFidelityScorer(options: Record<string, unknown> = { n
         task, context, candidates, schema: FidelityVerdict, signal: input.signal, seed,
       })));
 
-      const kept: FidelitySample[] = verdicts.map((v, k) => (v.verdict
-        ? { seed: seeds[k], repaired: v.repaired, critique: v.verdict.critique, flaws: v.verdict.flaws, fidelity: fidelityScore(v.verdict.flaws.map((f) => f.severity)) }
-        : { seed: seeds[k], repaired: false, error: v.error, raw: v.raw }));
+      const kept: FidelitySample[] = verdicts.map((v, k) => {
+        if (!v.verdict) return { seed: seeds[k], repaired: false, error: v.error, raw: v.raw };
+        const own = flawsOf(v.verdict.flaws, character);
+        const others = v.verdict.flaws.length - own.length;
+        return {
+          seed: seeds[k], repaired: v.repaired, critique: v.verdict.critique, flaws: v.verdict.flaws,
+          ...(others ? { otherCharacters: others } : {}),
+          counted: own.length, fidelity: fidelityScore(own.map((f) => f.severity)),
+        };
+      });
       const judged = kept.filter((s) => s.fidelity !== undefined);
       const verdict = { judge: judge.model, samples: kept, dropped: kept.length - judged.length };
       if (judged.length === 0) return { values: { fidelity: null, flaws: null }, verdict, unjudged: true };
       return {
         values: {
           fidelity: mean(judged.map((s) => s.fidelity!)),
-          flaws: mean(judged.map((s) => s.flaws!.length)),
+          flaws: mean(judged.map((s) => s.counted!)),
         },
         verdict,
       };
     },
   };
+}
+
+/**
+ * The flaws deducted from a character: those the judge attributes to it by name, as the authors count them
+ * (`calculate_character_scores_for_case` in `RolePlay_Villain/codes/main.py` adds a flaw's severity only to the
+ * character its `character` field names, compared as written: "Orrin" is not "Orrin Pell").
+ * @example flawsOf([{ character: 'Orrin Pell', severity: 3 }, { character: 'Widow Hale', severity: 5 }], 'Orrin Pell') // the first
+ */
+export function flawsOf<T extends { character: string }>(flaws: readonly T[], character: string): T[] {
+  return flaws.filter((flaw) => flaw.character === character);
 }
 
 function mean(values: readonly number[]): number {

@@ -2,8 +2,21 @@ import { extractJsonObject } from '../../llm/index.ts';
 
 /** A character's stated reasoning ("thinking") and its decision ("acting"), as read from an answer. */
 export type ThinkAct =
-  | { ok: true; reasoning: string; action: string; how: string }
+  | {
+    ok: true;
+    /** Every block of each kind, joined: what a judge reads. */
+    reasoning: string;
+    action: string;
+    /**
+     * The (thinking, acting) pairs, the i-th reasoning block with the i-th action block as the authors' `extract_pairs`
+     * zips them (`match_think_act.py`; blocks without a partner are left out); one pair for any other form.
+     */
+    pairs: ThinkActPair[];
+    how: string;
+  }
   | { ok: false; reason: string };
+
+export interface ThinkActPair { reasoning: string; action: string }
 
 const THINK = ['thinking', 'think', 'thoughts', 'thought', 'reasoning', 'rationale', 'internal thoughts', 'internal thought', 'internal deliberation'];
 const ACT = ['acting', 'act', 'action', 'decision', 'final decision', 'my decision', 'choice'];
@@ -80,7 +93,7 @@ function fromHeadings(text: string): { reasoning?: string; action?: string } {
 
 /**
  * Reads the reasoning and the action from an answer, in order: `<thinking>`/`<think>`/`<reasoning>` and
- * `<acting>`/`<act>`/`<action>` tags (several blocks are joined; a reasoning block alone takes the text after it as
+ * `<acting>`/`<act>`/`<action>` tags (several blocks are joined, and paired in order; a reasoning block alone takes the text after it as
  * the action, as a reasoning model's hidden thinking and answer); a JSON object with `reasoning` and `action` fields
  * (or `thinking`/`acting`, `thought`/`decision`); `Reasoning:`/`## Thinking` and `Action:`/`**Decision:**` sections
  * (outside any tags: a reasoning model's own `<think>` block before them is not the character's reasoning); or a tag
@@ -91,18 +104,25 @@ export function parseThinkAct(answer: string): ThinkAct {
   const text = answer.replace(/\r\n/g, '\n').trim();
   if (!text) return { ok: false, reason: 'the answer is empty' };
   const tags = tagged(text);
-  if (tags.think.length && tags.act.length) return { ok: true, reasoning: tags.think.join('\n\n'), action: tags.act.join('\n\n'), how: 'tags' };
+  if (tags.think.length && tags.act.length) {
+    const pairs = tags.think.slice(0, tags.act.length).map((reasoning, i) => ({ reasoning, action: tags.act[i] }));
+    return { ok: true, reasoning: tags.think.join('\n\n'), action: tags.act.join('\n\n'), pairs, how: pairs.length > 1 ? `tags (${pairs.length} pairs)` : 'tags' };
+  }
   const json = fromJson(text);
-  if (json.reasoning && json.action) return { ok: true, reasoning: json.reasoning, action: json.action, how: 'JSON fields' };
+  if (json.reasoning && json.action) return single(json.reasoning, json.action, 'JSON fields');
   const headings = fromHeadings(tags.think.length || tags.act.length ? tags.outside : text);
-  if (headings.reasoning && headings.action) return { ok: true, reasoning: headings.reasoning, action: headings.action, how: 'headings' };
+  if (headings.reasoning && headings.action) return single(headings.reasoning, headings.action, 'headings');
   const reasoning = tags.think.join('\n\n') || headings.reasoning || json.reasoning;
   const action = tags.act.join('\n\n') || headings.action || json.action;
-  if (reasoning && action) return { ok: true, reasoning, action, how: 'a tag and a heading' };
-  if (reasoning && tags.think.length && !tags.act.length && tags.after) return { ok: true, reasoning, action: tags.after, how: 'a reasoning block and the text after it' };
+  if (reasoning && action) return single(reasoning, action, 'a tag and a heading');
+  if (reasoning && tags.think.length && !tags.act.length && tags.after) return single(reasoning, tags.after, 'a reasoning block and the text after it');
   const missing = !reasoning && !action ? 'no reasoning and no action' : !reasoning ? 'an action but no reasoning' : 'reasoning but no action';
   return {
     ok: false,
     reason: `${missing} found: expected <thinking>…</thinking> then <acting>…</acting>, a JSON object with reasoning and action, or Reasoning: and Action: sections`,
   };
+}
+
+function single(reasoning: string, action: string, how: string): ThinkAct {
+  return { ok: true, reasoning, action, pairs: [{ reasoning, action }], how };
 }

@@ -3,7 +3,7 @@ import type { BenchItem } from '../item.ts';
 import { parseScorerOptions, requireJudge } from '../judges/judged-scorer.ts';
 import { optionLetter } from '../template.ts';
 import { extractChoice } from './extract-choice.ts';
-import { parseThinkAct } from './parse-think-act.ts';
+import { parseThinkAct, type ThinkActPair } from './parse-think-act.ts';
 import { EvalError } from '../errors.ts';
 import { invalidScore } from './invalid-answer.ts';
 import type { ItemScore, MetricDefinition, Scorer, ScoreInput } from './types.ts';
@@ -83,7 +83,7 @@ export function createThinkActScorer(options: Record<string, unknown> = { name: 
       { name: 'acting_score', description: 'judged 0–5: the action is what this version of the character would do', higherIsBetter: true, range: [0, 5] as [number, number], judged: true },
     ] : []),
     ...(embedded ? [
-      { name: 'think_act_similarity', description: 'Think–Act Matching as the paper computes it: cosine similarity of the embeddings of the reasoning and the action', higherIsBetter: true, range: [-1, 1] as [number, number] },
+      { name: 'think_act_similarity', description: 'Think–Act Matching as the paper computes it: the best cosine similarity of the embeddings over the (thinking, acting) pairs', higherIsBetter: true, range: [-1, 1] as [number, number] },
     ] : []),
     { name: 'choice_stated', description: 'share of readable answers whose action takes one of the dilemma\'s choices, read by rule (A/B or its text)', higherIsBetter: true },
     { name: 'chose_a', description: 'share of decided actions taking the released choice A (choice_A): descriptive, read it by dilemma type', higherIsBetter: false },
@@ -118,12 +118,15 @@ async function scoreThinkAct(input: ScoreInput, method: { judged: boolean; embed
     invalid_rate: 0,
   };
   const choiceNote = !choices ? '' : chosen === undefined ? '; the action names no choice' : `; the action takes choice ${optionLetter(chosen)} (by ${how})`;
-  const extraction = `reasoning (${parsed.reasoning.length} chars) and action (${parsed.action.length} chars) read from ${parsed.how}${choiceNote}`;
+  let extraction = `reasoning (${parsed.reasoning.length} chars) and action (${parsed.action.length} chars) read from ${parsed.how}${choiceNote}`;
   const similarity: Record<string, number> = {};
+  let pairNote = '';
   if (embed) {
-    const [reasoning, action] = await embed([parsed.reasoning, parsed.action], input.signal);
-    similarity.think_act_similarity = cosine(reasoning, action);
+    const best = await bestPairSimilarity(parsed.pairs, embed, input.signal);
+    similarity.think_act_similarity = best.similarity;
+    if (parsed.pairs.length > 1) pairNote = `; similarity the best of ${parsed.pairs.length} (thinking, acting) pairs: pair ${best.index + 1}`;
   }
+  extraction += pairNote;
   if (!judge) return { values: { ...similarity, ...ruleValues }, extraction };
 
   const result = await judge.ask({
@@ -148,6 +151,24 @@ async function scoreThinkAct(input: ScoreInput, method: { judged: boolean; embed
     extraction,
     verdict: { ...verdict, repaired: result.repaired },
   };
+}
+
+/**
+ * The best cosine over the (thinking, acting) pairs, as the authors' `get_best_similarity` (`match_think_act.py`)
+ * takes it: one embedding call for every text, then the pair whose two embeddings are closest.
+ */
+export async function bestPairSimilarity(
+  pairs: readonly ThinkActPair[],
+  embed: NonNullable<ScoreInput['embed']>,
+  signal?: AbortSignal,
+): Promise<{ similarity: number; index: number }> {
+  const vectors = await embed(pairs.flatMap((pair) => [pair.reasoning, pair.action]), signal);
+  let best = { similarity: -Infinity, index: 0 };
+  pairs.forEach((_, i) => {
+    const similarity = cosine(vectors[2 * i], vectors[2 * i + 1]);
+    if (similarity > best.similarity) best = { similarity, index: i };
+  });
+  return best;
 }
 
 function requireEmbedding(input: ScoreInput): NonNullable<ScoreInput['embed']> {

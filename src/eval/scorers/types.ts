@@ -57,6 +57,11 @@ export interface MetricDefinition {
    * Default: the mean of the non-null values of `name`.
    */
   aggregate?: (scores: readonly ItemScore[]) => number | null;
+  /**
+   * A category (`character`): the metric is averaged per group of it first, then across the groups, each group
+   * weighing the same (a macro-average; the bootstrap resamples groups). Default: the mean over items.
+   */
+  averageBy?: string;
 }
 
 /** A per-item value that is not a metric: kept with the item and shown in drill-downs, never summarised. */

@@ -1,6 +1,6 @@
 import type { BenchSummary, ModelSummary } from '../../results.ts';
 import { formatCount } from '../numbers.ts';
-import { askedBy, plural, problemCounts } from '../summary-view.ts';
+import { askedBy, averagingNote, plural, problemCounts } from '../summary-view.ts';
 import { formatDate } from './dates.ts';
 import { escapeHtml } from './escape.ts';
 
@@ -17,6 +17,8 @@ export function renderHeader(summary: BenchSummary, models: readonly ModelSummar
   ];
   if (summary.benchmark.data) facts.push(['Data', summary.benchmark.data]);
   if (summary.benchmark.source) facts.push(['Source', summary.benchmark.source]);
+  const averaging = averagingNote(summary);
+  if (averaging) facts.push(['Average', `metrics ${averaging}`]);
   return `<header class="top">
 <p class="eyebrow">Dramatis benchmark report · ${escapeHtml(summary.benchmark.name)} · ${plural(models.length, 'model')}</p>
 <h1>${escapeHtml(title)}</h1>
