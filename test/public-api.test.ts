@@ -38,10 +38,10 @@ describe('the public API', () => {
     for (const name of ['usageMiddleware', 'cacheMiddleware', 'retryMiddleware', 'concurrencyMiddleware', 'timeoutMiddleware', 'structuredOutputMiddleware']) {
       expect(typeof (llm as Record<string, unknown>)[name]).toBe('function');
     }
-    for (const name of ['resolveBenchmark', 'findLoader', 'createScorer', 'createJudge', 'renderHtmlReport', 'compareRuns']) {
+    for (const name of ['resolveBenchmark', 'findLoader', 'createScorer', 'createJudge', 'renderHtmlReport', 'compareRuns', 'resolveSceneRubric', 'characterItems', 'utteranceItems']) {
       expect(typeof (evaluation as Record<string, unknown>)[name]).toBe('function');
     }
-    for (const name of ['startSceneRun', 'resumeBenchRun', 'listSessions', 'openChat', 'sendChatMessage', 'listSceneRuns']) {
+    for (const name of ['startSceneRun', 'resumeBenchRun', 'listSessions', 'openChat', 'sendChatMessage', 'listSceneRuns', 'startSceneJudge', 'resumeSceneJudge']) {
       expect(typeof (service as Record<string, unknown>)[name]).toBe('function');
     }
   });

@@ -10,6 +10,8 @@ export interface SheetOptions {
   pickSeed: string;
   /** In a scene: who else is there, the shared setting, the scenario's rules and the whisper/leave moves. */
   scene?: SceneContext;
+  /** The "How to reply" section (default true); a judge reading the sheet needs no output format. */
+  replyRules?: boolean;
 }
 
 export interface SceneContext {
@@ -86,7 +88,7 @@ export function buildCharacterSheet(character: Character, options: SheetOptions)
   add('Your goals', goals.map((g) => `- ${render(g)}`).join('\n'));
   add('Private notes', (options.privateSetup?.notes ?? []).map((n) => `- ${render(n)}`).join('\n'));
   add('Example of how you talk', render(character.mes_example.replace(/<START>/gi, '---')));
-  add('How to reply', [
+  if (options.replyRules !== false) add('How to reply', [
     `Each turn, first think as ${character.name} (your hidden mental state), then act, then speak.`,
     outputInstructions(options.mode, scene?.moves),
   ].join('\n'));

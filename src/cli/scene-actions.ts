@@ -8,6 +8,8 @@ import {
   startSceneRun, storeWhere, type SceneMemorySettings, type SceneRunExecutionOptions, type SceneRunOutcome, type SceneRunSettings,
 } from '../run/index.ts';
 import { readSceneSource, renderSceneTranscript } from '../scene/index.ts';
+import { resumeSceneJudge, startSceneJudge, type BenchConnectionSettings, type BenchRunOutcome } from '../run/index.ts';
+import { formatLeaderboard } from './bench-format.ts';
 import type { Store } from '../store/index.ts';
 import { maxFileBytes } from './file-limit-option.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
@@ -204,4 +206,76 @@ export async function sceneImport(io: CliIo, file: string, options: { out: strin
 
 function colored(io: CliIo): boolean {
   return Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
+}
+
+export interface SceneJudgeFlags {
+  rubric?: string;
+  judge?: string;
+  baseline?: string;
+  baseUrl?: string;
+  seed?: string;
+  concurrency?: string;
+  resume?: string;
+  runId?: string;
+  cache: boolean;
+  timeout?: string;
+  retries?: string;
+  json?: boolean;
+}
+
+/** `scene judge RUN --rubric R --judge M` (a new judge run) or `scene judge --resume JUDGE_RUN`. */
+export async function sceneJudge(io: CliIo, sceneRun: string | undefined, options: SceneJudgeFlags, command: Command): Promise<void> {
+  if (!sceneRun && !options.resume) throw new UsageError('name a scene run (dramatis scene runs), or --resume JUDGE_RUN');
+  if (sceneRun && options.resume) throw new UsageError('give either a scene run or --resume JUDGE_RUN, not both');
+  if (sceneRun && !options.rubric) throw new UsageError('--rubric is required: characterbox, furina, or a rubric file');
+  if (sceneRun && !options.judge) throw new UsageError('--judge MODEL is required (e.g. --judge openai:gpt-4o)');
+  const concurrency = positiveInt(options.concurrency, '--concurrency');
+  const seed = options.seed === undefined ? undefined : nonNegativeInt(options.seed, '--seed');
+  const timeoutSeconds = positiveNumber(options.timeout, '--timeout');
+  const retries = options.retries === undefined ? undefined : nonNegativeInt(options.retries, '--retries');
+  const settings: BenchConnectionSettings = { baseURL: options.baseUrl, cache: options.cache, ...(timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {}), retries };
+  const given = (option: string) => command.getOptionValueSource(option) === 'cli';
+  const settingOptions: Record<keyof BenchConnectionSettings, string> = { baseURL: 'baseUrl', cache: 'cache', timeoutMs: 'timeout', retries: 'retries' };
+  await withStore(command, io, async (store) => {
+    const follow = followRun(io);
+    let shownErrors = 0;
+    const execution = {
+      store, env: io.env, concurrency, signal: follow.signal, onStart: follow.onStart, onProgress: follow.onProgress, maxBytes: maxFileBytes(command, io),
+      onItemError: (job: { id: string }, error: unknown) => { if (shownErrors++ < 5) follow.log(`item ${job.id} failed: ${describeError(error)}`); },
+    };
+    let outcome: BenchRunOutcome;
+    try {
+      outcome = await inCliTerms(() => (options.resume
+        ? resumeSceneJudge({
+          ...execution, runId: options.resume!,
+          settings: Object.fromEntries(Object.entries(settings).filter(([key]) => given(settingOptions[key as keyof BenchConnectionSettings]))),
+          plan: {
+            rubric: given('rubric') ? options.rubric : undefined, judge: given('judge') ? options.judge : undefined, baseline: given('baseline') ? options.baseline : undefined,
+            seed: given('seed') ? seed : undefined, runId: given('runId') ? options.runId : undefined,
+          },
+        })
+        : startSceneJudge({
+          ...execution, sceneRun: sceneRun!, rubric: options.rubric!, judge: options.judge!, baseline: options.baseline, seed, runId: options.runId, settings, cwd: io.cwd,
+        })), { resuming: Boolean(options.resume), flags: { rubric: '--rubric', judge: '--judge', baseline: '--baseline', seed: '--seed', runId: '--run-id' } });
+    } finally {
+      follow.stop();
+    }
+    const { summary, result: { counts } } = outcome;
+    if (options.json) printJson(io, summary);
+    else {
+      writeLine(io.stdout, formatLeaderboard(summary));
+      for (const model of summary.models) {
+        const bias = model.metrics.position_a;
+        const agreed = model.metrics.consistency;
+        if (bias?.value !== undefined && bias.value !== null && agreed?.value !== undefined && agreed.value !== null) {
+          writeLine(io.stdout, `judge position bias (${model.model}): ${(100 * bias.value).toFixed(1)}% of decisive verdicts chose the text shown as A (50% is none); the two orders agreed on ${(100 * agreed.value).toFixed(1)}% of lines`);
+        }
+      }
+    }
+    if (shownErrors > 5) writeLine(io.stderr, `… and ${shownErrors - 5} more failed items`);
+    if (outcome.result.interrupted || counts.failed > 0) {
+      writeLine(io.stderr, `${outcome.result.interrupted ? 'interrupted' : `${counts.failed} item(s) failed`}; finish the missing items with: dramatis scene judge --resume ${outcome.run.id}`);
+      throw new RunError('run/incomplete', `run ${outcome.run.id} is not complete (${counts.failed} failed, ${counts.pending + counts.running} unfinished)`, { id: outcome.run.id });
+    }
+  });
 }

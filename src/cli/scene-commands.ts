@@ -8,7 +8,7 @@ import { collect } from './option-values.ts';
 // that `--help` and the other commands start without it.
 const actions = () => import('./scene-actions.ts');
 
-/** Commands under `dramatis scene`: run (and resume), runs, show, export, validate, import. */
+/** Commands under `dramatis scene`: run (and resume), runs, show, export, judge, validate, import. */
 export function registerSceneCommands(program: Command, io: CliIo): void {
   const scene = program.command('scene').description('Multi-character scenes: run them, resume them, read and export their logs');
 
@@ -77,6 +77,42 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
     .option('--out <file>', 'write to a file instead of stdout')
     .addHelpText('after', '\nExamples:\n  $ dramatis scene export lighthouse-3f2a1c --format jsonl > run.jsonl\n  $ dramatis scene export lighthouse-3f2a1c --format tomato --out run.tomato.jsonl')
     .action(lazyAction(io, actions, 'sceneExport'));
+
+  scene.command('judge')
+    .description("Judge each character of a scene run's episodes from the log with a rubric; stored as a benchmark run (bench report, bench compare)")
+    .argument('[run]', 'scene run id')
+    .option('--rubric <name|file>', 'characterbox (7 dimensions, 1–5), furina (per utterance against --baseline, both orders), or a rubric file (YAML/JSON)')
+    .option('--judge <spec>', 'the judge model')
+    .option('--baseline <spec>', "pairwise rubrics: the model whose reply to the character's prompt at each turn the line is compared with")
+    .option('--base-url <url>', 'API base URL for openai-compatible servers (or DRAMATIS_BASE_URL)')
+    .option('--seed <n>', 'run seed (default 1): sampling seeds per item and the bootstrap')
+    .option('--concurrency <n>', 'model requests in flight at once (default 8)')
+    .option('--resume <run>', 'continue a judge run: only its failed and unfinished items')
+    .option('--run-id <id>', 'id for the new judge run (default: from the rubric and the scene run)')
+    .option('--no-cache', 'bypass the response cache')
+    .option('--timeout <seconds>', 'timeout per model call attempt (default 120)')
+    .option('--retries <n>', 'retries of one model call after a rate limit, server error, timeout or network error (default 4)')
+    .option('--json', 'print the summary as JSON')
+    .addHelpText('after', [
+      '',
+      'The judge reads only the character\'s sheet and the scene as that character perceived it (its own thoughts too when',
+      'a rubric file sets thoughts: true), fenced as data. Pairwise rubrics report the judge\'s position bias',
+      '(position_a: share of decisive verdicts for the text shown as A; consistency: both orders agreeing).',
+      '',
+      'A rubric file:',
+      '  name: thought-action',
+      '  thoughts: true',
+      '  dimensions:',
+      '    - { name: follows_thought, description: what it does follows from what it thought, scale: [1, 5] }',
+      '',
+      'Examples:',
+      '  $ dramatis scene judge lighthouse-3f2a1c --rubric characterbox --judge openai:gpt-4o',
+      '  $ dramatis scene judge lighthouse-3f2a1c --rubric furina --judge openai:gpt-4o --baseline openai:gpt-4o-mini',
+      '  $ dramatis scene judge lighthouse-3f2a1c --rubric my-rubric.yaml --judge openai:gpt-4o --run-id judged',
+      '  $ dramatis scene judge --resume judged',
+      '  $ dramatis bench report judged --out judged.html',
+    ].join('\n'))
+    .action(lazyAction(io, actions, 'sceneJudge'));
 
   scene.command('validate')
     .description('Check a scene file (or a CharacterBox file) and summarize it')

@@ -21,3 +21,8 @@ export * from './personality/index.ts';
 export {
   toTomatoTranscript, TomatoEpisode, TomatoUtterance, TomatoStage, TomatoProfile, MentalState, Thoughts, type TomatoOptions,
 } from './tomato-transcript.ts';
+export {
+  characterBoxRubric, furinaRubric, BUILT_IN_SCENE_RUBRICS, sceneJudgeDefinition, resolveSceneRubric, parseSceneRubricText, characterItems,
+  utteranceItems, replyText, type SceneRubric, type SceneRubricDimension, type JudgedEpisode, type SceneJudgeSource,
+} from './scene-judge/index.ts';
+export { FURINA_DIMENSIONS } from './judges/index.ts';

@@ -8,6 +8,7 @@ import {
 } from './bench-run.ts';
 import type { LocalRunResult, RunProgress } from './local-runner.ts';
 import { prepareModelSpecs, type DownloadModel } from './model-preparation.ts';
+import { isSceneJudgeRun, resumeSceneJudge } from './scene-judge.ts';
 import { applySettings, assertPlanUnchanged, assertRunIdFree, findRunOfKind } from './run-plan.ts';
 
 /** Items in flight when a caller gives no concurrency. */
@@ -128,6 +129,8 @@ export async function startBenchRun(options: StartBenchRunOptions): Promise<Benc
  */
 export async function resumeBenchRun(options: ResumeBenchRunOptions): Promise<BenchRunOutcome> {
   const found = await findRunOfKind(options.store, options.runId, 'bench');
+  // A judge run of a scene answers from its items (the logged lines): it has its own executor.
+  if (isSceneJudgeRun(found)) return resumeSceneJudge({ ...options, plan: undefined });
   assertPlanUnchanged(found, options.plan as Record<string, unknown> | undefined, BENCH_PLAN_FIELDS);
   const run = await applySettings<BenchConnectionSettings>(options.store, found, options.settings);
   return executeAndSummarize(run, options);

@@ -38,3 +38,8 @@ export {
 export {
   evaluatePersonalityRecall, type PersonalityRecallOptions, type PersonalityRecallResult, type PersonalityCondition,
 } from './personality-recall.ts';
+export {
+  startSceneJudge, resumeSceneJudge, executeSceneJudgeRun, isSceneJudgeRun, SCENE_JUDGE_PLAN_FIELDS, DEFAULT_JUDGE_CONCURRENCY,
+  type SceneJudgeMeta, type SceneJudgeRunMeta, type SceneJudgePlan, type StartSceneJudgeOptions, type ResumeSceneJudgeOptions,
+  type ExecuteSceneJudgeRunOptions,
+} from './scene-judge.ts';

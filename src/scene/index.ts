@@ -11,6 +11,7 @@ export {
   type NaturalInput,
 } from './turn-policies/index.ts';
 export { openSceneEpisode, SceneEpisode, type RoleLimits, type SceneEpisodeOptions, type SceneModels, type SceneState, type EndReason, type EpisodeOutcome, type StepOptions } from './scene-episode.ts';
+export { createSceneAgent, sceneCharacterSheet, sceneRules, type SceneAgentSettings } from './scene-agent.ts';
 export { NarratorAgent, NARRATOR, type NarratorOutput } from './narrator.ts';
 export { seededRandom, seededInt } from './seeded-random.ts';
 export { renderSceneTranscript, toJsonl, type SceneTranscriptOptions } from './transcript.ts';

@@ -8,7 +8,8 @@ import type { NewEvent, SceneEvent } from '../events/index.ts';
 import type { TokenCounter } from '../text/index.ts';
 import { SceneError } from './errors.ts';
 import { NARRATOR, NarratorAgent, type NarratorOutput } from './narrator.ts';
-import { defaultScenarioKinds, findScenarioKind, type ScenarioKind } from './scenario-kinds.ts';
+import { defaultScenarioKinds, type ScenarioKind } from './scenario-kinds.ts';
+import { createSceneAgent, sceneRules } from './scene-agent.ts';
 import type { Scene } from './scene-schema.ts';
 import { seededInt } from './seeded-random.ts';
 import { defaultTurnPolicies, findTurnPolicy, nextRoundRobin } from './turn-policies/index.ts';
@@ -160,41 +161,21 @@ export class SceneEpisode {
     this.compaction = { ...meta.compaction };
     this.retried = meta.turnRetries ?? 0;
     const storedModes = meta.modes ?? {};
-    const phrase = this.scene.stop.phrase;
-    const kinds = options.kinds ?? defaultScenarioKinds;
-    const kind = findScenarioKind(this.scene.kind, kinds);
-    if (!kind) throw new SceneError('scene/unknown-kind', `"${this.scene.title}" is of the scenario kind "${this.scene.kind}", which this episode was not given; known kinds: ${kinds.map((k) => k.name).join(', ')}`);
+    const rules = sceneRules(this.scene, options.kinds ?? defaultScenarioKinds);
     const policies = options.policies ?? defaultTurnPolicies;
     const policy = findTurnPolicy(this.scene.turns.policy, policies);
     if (!policy) throw new SceneError('scene/policy', `"${this.scene.title}" takes turns by the policy "${this.scene.turns.policy}", which this episode was not given; known policies: ${policies.map((p) => p.name).join(', ')}`);
     this.policy = policy;
-    // Nobody says a stop phrase they were never told about.
-    const rules = [
-      kind.rules(this.scene),
-      phrase && `When the scene has clearly come to its end, include "${phrase}" in what you say.`,
-    ].filter(Boolean).join('\n') || undefined;
     const sampling = this.scene.sampling;
-    const narratorName = this.scene.narrator?.name;
     for (const member of this.scene.cast) {
-      const others = this.scene.cast.map((c) => c.name).filter((n) => n !== member.name);
-      this.agents.set(member.name, new CharacterAgent({
-        character: member.character,
+      this.agents.set(member.name, createSceneAgent(this.scene, member.name, {
         model: options.models.character(member.name),
-        userName: others.join(' and ') || 'nobody',
         mode: storedModes[member.name] ?? options.modeFor?.(member.name) ?? options.mode ?? 'json',
-        pickSeed: String(options.seed),
-        privateSetup: member.privateSetup,
-        scene: {
-          title: this.scene.title, setting: this.scene.setting, others, narrator: narratorName, rules,
-          moves: { whisperTo: others, canLeave: this.scene.stop.allLeave },
-        },
+        seed: options.seed,
+        rules,
         contextTokens: options.contextTokens,
         countTokens: options.countTokens,
         ...definedLimits(options.limitsFor?.(member.name)),
-        replyTokens: sampling.maxOutputTokens,
-        temperature: sampling.temperature,
-        topP: sampling.topP,
-        seed: options.seed,
         memory: options.memory?.(member.name),
       }));
     }

@@ -45,6 +45,13 @@ const fixtures: Record<string, ScorerFixture> = {
     unreadable: [],
     verdict: { critique: 'A is warmer.', winner: 'A' },
   },
+  furina: {
+    reference: { name: 'furina' },
+    item: { id: 'f1', record: 1, vars: { character: 'Ilse', transcript: 'Tomas: Is the lamp lit?' }, reference: 'Aye, always.', categories: {} },
+    answers: [`Aye, it burns till dawn. ${MARKER}`],
+    unreadable: [],
+    verdict: { critique: 'A answers the question.', dimension: 'context_reliance', winner: 'A' },
+  },
   agreement: {
     reference: { name: 'agreement', scale: [1, 5] },
     item: { id: 'g1', record: 1, vars: { response: 'Aye.' }, categories: {}, meta: { labels: { in_character: 4, fluency: 3 } } },

@@ -13,3 +13,4 @@ export {
 export { createPairwiseScorer, PairwiseOptions } from './pairwise-scorer.ts';
 export { accuracy, cohenKappa, spearman, averageRanks, validateJudge, type Rating, type JudgeValidation } from './agreement.ts';
 export { createAgreementScorer, readRatings, AgreementOptions, type Rated } from './agreement-scorer.ts';
+export { createFurinaScorer, FurinaOptions, FURINA_DIMENSIONS } from './furina.ts';

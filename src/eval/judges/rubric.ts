@@ -24,7 +24,10 @@ export const RubricOptions = z.object({
   context: z.array(z.string().min(1)).optional(),
   /** Extra guidance for the judge, added to the task (what a good answer looks like for this benchmark). */
   instructions: z.string().optional(),
-}).strict();
+  /** Adds the metric `overall`: the mean of an item's dimension scores (CharacterBox reports this average). */
+  overall: z.boolean().default(false),
+}).strict()
+  .refine((options) => !options.overall || !options.dimensions.some((d) => d.name === 'overall'), { message: 'a dimension named overall clashes with the overall metric', path: ['dimensions'] });
 export type RubricOptions = z.infer<typeof RubricOptions>;
 
 /** A rubric verdict: the critique first, so the scores are conditioned on it. */
@@ -90,6 +93,12 @@ export function createRubricScorer(options: Record<string, unknown>): JudgedScor
     range: d.scale,
     judged: true,
   }));
+  if (parsed.overall) {
+    metrics.push({
+      name: 'overall', description: 'mean of the dimension scores of an item', higherIsBetter: true,
+      range: [Math.min(...parsed.dimensions.map((d) => d.scale[0])), Math.max(...parsed.dimensions.map((d) => d.scale[1]))],
+    });
+  }
 
   return {
     name: 'rubric',
@@ -108,6 +117,10 @@ export function createRubricScorer(options: Record<string, unknown>): JudgedScor
       const judged = replies.flatMap((reply) => (reply.verdict ? [reply.verdict.scores] : []));
       const values: Record<string, number | null> = {};
       for (const d of parsed.dimensions) values[d.name] = aggregateScores(judged.map((scores) => scores[d.name]), parsed.aggregate);
+      if (parsed.overall) {
+        const scored = parsed.dimensions.map((d) => values[d.name]).filter((v): v is number => v !== null);
+        values.overall = scored.length ? scored.reduce((sum, v) => sum + v, 0) / scored.length : null;
+      }
       const verdict = { judge: judge.model, aggregate: parsed.aggregate, samples, dropped: replies.length - judged.length };
       return judged.length === 0 ? { values, verdict, unjudged: true } : { values, verdict };
     },

@@ -1,6 +1,6 @@
 import type { BenchmarkDefinition, ScorerReference } from '../definition.ts';
 import { EvalError } from '../errors.ts';
-import { createAgreementScorer, createPairwiseScorer, createRubricScorer } from '../judges/index.ts';
+import { createAgreementScorer, createFurinaScorer, createPairwiseScorer, createRubricScorer } from '../judges/index.ts';
 import { createAbstentionScorer } from './abstention.ts';
 import { createChoiceScorer } from './choice.ts';
 import { createDistributionScorer } from './distribution.ts';
@@ -24,6 +24,7 @@ export const SCORERS: Readonly<Record<string, ScorerFactory>> = {
   reference: createReferenceScorer,
   rubric: createRubricScorer,
   pairwise: createPairwiseScorer,
+  furina: createFurinaScorer,
   agreement: createAgreementScorer,
   'think-act': createThinkActScorer,
   abstention: createAbstentionScorer,
