@@ -20,3 +20,7 @@ export * from './personality/index.ts';
 export {
   toTomatoTranscript, TomatoEpisode, TomatoUtterance, TomatoStage, TomatoProfile, MentalState, Thoughts, type TomatoOptions,
 } from './tomato-transcript.ts';
+export {
+  buildTomatoSet, summarizeTomatoSet, buildPersonaEvalSet, renderPersonaEvalCsv, type SceneSetEpisode, type SkipCounts, type TomatoSetRecord,
+  type BuildTomatoSetOptions, type TomatoSetSummary, type PersonaEvalSetRow, type BuildPersonaEvalSetOptions, type PersonaEvalSetSummary,
+} from './scene-sets/index.ts';

@@ -38,3 +38,6 @@ export {
 export {
   evaluatePersonalityRecall, type PersonalityRecallOptions, type PersonalityRecallResult, type PersonalityCondition,
 } from './personality-recall.ts';
+export {
+  buildTomatoFromScenes, buildPersonaEvalFromScenes, sceneSetEpisodes, type BuildFromScenesOptions, type BuildTomatoOptions, type BuiltSet,
+} from './bench-build.ts';
