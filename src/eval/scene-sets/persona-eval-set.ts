@@ -101,7 +101,8 @@ function summarizePersonaEvalSet(rows: readonly PersonaEvalSetRow[], episodes: n
 
 /** The rows as a PersonaEval track CSV (the released columns; CRLF between records like Python's `csv`). */
 export function renderPersonaEvalCsv(rows: readonly PersonaEvalSetRow[]): string {
-  const width = Math.max(2, ...rows.map((row) => row.options.length));
+  // The released tracks have option1…option4 at least (the loader requires them); a smaller cast leaves cells empty.
+  const width = Math.max(4, ...rows.map((row) => row.options.length));
   const header = ['prompt', 'gt', ...Array.from({ length: width }, (_, i) => [`option${i + 1}`, `option${i + 1}_profile`]).flat()];
   const lines = [header, ...rows.map((row) => [
     row.prompt, row.gt, ...Array.from({ length: width }, (_, i) => [row.options[i]?.name ?? '', row.options[i]?.profile ?? '']).flat(),
