@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm/index.ts';
-import { runCli, tempDir } from '../support/cli.ts';
+import { repoRoot, runCli, tempDir } from '../support/cli.ts';
 import { scriptedThoughts } from '../support/scripted-thoughts.ts';
 
 // End to end through the CLI: a scene runs against the fake server with scripted thoughts, both sets are built from
@@ -94,15 +94,19 @@ describe('dramatis bench build', () => {
     expect(stats.stdout).toContain('gold answer by option letter:');
   }, 60_000);
 
-  it('refuses an unknown id, a benchmark run, another set name, and writes nothing', async () => {
+  it('refuses an unknown id, a benchmark run, another set name, --judge for persona-eval, and writes nothing', async () => {
     await runScene();
     const missing = await cli('bench', 'build', 'tomato', '--from', 'nope', '--out', 'x.json');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no scene run or episode with id 'nope'/);
-    const bench = await cli('bench', 'run', 'tomato', '--data', 'storm-tomato.json', '--model', 'openai-compatible:fake');
-    expect(bench.code).not.toBe(0);
+    const sample = join(repoRoot, 'test', 'fixtures', 'bench', 'tomato', 'tomato_sample.json');
+    expect((await cli('bench', 'run', 'tomato', '--data', sample, '--model', 'openai-compatible:fake', '--base-url', fake.url, '--run-id', 'b1', '--limit', '2')).code).toBe(0);
+    const bench = await cli('bench', 'build', 'tomato', '--from', 'b1', '--out', 'x.json');
+    expect(bench.code).toBe(1);
+    expect(bench.stderr).toMatch(/run b1 is a benchmark run, not a scene run.*\[run\/other-kind\]/);
     const wrong = await cli('bench', 'build', 'moral-roleplay', '--from', 'storm', '--out', 'x.json');
     expect(wrong.code).toBe(2);
+    expect((await cli('bench', 'build', 'persona-eval', '--from', 'storm', '--out', 'x.json', '--judge', 'openai-compatible:fake')).code).toBe(2);
     expect(readdirSync(dir).filter((name) => name.startsWith('x.json'))).toEqual([]);
   }, 60_000);
 });
