@@ -4,10 +4,11 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { renderItemsCsv, renderMarkdownReport, reportFormatFor, type BenchSummary, type ItemRecord, type ScorerAverage } from '../eval/index.ts';
 import {
-  benchCatalogue, benchDataStats, benchRunReport, compareBenchRuns, deleteBenchRun, describeError, listBenchRuns, renderBenchReport,
+  benchCatalogue, benchDataStats, buildPersonaEvalFromScenes, buildTomatoFromScenes, benchRunReport, compareBenchRuns, deleteBenchRun, describeError, listBenchRuns, renderBenchReport,
   resumeBenchRun, RunError, startBenchRun, storeWhere, type BenchConnectionSettings, type BenchRunExecutionOptions, type BenchRunOutcome,
   type OptionOrder,
 } from '../run/index.ts';
+import { formatPersonaEvalBuild, formatTomatoBuild } from './bench-build-format.ts';
 import { benchRunsTable, formatCatalogue, formatComparison, formatLeaderboard, formatStats } from './bench-format.ts';
 import { maxFileBytes } from './file-limit-option.ts';
 import { printJson, UsageError, writeLine, type CliIo } from './io.ts';
@@ -170,6 +171,40 @@ export async function benchList(io: CliIo, name: string | undefined, options: { 
   if (!name) throw new UsageError('--stats needs a benchmark: dramatis bench list NAME --stats --data FILE');
   const { definition, dataPath, stats } = await benchDataStats({ benchmark: name, data: options.data, cwd: io.cwd, maxBytes: maxFileBytes(command, io) });
   return options.json ? printJson(io, { data: options.data ?? dataPath, ...stats }) : writeLine(io.stdout, formatStats(definition, options.data ?? dataPath, stats));
+}
+
+export interface BenchBuildFlags {
+  from: string;
+  out: string;
+  judge?: string;
+  seed?: string;
+  baseUrl?: string;
+  cache: boolean;
+  timeout?: string;
+  retries?: string;
+  json?: boolean;
+}
+
+/** `bench build`: a ToMATO or PersonaEval set written from stored scene episodes. */
+export async function benchBuild(io: CliIo, name: string, options: BenchBuildFlags, command: Command): Promise<void> {
+  if (name !== 'tomato' && name !== 'persona-eval') throw new UsageError(`bench build makes tomato or persona-eval sets, not '${name}'`);
+  if (name === 'persona-eval' && options.judge) throw new UsageError('--judge is for tomato (the false-belief flags); a persona-eval set needs no judge');
+  const seed = options.seed === undefined ? undefined : nonNegativeInt(options.seed, '--seed');
+  const timeoutSeconds = positiveNumber(options.timeout, '--timeout');
+  const retries = options.retries === undefined ? undefined : nonNegativeInt(options.retries, '--retries');
+  // Reading is enough, unless a judge's calls are cached and counted in the store.
+  const open = options.judge ? withStore : readStore;
+  await open(command, io, async (store) => {
+    if (name === 'tomato') {
+      const built = await inCliTerms(() => buildTomatoFromScenes({
+        store, from: options.from, out: options.out, cwd: io.cwd, seed, judge: options.judge, env: io.env,
+        settings: { baseURL: options.baseUrl, cache: options.cache, ...(timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {}), retries },
+      }));
+      return options.json ? printJson(io, { ...built, out: options.out }) : writeLine(io.stdout, formatTomatoBuild(built, options.out));
+    }
+    const built = await inCliTerms(() => buildPersonaEvalFromScenes({ store, from: options.from, out: options.out, cwd: io.cwd, seed }));
+    return options.json ? printJson(io, { ...built, out: options.out }) : writeLine(io.stdout, formatPersonaEvalBuild(built, options.out));
+  });
 }
 
 /** The report format of a file name, or a usage error listing the formats. */

@@ -7,7 +7,7 @@ import { collect } from './option-values.ts';
 // scorers, judges, vega for reports) when a command runs, so that `--help` and the other commands start without it.
 const actions = () => import('./bench-actions.ts');
 
-/** Commands under `dramatis bench`: run (and resume), runs, report, compare, list. */
+/** Commands under `dramatis bench`: run (and resume), runs, report, compare, build, list. */
 export function registerBenchCommands(program: Command, io: CliIo): void {
   const bench = program.command('bench').description('Benchmarks: run published role-play benchmarks against models, score, report, compare');
 
@@ -75,6 +75,30 @@ export function registerBenchCommands(program: Command, io: CliIo): void {
     .option('--json', 'print the comparison as JSON')
     .addHelpText('after', '\nExample:\n  $ dramatis bench compare tomato-3f2a1c tomato-9b0e4d --metric accuracy')
     .action(lazyAction(io, actions, 'benchCompare'));
+
+  bench.command('build')
+    .description('Build a test set from stored scene episodes: tomato (theory-of-mind questions from the thoughts) or persona-eval (who said this line?)')
+    .argument('<benchmark>', 'tomato or persona-eval')
+    .requiredOption('--from <id>', 'a scene run id (all its episodes) or one scene episode id (see: dramatis scene runs)')
+    .requiredOption('--out <file>', 'the set to write: ToMATO JSON for tomato, a PersonaEval track CSV for persona-eval')
+    .option('--judge <spec>', 'tomato: judge model that sets the false-belief flags (without it they are left out)')
+    .option('--seed <n>', 'seed of the option orders, distractors and question wording (default 1)')
+    .option('--base-url <url>', 'API base URL for an openai-compatible judge (or DRAMATIS_BASE_URL)')
+    .option('--no-cache', "bypass the response cache for the judge's calls")
+    .option('--timeout <seconds>', 'timeout per judge call attempt (default 120)')
+    .option('--retries <n>', 'judge retries after a rate limit, server error, timeout or network error (default 4)')
+    .option('--json', 'print the summary as JSON')
+    .addHelpText('after', [
+      '',
+      'The file is written whole (a failure leaves no half file). Run the set with: dramatis bench run NAME --data FILE',
+      '',
+      'Examples:',
+      '  $ dramatis bench build tomato --from storm --out storm-tomato.json --judge openai:gpt-4o-mini',
+      '  $ dramatis bench build tomato --from storm-e0 --out e0.json --seed 7',
+      '  $ dramatis bench build persona-eval --from storm --out storm.csv',
+      '  $ dramatis bench run tomato --data storm-tomato.json --model ollama:llama3.1:8b',
+    ].join('\n'))
+    .action(lazyAction(io, actions, 'benchBuild'));
 
   bench.command('list')
     .description('Built-in benchmarks, their loaders and data formats; with --stats and --data, what a data file holds')

@@ -97,5 +97,15 @@ export function formatStats(definition: BenchmarkDefinition, data: string, stats
     const width = Math.max(...Object.keys(breakdown.counts).map((k) => k.length));
     for (const [label, count] of Object.entries(breakdown.counts)) lines.push(`  ${label.padEnd(width)}  ${String(count).padStart(5)}`);
   }
+  if (stats.goldLetters) {
+    const total = Object.values(stats.goldLetters).reduce((sum, n) => sum + n, 0);
+    lines.push('', 'gold answer by option letter:');
+    for (const [letter, count] of Object.entries(stats.goldLetters)) lines.push(`  ${letter}  ${String(count).padStart(5)}  ${percent(count, total)}`);
+  }
   return lines.join('\n');
+}
+
+/** `12.5%` of a total (0% of nothing). */
+export function percent(count: number, total: number): string {
+  return `${total === 0 ? '0.0' : ((100 * count) / total).toFixed(1)}%`;
 }

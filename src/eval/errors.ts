@@ -13,6 +13,8 @@ export type EvalErrorCode =
   | 'eval/unknown-loader'
   | 'eval/unknown-scorer'
   | 'eval/no-items'
+  /** A scene log without the characters' verbalized thoughts, given to a builder that needs them. */
+  | 'eval/no-thoughts'
   | 'eval/model-failed'
   | 'eval/compare';
 

@@ -26,3 +26,7 @@ export {
   utteranceItems, replyText, type SceneRubric, type SceneRubricDimension, type JudgedEpisode, type SceneJudgeSource,
 } from './scene-judge/index.ts';
 export { FURINA_DIMENSIONS } from './judges/index.ts';
+export {
+  buildTomatoSet, summarizeTomatoSet, buildPersonaEvalSet, renderPersonaEvalCsv, type SceneSetEpisode, type SkipCounts, type TomatoSetRecord,
+  type BuildTomatoSetOptions, type TomatoSetSummary, type PersonaEvalSetRow, type BuildPersonaEvalSetOptions, type PersonaEvalSetSummary,
+} from './scene-sets/index.ts';

@@ -1,4 +1,4 @@
-import { BUILT_IN_BENCHMARKS, findLoader, LOADERS, resolveBenchmark, SCORERS, type BenchItem, type BenchmarkDefinition } from '../eval/index.ts';
+import { BUILT_IN_BENCHMARKS, findLoader, LOADERS, optionLetter, resolveBenchmark, SCORERS, type BenchItem, type BenchmarkDefinition } from '../eval/index.ts';
 
 export interface BenchCatalogue {
   /** The built-in benchmarks asked for (all, or the one named). */
@@ -27,12 +27,16 @@ export interface DatasetStats {
   items: number;
   /** Item counts per value of each category, and per group of each crossed breakdown. */
   breakdowns: { by: string[]; counts: Record<string, number> }[];
+  /** Multiple-choice sets: items per letter of the gold option as released (A = the first option); absent otherwise. */
+  goldLetters?: Record<string, number>;
 }
 
 /** Counts a data file's items by the benchmark's categories (single and crossed). */
 export function datasetStats(definition: BenchmarkDefinition, items: readonly BenchItem[]): DatasetStats {
+  const goldLetters = goldLettersOf(items);
   return {
     items: items.length,
+    ...(goldLetters ? { goldLetters } : {}),
     breakdowns: definition.categories.map((spec) => {
       const by = Array.isArray(spec) ? spec : [spec];
       const counts: Record<string, number> = {};
@@ -44,6 +48,16 @@ export function datasetStats(definition: BenchmarkDefinition, items: readonly Be
       return { by, counts: Object.fromEntries(sorted) };
     }),
   };
+}
+
+/** Items per letter of their gold option (every letter up to the most options an item has), or undefined when no item has options and an answer. */
+function goldLettersOf(items: readonly BenchItem[]): Record<string, number> | undefined {
+  const chosen = items.filter((item) => item.options !== undefined && item.options.length > 0 && item.answer !== undefined && item.answer >= 0);
+  if (chosen.length === 0) return undefined;
+  const width = Math.max(...chosen.map((item) => item.options!.length));
+  const counts: Record<string, number> = Object.fromEntries(Array.from({ length: width }, (_, i) => [optionLetter(i), 0]));
+  for (const item of chosen) counts[optionLetter(item.answer!)]! += 1;
+  return counts;
 }
 
 /** Loads a benchmark's data (its own, or `data`) and counts its items by the benchmark's categories. */

@@ -43,3 +43,6 @@ export {
   type SceneJudgeMeta, type SceneJudgeRunMeta, type SceneJudgePlan, type StartSceneJudgeOptions, type ResumeSceneJudgeOptions,
   type ExecuteSceneJudgeRunOptions,
 } from './scene-judge.ts';
+export {
+  buildTomatoFromScenes, buildPersonaEvalFromScenes, sceneSetEpisodes, type BuildFromScenesOptions, type BuildTomatoOptions, type BuiltSet,
+} from './bench-build.ts';

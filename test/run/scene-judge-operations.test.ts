@@ -187,7 +187,7 @@ describe('startSceneJudge', () => {
   });
 
   it('a judge that returns invalid JSON twice leaves the item unjudged; bench run --resume continues a judge run', async () => {
-    judgeReply = () => ({ content: 'I think Ana did well.' });
+    judgeReply = () => ({ text: 'I think Ana did well.' });
     const outcome = await startSceneJudge({ ...common(), sceneRun: 'storm', rubric: 'characterbox', judge: 'openai-compatible:judge', runId: 'broken' });
     expect(outcome.summary.models[0]).toMatchObject({ items: 2, unjudged: 2 });
     expect(outcome.summary.models[0]!.metrics.overall!.value).toBeNull();

@@ -13,7 +13,8 @@ const TomatoRecord = z.object({
   a_str: z.string(),
   big_five: z.string(),
   conversation: z.string().min(1),
-  false_belief: z.boolean(),
+  /** Always present in the release; a set built from scenes without a judge leaves it out (category `unknown`). */
+  false_belief: z.boolean().optional(),
   mental_state: z.string().min(1),
   order: z.number().int().min(1).max(2),
   q: z.string().min(1),
@@ -44,7 +45,7 @@ export const tomatoLoader: DatasetLoader = {
   name: 'tomato',
   title: 'ToMATO',
   source: 'https://github.com/nttmdlab-nlp/ToMATO (dataset/*.json; Shinoda et al., AAAI 2025)',
-  format: 'a JSON array of ToMATO records with a0..a3, a_idx (0-3), a_str, big_five, conversation, false_belief, mental_state, order, q, q_id',
+  format: 'a JSON array of ToMATO records with a0..a3, a_idx (0-3), a_str, big_five, conversation, false_belief (optional: absent counts as unknown), mental_state, order, q, q_id',
   categories: ['mental_state', 'order', 'false_belief', 'big_five'],
   async load(path, options) {
     const data = arrayOf(parseDataJson(await readDataText(path, this, options), path, this), 'records', path, this);
@@ -71,8 +72,8 @@ function toItem(record: TomatoRecord, index: number): BenchItem {
     categories: {
       mental_state: record.mental_state,
       order: record.order,
-      false_belief: record.false_belief,
-      big_five: bigFivePattern(record.big_five),
+      false_belief: record.false_belief ?? 'unknown',
+      big_five: record.big_five.trim() === '' ? 'unknown' : bigFivePattern(record.big_five),
     },
     meta: { u_id: record.u_id, sotopia_environment: record.sotopia_environment },
   };
