@@ -68,7 +68,7 @@ export function registerBenchCommands(program: Command, io: CliIo): void {
     .action(lazyAction(io, actions, 'benchReport'));
 
   bench.command('compare')
-    .description('Paired comparison of two runs on the items both scored: difference (B − A) with a bootstrap 95% interval')
+    .description('Paired comparison of two runs on the items both scored: difference (B − A) with a bootstrap 95% interval, overall and per category; each run labelled with how it asked (released prompt or character agent)')
     .argument('<runA>', 'baseline run id')
     .argument('<runB>', 'run id to compare with it')
     .option('--metric <name>', "metric to compare (default: the benchmark's primary metric)")
