@@ -251,7 +251,7 @@ describe('dramatis scene run, show, runs and export (one lighthouse episode)', (
 
     const bad = await cli(dir, 'scene', 'export', 'r1', '--format', 'csv');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("--format must be jsonl or tomato, not 'csv'");
+    expect(bad.stderr).toContain("--format must be jsonl, tomato or opinions, not 'csv'");
   });
 });
 
