@@ -39,9 +39,9 @@ export {
 // Chats and scenes: sessions and episodes stepped turn by turn, scene files, narrators, turn policies, scenario kinds.
 export {
   ChatSession, SceneEpisode, readSceneFile, parseSceneText, renderSceneTranscript, toJsonl, NARRATOR,
-  conversationKind, defaultScenarioKinds, findScenarioKind, defaultTurnPolicies, findTurnPolicy, SceneError,
+  conversationKind, debateKind, defaultScenarioKinds, describeScenarioKinds, findScenarioKind, defaultTurnPolicies, findTurnPolicy, SceneError,
   type ChatSessionOptions, type ChatTurn, type TurnOptions, type Scene, type CastMember, type SceneEpisodeOptions,
-  type SceneModels, type StepOptions, type EpisodeOutcome, type EndReason, type ScenarioKind, type TurnPolicy,
+  type SceneModels, type StepOptions, type EpisodeOutcome, type EndReason, type ScenarioKind, type PrivateReport, type KindDescription, type TurnPolicy,
   type SceneErrorCode,
 } from './scene/index.ts';
 export {

@@ -60,6 +60,8 @@ function renderEvent(event: SceneEvent, own: boolean, character: string): string
     const only = event.visibility === 'all' ? undefined : event.visibility.only.filter((name) => name !== character);
     return only === undefined ? `[Narration] ${event.text}` : `[Narration, for you${only.length ? ` and ${only.join(', ')}` : ' only'}] ${event.text}`;
   }
+  // A scenario kind's private report (a debater's opinion): only its author perceives it, and it was not said aloud.
+  if (event.kind === 'report') return `[Private report, heard by nobody] ${event.text}`;
   const to = whisperedTo(event);
   if (own) {
     const text = event.kind === 'action' ? `*${event.text.replace(/^\*+|\*+$/g, '')}*` : event.text;

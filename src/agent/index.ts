@@ -1,6 +1,6 @@
 export { AgentError } from './errors.ts';
 export { Thought, TurnOutput, thoughtText, parseJsonOutput, parseTaggedOutput, outputInstructions, type OutputMode } from './turn-output.ts';
-export { generateTurn, streamModelText, REPAIR_REQUEST_TOKENS, type GenerateTurnOptions, type GeneratedTurn } from './generate-turn.ts';
+export { generateTurn, streamModelText, toModelPrompt, REPAIR_REQUEST_TOKENS, type GenerateTurnOptions, type GeneratedTurn } from './generate-turn.ts';
 export { buildCharacterSheet, knowledgeLimitsText, type SheetOptions, type SceneContext } from './character-sheet.ts';
 export { historyMessages, type HistoryMessage, type HistoryOptions } from './history.ts';
 export { planCompaction, historyBudget, historyTokens, summaryTokens, MESSAGE_OVERHEAD_TOKENS, type CompactedBlock, type CompactionPlan } from './compaction.ts';

@@ -7,7 +7,7 @@ import {
   deleteSceneRun, describeError, exportScene, importCharacterBoxScenes, listSceneRuns, readRunScene, resumeSceneRun, RunError, showScene,
   startSceneRun, storeWhere, type SceneMemorySettings, type SceneRunExecutionOptions, type SceneRunOutcome, type SceneRunSettings,
 } from '../run/index.ts';
-import { readSceneSource, renderSceneTranscript } from '../scene/index.ts';
+import { describeScenarioKinds, readSceneSource, renderSceneTranscript } from '../scene/index.ts';
 import { resumeSceneJudge, startSceneJudge, type BenchConnectionSettings, type BenchRunOutcome } from '../run/index.ts';
 import { formatLeaderboard } from './bench-format.ts';
 import type { Store } from '../store/index.ts';
@@ -18,7 +18,7 @@ import { nonNegativeInt, parseMode, positiveInt, positiveNumber } from './option
 import { followRun } from './progress.ts';
 import { printRemoval } from './removal.ts';
 import { inCliTerms } from './run-errors.ts';
-import { sceneRunLines, sceneRunsTable, sceneRunSummaryLines, sceneSummaryLines } from './scene-format.ts';
+import { sceneKindLines, sceneRunLines, sceneRunsTable, sceneRunSummaryLines, sceneSummaryLines } from './scene-format.ts';
 import { readStore, withStore } from './store-option.ts';
 
 // A scene run may load local models: main releases them when the command ends.
@@ -178,7 +178,7 @@ export async function sceneShow(io: CliIo, id: string, options: { as?: string; t
 /** `scene export ID`: a run's or an episode's events as JSONL, or ToMATO-like transcripts. */
 export async function sceneExport(io: CliIo, id: string, options: { format: string; as?: string; out?: string }, command: Command): Promise<void> {
   const format = options.format;
-  if (format !== 'jsonl' && format !== 'tomato') throw new UsageError(`--format must be jsonl or tomato, not '${format}'`);
+  if (format !== 'jsonl' && format !== 'tomato' && format !== 'opinions') throw new UsageError(`--format must be jsonl, tomato or opinions, not '${format}'`);
   await readStore(command, io, async (store) => {
     const { episodes, text } = await inCliTerms(() => exportScene({ store, id, format, as: options.as }));
     if (options.out) {
@@ -196,6 +196,13 @@ export async function sceneValidate(io: CliIo, file: string, options: { json?: b
   for (const warning of new Set(scenes.flatMap((scene) => scene.warnings ?? []))) writeLine(io.stderr, `warning: ${warning}`);
   if (options.json) return printJson(io, scenes.length === 1 ? scenes[0] : scenes);
   for (const line of sceneSummaryLines(scenes)) writeLine(io.stdout, line);
+}
+
+/** `scene kinds`: every scenario kind with its params. */
+export async function sceneKinds(io: CliIo, options: { json?: boolean }): Promise<void> {
+  const kinds = describeScenarioKinds();
+  if (options.json) return printJson(io, kinds);
+  for (const line of sceneKindLines(kinds)) writeLine(io.stdout, line);
 }
 
 /** `scene import FILE --out DIR`: a CharacterBox file as one YAML scene per scene. */

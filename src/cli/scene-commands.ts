@@ -72,10 +72,10 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
   scene.command('export')
     .description('Export a run (every episode) or one episode: JSONL of events, or ToMATO-like transcripts with thoughts beside each utterance')
     .argument('<id>', 'run id or episode id')
-    .option('--format <format>', 'jsonl (one event a line) or tomato (one episode a line)', 'jsonl')
+    .option('--format <format>', 'jsonl (one event a line), tomato (one episode a line), or opinions (debate: CSV of the private opinion reports)', 'jsonl')
     .option('--as <name>', "only what this character could perceive")
     .option('--out <file>', 'write to a file instead of stdout')
-    .addHelpText('after', '\nExamples:\n  $ dramatis scene export lighthouse-3f2a1c --format jsonl > run.jsonl\n  $ dramatis scene export lighthouse-3f2a1c --format tomato --out run.tomato.jsonl')
+    .addHelpText('after', '\nExamples:\n  $ dramatis scene export lighthouse-3f2a1c --format jsonl > run.jsonl\n  $ dramatis scene export lighthouse-3f2a1c --format tomato --out run.tomato.jsonl\n  $ dramatis scene export debate-kind-3f2a1c --format opinions --out opinions.csv')
     .action(lazyAction(io, actions, 'sceneExport'));
 
   scene.command('judge')
@@ -120,6 +120,12 @@ export function registerSceneCommands(program: Command, io: CliIo): void {
     .option('--json', 'print the resolved scene as JSON (cards included)')
     .addHelpText('after', '\nExample:\n  $ dramatis scene validate examples/scenes/heist.yaml')
     .action(lazyAction(io, actions, 'sceneValidate'));
+
+  scene.command('kinds')
+    .description('List the scenario kinds a scene file may name (its `kind:`), each with its params: type, default, description')
+    .option('--json', 'print the kinds as JSON')
+    .addHelpText('after', '\nA kind marked "private reports" asks every character privately at each round boundary (debate: its opinion).\n\nExamples:\n  $ dramatis scene kinds\n  $ dramatis scene kinds --json')
+    .action(lazyAction(io, actions, 'sceneKinds'));
 
   scene.command('import')
     .description('Convert a CharacterBox scene file into one runnable YAML scene per scene')

@@ -1,4 +1,4 @@
-import type { Scene } from '../scene/index.ts';
+import type { KindDescription, Scene } from '../scene/index.ts';
 import { describeOutputModes, type SceneRunRow, type SceneRunSummary, type ShownSceneRun } from '../run/index.ts';
 
 // How the scene commands print what the operations return.
@@ -61,4 +61,19 @@ export function sceneSummaryLines(scenes: readonly Scene[]): string[] {
       return `  ${m.name}${m.source === 'inline' ? '' : ` (${m.source})`}: ${secrets} secret(s), ${m.privateSetup.goals.length} goal(s)${m.model ? `, model ${m.model}` : ''}`;
     }),
   ]);
+}
+
+/** `scene kinds`: each kind, its description, then one line per param (`name  type  default  description`). */
+export function sceneKindLines(kinds: readonly KindDescription[]): string[] {
+  return kinds.flatMap((kind, i) => {
+    const width = Math.max(0, ...kind.params.map((p) => p.name.length));
+    return [
+      ...(i > 0 ? [''] : []),
+      `${kind.name}${kind.reports ? ' (private reports)' : ''}: ${kind.description}`,
+      ...(kind.params.length === 0 ? ['  (no params)'] : kind.params.map((p) => {
+        const given = p.required ? 'required' : p.default === undefined ? 'optional' : `default ${JSON.stringify(p.default)}`;
+        return `  ${p.name.padEnd(width)}  ${p.type}, ${given}${p.description ? ` — ${p.description}` : ''}`;
+      })),
+    ];
+  });
 }

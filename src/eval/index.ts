@@ -16,7 +16,7 @@ export { bootstrapMean, bootstrapStatistic, pairedDifference, seededGenerator, t
 export { summarizeMetric, summarizeMetrics, summarizeModel, breakdowns, metricInfos, type ModelResults } from './summarize.ts';
 export { compareRuns, type ComparedRun, type RunComparison, type ModelPair, type CategoryDifference } from './compare.ts';
 export type { BenchSummary, ModelSummary, MetricSummary, MetricInfo, Breakdown, BreakdownGroup, ItemRecord, AttemptRecord } from './results.ts';
-export { askedBy, renderHtmlReport, renderMarkdownReport, renderCsv, renderItemsCsv, renderJsonReport, reportFormatFor, averagingNote, type ReportFormat } from './report/index.ts';
+export { askedBy, csvField, renderHtmlReport, renderMarkdownReport, renderCsv, renderItemsCsv, renderJsonReport, reportFormatFor, averagingNote, type ReportFormat } from './report/index.ts';
 export * from './personality/index.ts';
 export {
   toTomatoTranscript, TomatoEpisode, TomatoUtterance, TomatoStage, TomatoProfile, MentalState, Thoughts, type TomatoOptions,

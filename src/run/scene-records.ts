@@ -1,6 +1,6 @@
 import { perspectiveOf, type SceneEvent } from '../events/index.ts';
-import { toTomatoTranscript } from '../eval/index.ts';
-import { toJsonl } from '../scene/index.ts';
+import { csvField, toTomatoTranscript } from '../eval/index.ts';
+import { opinionReports, toJsonl } from '../scene/index.ts';
 import type { Episode, Job, JobCounts, Run, RunRemoval, Store, UsageTotals } from '../store/index.ts';
 import { deleteRun } from './delete-run.ts';
 import { RunError } from './errors.ts';
@@ -85,8 +85,11 @@ async function shownRun(store: Store, run: Run): Promise<ShownSceneRun> {
   };
 }
 
-/** The formats a scene export writes: `jsonl`, one event a line; `tomato`, one ToMATO-like transcript an episode a line. */
-export type SceneExportFormat = 'jsonl' | 'tomato';
+/**
+ * The formats a scene export writes: `jsonl`, one event a line; `tomato`, one ToMATO-like transcript an episode a
+ * line; `opinions`, CSV of the private opinion reports of debate episodes (`episode,debater,round,opinion,reason`).
+ */
+export type SceneExportFormat = 'jsonl' | 'tomato' | 'opinions';
 
 /**
  * Exports a run (every episode) or one episode, seen by everyone or `as` one cast member; the text ends with a
@@ -95,12 +98,16 @@ export type SceneExportFormat = 'jsonl' | 'tomato';
 export async function exportScene(options: { store: Store; id: string; format: SceneExportFormat; as?: string }): Promise<{ episodes: number; text: string }> {
   const { store } = options;
   const episodes = await episodesOf(store, options.id);
-  const chunks: string[] = [];
+  const chunks: string[] = options.format === 'opinions' ? [csvRow(['episode', 'debater', 'round', 'opinion', 'reason'])] : [];
   for (const episode of episodes) {
     const events = await store.listEvents(episode.id);
     if (options.as !== undefined) assertCastMember(episode, options.as);
     if (options.format === 'jsonl') {
       chunks.push(toJsonl(options.as !== undefined ? perspectiveOf(events, options.as) : events));
+    } else if (options.format === 'opinions') {
+      const cast = (episode.meta.scene as { cast?: string[] } | undefined)?.cast ?? [];
+      const seen = options.as !== undefined ? perspectiveOf(events, options.as) : events;
+      for (const report of opinionReports(cast, seen)) chunks.push(csvRow([episode.id, report.debater, report.round, report.opinion, report.reason]));
     } else {
       const profiles = episode.meta.profiles as Record<string, { secrets?: string[]; goals?: string[] }> | undefined;
       chunks.push(`${JSON.stringify(toTomatoTranscript(events, { as: options.as, profiles }))}\n`);
@@ -124,6 +131,10 @@ function assertCastMember(episode: Episode, name: string): void {
   if (!cast.includes(name)) {
     throw new RunError('run/not-in-cast', `no character '${name}' in episode ${episode.id}; use one of: ${cast.join(', ')}`, { id: episode.id });
   }
+}
+
+function csvRow(cells: readonly (string | number)[]): string {
+  return `${cells.map(csvField).join(',')}\r\n`;
 }
 
 function meanMetrics(all: Record<string, number>[]): { episodes: number; means: Record<string, number> } {

@@ -17,7 +17,8 @@ export type SceneErrorCode =
   | 'scene/unknown-name'
   | 'scene/policy'
   | 'scene/characterbox'
-  | 'scene/pick';
+  | 'scene/pick'
+  | 'scene/report';
 
 /**
  * A scene file that could not be read or resolved; `code` is stable (`scene/...`).

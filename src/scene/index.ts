@@ -4,7 +4,11 @@ export * from './scene-schema.ts';
 export { SceneError, sceneInputFailure, type SceneErrorCode } from './errors.ts';
 export { readSceneFile, parseSceneText, resolveScene, type ResolveSceneOptions } from './scene-file.ts';
 export { isCharacterBoxFile, characterBoxScenes, readSceneSource, writeSceneYaml } from './characterbox.ts';
-export { conversationKind, defaultScenarioKinds, findScenarioKind, participation, type ScenarioKind } from './scenario-kinds.ts';
+export {
+  conversationKind, defaultScenarioKinds, findScenarioKind, participation, describeScenarioKinds,
+  type ScenarioKind, type PrivateReport, type KindDescription, type KindParam,
+} from './scenario-kinds.ts';
+export { debateKind, opinionReports, opinionMetrics, type OpinionReport } from './debate-kind.ts';
 export type { TurnPolicy, TurnContext, TurnChoice, Speaker } from './turn-policy.ts';
 export {
   defaultTurnPolicies, findTurnPolicy, roundRobinPolicy, naturalPolicy, narratorPolicy, simultaneousPolicy, nextNatural, nextRoundRobin, mentionIndex,

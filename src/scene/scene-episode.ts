@@ -1,14 +1,16 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
+import type { ModelMessage } from 'ai';
 import {
   type AgentMemory, CharacterAgent, type CompactedBlock, retryTurn, transientTurnFailure, waitText, type RetryTurnOptions, thoughtText,
-  type OutputMode,
+  type OutputMode, toModelPrompt,
 } from '../agent/index.ts';
+import { extractJsonObject, structuredText, toJsonSchema } from '../llm/index.ts';
 import type { Episode, Store } from '../store/index.ts';
 import type { NewEvent, SceneEvent } from '../events/index.ts';
 import type { TokenCounter } from '../text/index.ts';
 import { SceneError } from './errors.ts';
 import { NARRATOR, NarratorAgent, type NarratorOutput } from './narrator.ts';
-import { defaultScenarioKinds, type ScenarioKind } from './scenario-kinds.ts';
+import { defaultScenarioKinds, findScenarioKind, type PrivateReport, type ScenarioKind } from './scenario-kinds.ts';
 import { createSceneAgent, sceneRules } from './scene-agent.ts';
 import type { Scene } from './scene-schema.ts';
 import { seededInt } from './seeded-random.ts';
@@ -34,6 +36,8 @@ export interface SceneState {
   /** The narrator's pending choice of the next speaker. */
   next?: { speaker: string; reason: string };
   ended?: EndReason;
+  /** The last round whose private reports are stored (kinds with reports: 0 is before the first round). */
+  reported?: number;
 }
 
 export interface SceneModels {
@@ -149,6 +153,8 @@ export class SceneEpisode {
   private readonly agents = new Map<string, CharacterAgent>();
   private readonly narrator?: NarratorAgent;
   private readonly policy: TurnPolicy;
+  /** The kind's private reports at round boundaries, when it has them. */
+  private readonly report?: PrivateReport;
   private state: SceneState;
   private readonly compaction: Record<string, CompactedBlock[]>;
   private retried: number;
@@ -166,6 +172,7 @@ export class SceneEpisode {
     const policy = findTurnPolicy(this.scene.turns.policy, policies);
     if (!policy) throw new SceneError('scene/policy', `"${this.scene.title}" takes turns by the policy "${this.scene.turns.policy}", which this episode was not given; known policies: ${policies.map((p) => p.name).join(', ')}`);
     this.policy = policy;
+    this.report = findScenarioKind(this.scene.kind, options.kinds ?? defaultScenarioKinds)?.report;
     const sampling = this.scene.sampling;
     for (const member of this.scene.cast) {
       this.agents.set(member.name, createSceneAgent(this.scene, member.name, {
@@ -227,6 +234,7 @@ export class SceneEpisode {
     if (this.narrator && this.scene.narrator!.opens && !state.narratorOpened) {
       return this.narratorStep(present, { opening: true, direct: policy.narratorDirects }, options);
     }
+    if (this.reportDue(state)) return this.reportStep(options);
     if (this.narrator && !policy.narratorDirects && state.sinceNarrator >= (this.scene.narrator!.every ?? present.length)) {
       return this.narratorStep(present, { opening: false, direct: false }, options);
     }
@@ -333,6 +341,55 @@ export class SceneEpisode {
       });
     }
     return this.commit(events, { narratorOpened: true, sinceNarrator: 0, next }, options, { narratorEnds: end, narrator: output });
+  }
+
+  /** Rounds every character has spoken in so far. */
+  private completedRounds(state: SceneState): number {
+    return Math.floor(state.speechTurns / Math.max(1, this.scene.cast.length));
+  }
+
+  /** Whether the kind's private reports for the rounds completed so far are still to be asked. */
+  private reportDue(state: SceneState): boolean {
+    return this.report !== undefined && (state.reported ?? -1) < this.completedRounds(state);
+  }
+
+  /** Every character present reports privately (its own model, its own perspective); one event each, only it sees it. */
+  private async reportStep(options: StepOptions): Promise<SceneEvent[]> {
+    const round = this.completedRounds(this.state);
+    const turnId = `t${this.state.step + 1}`;
+    const names = this.present();
+    const { value: reports } = await this.retrying(`the private reports of round ${round} (${turnId})`, options, (attempt) =>
+      Promise.all(names.map((name) => this.askReport(name, round, attempt))));
+    const events: NewEvent[] = reports.map((report, i) => ({
+      kind: 'report', actor: names[i], text: report.text, visibility: { only: [names[i]] }, data: { turn: turnId, ...report.data },
+    }));
+    return this.commit(events, { reported: round }, options);
+  }
+
+  /** One character's report: asked again once when the kind refuses it, then the episode fails. */
+  private async askReport(name: string, round: number, attempt: { abortSignal: AbortSignal; seed: number }): Promise<{ text: string; data: Record<string, unknown> }> {
+    const report = this.report!;
+    const agent = this.agent(name);
+    const earlier = this.events.filter((e) => e.kind === 'report' && e.actor === name);
+    const { messages } = agent.preparePrompt(this.events, this.compaction[name] ?? [], { countTokens: false });
+    const ask = report.ask(this.scene, round, earlier);
+    const { sampling } = this.scene;
+    let refused: string | undefined;
+    for (let asked = 0; asked < 2; asked++) {
+      const question: ModelMessage = { role: 'user', content: refused ? `${ask}
+Your last report was refused: ${refused}. Report again.` : ask };
+      const text = await structuredText(agent.model, {
+        prompt: toModelPrompt([...messages, question]),
+        schema: { json: toJsonSchema(report.schema(this.scene)), name: 'private_report' },
+        temperature: sampling.temperature, topP: sampling.topP, maxOutputTokens: sampling.maxOutputTokens,
+        seed: asked ? seededInt(attempt.seed, 'report', asked) : attempt.seed, abortSignal: attempt.abortSignal,
+      });
+      const extracted = extractJsonObject(text);
+      const read = extracted.ok ? report.read(this.scene, extracted.value, round) : { ok: false as const, error: extracted.error };
+      if (read.ok) return read;
+      refused = read.error;
+    }
+    throw new SceneError('scene/report', `${name}'s private report for round ${round} was refused twice: ${refused}`);
   }
 
   private async characterStep(names: string[], options: StepOptions): Promise<SceneEvent[]> {
@@ -447,7 +504,7 @@ export class SceneEpisode {
     if (state.started && phrase && events.some((e) => (e.kind === 'speech' || e.kind === 'narration') && e.text.includes(phrase) && !e.data?.opening)) return 'phrase';
     if (narratorEnds) return 'narrator';
     if (state.left.length >= this.scene.cast.length) return 'all-left';
-    if (state.speechTurns >= turns.max) return 'max-turns';
+    if (state.speechTurns >= turns.max && !this.reportDue(state)) return 'max-turns';
     return undefined;
   }
 }

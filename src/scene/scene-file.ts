@@ -85,7 +85,9 @@ export async function resolveScene(value: unknown, options: ResolveSceneOptions)
   }
 
   const characters = await loadCast(data.cast, { ...options, label, locate });
-  const scene = buildScene(data, characters, { params: params.data as Record<string, unknown>, policy, file: options.file, baseDir: options.baseDir }, fail);
+  const built = buildScene(data, characters, { params: params.data as Record<string, unknown>, policy, file: options.file, baseDir: options.baseDir }, fail);
+  // A kind with private reports runs its rounds: every character speaks once a round.
+  const scene = kind.report ? { ...built, turns: { ...built.turns, max: kind.report.rounds(built) * built.cast.length } } : built;
   const warnings = castWarnings(characters, { label, locate });
   return warnings.length ? { ...scene, warnings } : scene;
 }

@@ -251,7 +251,7 @@ describe('dramatis scene run, show, runs and export (one lighthouse episode)', (
 
     const bad = await cli(dir, 'scene', 'export', 'r1', '--format', 'csv');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("--format must be jsonl or tomato, not 'csv'");
+    expect(bad.stderr).toContain("--format must be jsonl, tomato or opinions, not 'csv'");
   });
 });
 
@@ -447,5 +447,42 @@ describe('scene models that cannot be reached', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('anthropic:claude-sonnet-4-5 needs an API key');
     expect((await runCli(['scene', 'runs'], { cwd })).stdout).toContain('No scene runs yet');
+  });
+});
+
+describe('scenario kinds', () => {
+  it('scene kinds lists every kind with its params, as text and as JSON', async () => {
+    const dir = tempDir();
+    const text = await cli(dir, 'scene', 'kinds');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('conversation: Free conversation');
+    expect(text.stdout).toContain('debate (private reports): A debate on a topic');
+    expect(text.stdout).toMatch(/ {2}topic {3}string, required — The motion debated/);
+    expect(text.stdout).toMatch(/ {2}scale {3}\[integer, integer\], default \[1,7\]/);
+    const json = await cli(dir, 'scene', 'kinds', '--json');
+    const kinds = JSON.parse(json.stdout) as { name: string; params: { name: string; required: boolean; default?: unknown }[] }[];
+    expect(kinds.map((k) => k.name)).toEqual(['conversation', 'debate']);
+    expect(kinds[1].params.map((p) => [p.name, p.required, p.default])).toEqual([['topic', true, undefined], ['scale', false, [1, 7]], ['rounds', false, 3]]);
+    expect((await cli(dir, 'scene', 'kinds', '--help')).stdout).toContain('$ dramatis scene kinds');
+  });
+
+  it('runs the debate example; show gives its figures, export --format opinions its trajectories as CSV', async () => {
+    const dir = tempDir();
+    const file = join(repoRoot, 'examples', 'scenes', 'debate-kind.yaml');
+    const run = await cli(dir, 'scene', 'run', file, ...model(), '--run-id', 'deb', '--quiet');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('run deb: 1/1 (1 done, 0 failed)');
+    const shown = await cli(dir, 'scene', 'show', 'deb');
+    // The fake answers each report with the schema's smallest opinion: 1 throughout, nobody moves.
+    expect(shown.stdout).toContain('opinion.Dorin.r3 1');
+    expect(shown.stdout).toContain('mean_abs_change 0, sd_start 0, sd_end 0, delta_sd 0');
+    const csv = await cli(dir, 'scene', 'export', 'deb', '--format', 'opinions');
+    const lines = csv.stdout.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('episode,debater,round,opinion,reason');
+    expect(lines.slice(1).map((l) => l.split(',').slice(1, 4).join(','))).toEqual(
+      [0, 1, 2, 3].flatMap((round) => ['Ana', 'Dorin', 'Ilarion'].map((name) => `${name},${round},1`)));
+    const bad = await cli(dir, 'scene', 'export', 'deb', '--format', 'csvish');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--format must be jsonl, tomato or opinions');
   });
 });

@@ -50,6 +50,10 @@ function plantCanaries(request: FakeRequest): FakeReply {
       },
     };
   }
+  if ((request.body.response_format as { json_schema?: { name?: string } } | undefined)?.json_schema?.name === 'private_report') {
+    // A kind's private report (debate: an opinion on 1–7), its reason carrying the role's secrets.
+    return { json: { opinion: 1 + (n % 7), reason: `REPORT-${role}-${n}: privately, ${secretsOf(role)}` } };
+  }
   const others = /in the scene "[^"]*" with (.+?)(?: \(| Stay|\. Stay)/.exec(system)?.[1]?.split(', ') ?? [];
   const whisperTo = n % 3 === 0 && others.length ? others[n % others.length] : '';
   return {
@@ -105,6 +109,7 @@ describe('information asymmetry across every example scene and policy', () => {
         expect(events.some((e) => e.kind === 'thought' && e.text.includes('THOUGHT-'))).toBe(true);
         expect(events.some((e) => e.visibility !== 'all' && e.kind === 'speech' && e.text.startsWith('WHISPER-'))).toBe(true);
         if (scene.narrator) expect(events.some((e) => e.kind === 'narration' && e.visibility !== 'all')).toBe(true);
+        if (scene.kind === 'debate') expect(events.filter((e) => e.kind === 'report' && e.text.includes('REPORT-')).length).toBeGreaterThanOrEqual(scene.cast.length * 2);
         const leaks = findLeaks(scene, events, requests);
         if (leaks.length) throw new Error(`${scene.title} (${policy}) leaked private text:\n${describeLeaks(leaks, requests)}`);
         // The narrator reads the cards as data: inside their fences only.

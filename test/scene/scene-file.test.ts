@@ -150,7 +150,7 @@ cast:
   it('checks the scenario kind and its params', async () => {
     const unknown = await sceneError(parse(`title: T\nkind: duel\n${twoInline.slice('title: T\n'.length)}`));
     expect(unknown.code).toBe('scene/unknown-kind');
-    expect(unknown.message).toBe('scene.yaml:2: kind: unknown scenario kind "duel"; known kinds: conversation');
+    expect(unknown.message).toBe('scene.yaml:2: kind: unknown scenario kind "duel"; known kinds: conversation, debate');
     const params = await sceneError(parse(`${twoInline}params:\n  topic: 3\n  mood: dark\n`));
     expect(params.problems).toEqual([
       'scene.yaml:6: params.topic: expected string, received number',
@@ -161,10 +161,12 @@ cast:
     expect(conversationKind.rules(await parse(twoInline))).toBeUndefined();
   });
 
-  it('every shipped scenario kind accepts empty params and gives rules as text or nothing', async () => {
+  it('every shipped scenario kind accepts its required params alone and gives rules as text or nothing', async () => {
     expect(new Set(defaultScenarioKinds.map((kind) => kind.name)).size).toBe(defaultScenarioKinds.length);
+    // The params each kind cannot do without (a debate needs its topic).
+    const required: Record<string, string> = { debate: 'params: { topic: the mill should be sold }\n' };
     for (const kind of defaultScenarioKinds) {
-      const scene = await parse(`${twoInline}kind: ${kind.name}\n`);
+      const scene = await parse(`${twoInline}kind: ${kind.name}\n${required[kind.name] ?? ''}`);
       expect(scene.kind).toBe(kind.name);
       expect(kind.description).not.toBe('');
       expect(['string', 'undefined']).toContain(typeof kind.rules(scene));

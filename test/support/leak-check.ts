@@ -37,6 +37,8 @@ function privateTexts(scene: Scene, events: readonly SceneEvent[], role: string)
     if (event.kind === 'thought') {
       for (const key of ['belief', 'intention', 'desire', 'emotion', 'knowledge']) add(event.data?.[key], `thought.${key} of ${event.actor} (seq ${event.seq})`);
     }
+    // A scenario kind's private report (a debater's opinion): its reason, also on its own.
+    if (event.kind === 'report') add(event.data?.reason, `report.reason of ${event.actor} (seq ${event.seq})`);
   }
   return items;
 }

@@ -37,10 +37,17 @@ export const narratorJson = (reply: NarratorReply = {}) => JSON.stringify({
 export function sceneModel(script: {
   characters?: (name: string, call: number, options: LanguageModelV3CallOptions) => CharacterReply | string | Error;
   narrator?: (call: number, options: LanguageModelV3CallOptions) => NarratorReply | string | Error;
+  /** A kind's private report (asked with the response format `private_report`); default: opinion 4 with a reason. */
+  report?: (name: string, call: number) => string;
 }) {
   const calls = new Map<string, number>();
   return scriptedModel((options) => {
     const role = roleOf(options.prompt);
+    if (options.responseFormat?.type === 'json' && options.responseFormat.name === 'private_report') {
+      const n = calls.get(`${role}/report`) ?? 0;
+      calls.set(`${role}/report`, n + 1);
+      return script.report?.(role, n) ?? JSON.stringify({ opinion: 4, reason: `${role} weighs it (${n})` });
+    }
     const n = calls.get(role) ?? 0;
     calls.set(role, n + 1);
     if (role === 'narrator') {
