@@ -3,22 +3,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm/index.ts';
 import { repoRoot, runCli, tempDir } from '../support/cli.ts';
-import { scriptedThoughts } from '../support/scripted-thoughts.ts';
+import { scriptedThoughts, STORM_CAST, stormScene } from '../support/scripted-thoughts.ts';
 
 // End to end through the CLI: a scene runs against the fake server with scripted thoughts, both sets are built from
 // it, and both run as benchmarks with --data, unchanged.
 
-const CAST = ['Ana', 'Ben', 'Cleo'];
-const sceneYaml = `title: The storm
-kind: conversation
-setting: A lighthouse in a winter storm.
-cast:
-  - character: { name: Ana, description: The keeper. }
-  - character: { name: Ben, description: A customs officer. }
-  - character: { name: Cleo, description: A fisher. }
-turns: { policy: round-robin, max: 9 }
-seed: 7
-`;
+const CAST = STORM_CAST;
+const sceneYaml = stormScene({ turns: 9, seed: 7 });
 
 let fake: FakeLlm;
 const counters = new Map<string, number>();

@@ -3,24 +3,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm/index.ts';
 import { repoRoot, runCli, tempDir } from '../support/cli.ts';
-import { scriptedThoughts } from '../support/scripted-thoughts.ts';
+import { scriptedThoughts, STORM_CAST, stormScene } from '../support/scripted-thoughts.ts';
 
 // Issue 15, end to end through the CLI against the fake server: a scene with scripted thoughts; a ToMATO set and a
 // role-identification set built from it and run as benchmarks; the scene judged with the characterbox rubric and
 // the judge run reported; a built-in benchmark run in both modes and compared.
 
-const CAST = ['Ana', 'Ben', 'Cleo'];
-const sceneYaml = `title: The storm
-kind: conversation
-setting: A lighthouse in a winter storm.
-cast:
-  - character: { name: Ana, description: The keeper. }
-    secret: Ana signals the smugglers.
-  - character: { name: Ben, description: A customs officer. }
-  - character: { name: Cleo, description: A fisher. }
-turns: { policy: round-robin, max: 6 }
-seed: 3
-`;
+const CAST = STORM_CAST;
+const sceneYaml = stormScene({ turns: 6, seed: 3, secret: 'Ana signals the smugglers.' });
 
 let fake: FakeLlm;
 const counters = new Map<string, number>();

@@ -39,3 +39,20 @@ export function scriptedThoughts(counters: Map<string, number>, cast: readonly s
     };
   };
 }
+
+/** The cast `scriptedThoughts` is written for. */
+export const STORM_CAST = ['Ana', 'Ben', 'Cleo'] as const;
+
+/** A three-character round-robin scene for `scriptedThoughts` (`secret`: Ana's, for leak checks). */
+export function stormScene(options: { turns: number; seed: number; secret?: string }): string {
+  return `title: The storm
+kind: conversation
+setting: A lighthouse in a winter storm.
+cast:
+  - character: { name: Ana, description: The keeper. }${options.secret ? `\n    secret: ${options.secret}` : ''}
+  - character: { name: Ben, description: A customs officer. }
+  - character: { name: Cleo, description: A fisher. }
+turns: { policy: round-robin, max: ${options.turns} }
+seed: ${options.seed}
+`;
+}
