@@ -6,14 +6,14 @@ import {
 } from '../eval/index.ts';
 import type { Character } from '../character/index.ts';
 import {
-  cachedEmbedder, costOf, createLanguageModel, formatModelSpec, parseModelSpec, priceTable, resolveContextBudget, resolveEndpoint, resolveModelSpec,
+  cachedEmbedder, costOf, createLanguageModel, formatModelSpec, parseModelSpec, priceTable, resolveEndpoint, resolveModelSpec,
   type Env, type ModelRuntime,
 } from '../llm/index.ts';
-import { memoizedCounter } from '../text/index.ts';
 import { agentPrompt, benchPersonas, playItem, type BenchAgentMeta } from './bench-agent.ts';
 import { seededInt } from '../scene/index.ts';
 import type { Job, Run, Store } from '../store/index.ts';
 import { readableId } from '../text/index.ts';
+import { modelLimits } from './model-limits.ts';
 import { RunOutputModes, runOutputModes } from './structured-output.ts';
 import { runLocal, type LocalRunOptions, type LocalRunResult } from './local-runner.ts';
 import { activeEpisodesFor } from './scene-run.ts';
@@ -190,15 +190,11 @@ export async function executeBenchRun(options: ExecuteBenchRunOptions): Promise<
  */
 async function agentPlayer(meta: BenchRunMeta, options: ExecuteBenchRunOptions) {
   const mapping = benchPersonas(meta.definition, meta.agent!);
-  const budgets = new Map<string, { contextTokens: number; countTokens?: (text: string) => number }>();
-  for (const spec of meta.models) {
-    const budget = await resolveContextBudget(parseModelSpec(spec), { env: options.env });
-    budgets.set(spec, { contextTokens: budget.contextTokens, ...(budget.countTokens ? { countTokens: memoizedCounter(budget.countTokens) } : {}) });
-  }
+  const limits = await modelLimits(meta.models, { env: options.env });
   const { sampling } = meta.definition;
   return (item: BenchItem, order: number[] | undefined, spec: string, model: LanguageModelV3, seed: number, signal: AbortSignal) =>
     playItem(mapping, meta.agent!, item, order, {
-      model, seed, signal, temperature: sampling.temperature, ...budgets.get(spec),
+      model, seed, signal, temperature: sampling.temperature, ...limits.get(spec),
       ...(sampling.maxTokens ? { replyTokens: Math.max(sampling.maxTokens, 1024) } : {}),
     });
 }

@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
-import { AgentMemory, type AgentMemoryOptions, type OutputMode, DEFAULT_TURN_TIMEOUT_MS, LOCAL_TURN_TIMEOUT_MS } from '../agent/index.ts';
+import { AgentMemory, type AgentMemoryOptions, type OutputMode } from '../agent/index.ts';
 import { scoreEmotion, type Strategy } from '../memory/index.ts';
 import {
-  type Sleep, cachedEmbedder, createLanguageModel, formatModelSpec, parseModelSpec, resolveContextBudget, resolveEndpoint, resolveModelSpec,
+  type Sleep, cachedEmbedder, createLanguageModel, formatModelSpec, parseModelSpec, resolveEndpoint, resolveModelSpec,
   type Env, type ModelRuntime,
 } from '../llm/index.ts';
 import { readSceneSource, SceneError, NARRATOR, findScenarioKind, openSceneEpisode, type RoleLimits, type Scene, seededInt } from '../scene/index.ts';
 import type { Job, Run, Store } from '../store/index.ts';
 import { readableId, memoizedCounter } from '../text/index.ts';
+import { modelLimits } from './model-limits.ts';
 import { runLocal, type LocalRunOptions, type LocalRunResult } from './local-runner.ts';
 import { RunOutputModes } from './structured-output.ts';
 
@@ -265,25 +266,9 @@ function runMemoryModels(settings: SceneRunSettings, options: ExecuteSceneRunOpt
   };
 }
 
-/**
- * The limits of every model spec a run's roles use: its context budget (a local model's context and tokenizer, a
- * known window, or `--context-tokens` when smaller; see `resolveContextBudget`) and its turn time limit (longer for
- * in-process models). Notes (a budget lowered to what the model takes) go to `onNote`.
- */
-async function roleLimitsFor(run: Run, scene: Scene, settings: SceneRunSettings, env: Env, onNote?: (note: string) => void): Promise<Map<string, RoleLimits>> {
+/** The limits of every model spec a run's roles use (see `modelLimits`); relative `local:` paths from the scene's folder. */
+function roleLimitsFor(run: Run, scene: Scene, settings: SceneRunSettings, env: Env, onNote?: (note: string) => void): Promise<Map<string, RoleLimits>> {
   const meta = run.meta as unknown as SceneRunMeta;
-  const specs = new Set(meta.models.flatMap((model) => Object.values(roleModels(scene, model))));
-  const cwd = dirname(meta.source.replace(/#[^/\\]*$/, ''));
-  const limits = new Map<string, RoleLimits>();
-  for (const spec of specs) {
-    const parsed = parseModelSpec(spec);
-    const budget = await resolveContextBudget(parsed, { env, cwd, requested: settings.contextTokens });
-    if (budget.note) onNote?.(`${spec}: ${budget.note}`);
-    limits.set(spec, {
-      contextTokens: budget.contextTokens,
-      ...(budget.countTokens ? { countTokens: memoizedCounter(budget.countTokens) } : {}),
-      turnTimeoutMs: parsed.provider === 'local' ? LOCAL_TURN_TIMEOUT_MS : DEFAULT_TURN_TIMEOUT_MS,
-    });
-  }
-  return limits;
+  const specs = meta.models.flatMap((model) => Object.values(roleModels(scene, model)));
+  return modelLimits(specs, { env, cwd: dirname(meta.source.replace(/#[^/\\]*$/, '')), requested: settings.contextTokens, onNote });
 }
