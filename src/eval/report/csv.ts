@@ -1,6 +1,6 @@
 import type { CategoryValue } from '../item.ts';
 import type { BenchSummary, ItemRecord, MetricSummary } from '../results.ts';
-import { breakdownTitle } from './summary-view.ts';
+import { breakdownTitle, thoughtLines } from './summary-view.ts';
 
 type Cell = string | number | boolean | null | undefined;
 
@@ -67,7 +67,7 @@ export function renderItemsCsv(items: readonly ItemRecord[]): string {
       item.attempts.length,
       item.expected,
       joinAttempts(item.attempts.map((attempt) => attempt.answer)),
-      ...(played ? [joinAttempts(item.attempts.map((attempt) => (attempt.turn ? Object.entries(attempt.turn.thought).map(([key, value]) => `${key}: ${value}`).join('\n') : '')))] : []),
+      ...(played ? [joinAttempts(item.attempts.map((attempt) => (attempt.turn ? thoughtLines(attempt.turn.thought) : '')))] : []),
       joinAttempts(item.attempts.map((attempt) => attempt.extraction ?? '')),
       item.error,
       ...categories.map((name) => item.categories[name] as CategoryValue | undefined),

@@ -129,3 +129,8 @@ export function averagingNote(summary: BenchSummary): string | undefined {
     return `averaged per ${category}, then across ${category}s: ${which} (intervals resample ${category}s; n counts ${category}s)`;
   }).join('; ');
 }
+
+/** A stored turn's private thought as `key: value` lines (an agent-played attempt's drill-down and CSV cell). */
+export function thoughtLines(thought: Readonly<Record<string, string>>): string {
+  return Object.entries(thought).map(([key, value]) => `${key}: ${value}`).join('\n');
+}

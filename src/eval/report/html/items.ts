@@ -1,7 +1,7 @@
 import type { CategoryValue } from '../../item.ts';
 import type { AttemptRecord, BenchSummary, ItemRecord } from '../../results.ts';
 import { decimalsFor, formatCount, formatValue } from '../numbers.ts';
-import { metricInfo } from '../summary-view.ts';
+import { metricInfo, thoughtLines } from '../summary-view.ts';
 import { escapeHtml } from './escape.ts';
 import { itemFilterScript } from './item-filter-script.ts';
 import { itemOutcomes, outcomes, selectItems } from './outcome.ts';
@@ -89,7 +89,7 @@ function renderAttempt(summary: BenchSummary, attempt: AttemptRecord, index: num
     .join('');
   const values = valueList(summary, attempt.values);
   const turn = attempt.turn
-    ? `<div class="block"><span class="label">${escapeHtml(attempt.turn.character)}'s thought (private; the answer was read from the turn)</span><pre>${escapeHtml(Object.entries(attempt.turn.thought).map(([key, value]) => `${key}: ${value}`).join('\n'))}</pre></div>`
+    ? `<div class="block"><span class="label">${escapeHtml(attempt.turn.character)}'s thought (private; the answer was read from the turn)</span><pre>${escapeHtml(thoughtLines(attempt.turn.thought))}</pre></div>`
     : '';
   const verdict = attempt.verdict === undefined ? '' : `<div class="block"><span class="label">Verdict</span><pre class="json">${escapeHtml(prettyJson(attempt.verdict))}</pre></div>`;
   return `<div class="attempt">
