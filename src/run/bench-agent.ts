@@ -75,7 +75,8 @@ export async function playItem(mapping: PersonaMapping, agent: BenchAgentMeta, i
 /** The prompt an item was (or would be) played with, rebuilt without a model call (for drill-downs). */
 export function agentPrompt(mapping: PersonaMapping, agent: BenchAgentMeta, item: BenchItem, order: readonly number[] | undefined): ChatTurn[] {
   const { persona, character } = itemPersona(mapping, agent, item, order);
-  const player = agentFor(character, { model: UNCALLED, seed: 0 });
+  // Nothing is counted: the prompt is only rebuilt as text (a report rebuilds one per item).
+  const player = agentFor(character, { model: UNCALLED, seed: 0, countTokens: () => 0 });
   const prepared = player.preparePrompt(itemLog(persona, character.name, item.id), [], { countTokens: false });
   return prepared.messages.map((message) => ({
     role: message.role === 'tool' ? 'user' : message.role,
